@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "LocalBackend",
             dependencies: [
-                "InfraMonitorCore", "Pipeline", "Processing", "InfraJSON",
+                "InfraMonitorCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -41,7 +41,7 @@ public protocol SampleIndex: Sendable {
 }
 
 /// A message for the `InfraMonitoring-Alarms` topic (DESIGN §7).
-public struct Notification: Sendable, Hashable {
+public struct PipelineNotification: Sendable, Hashable {
     public var subject: String
     /// The JSON body.
     public var message: String
@@ -54,7 +54,7 @@ public struct Notification: Sendable, Hashable {
 
 /// SNS, or the local outbox with its optional webhook and sendmail deliveries.
 public protocol Notifier: Sendable {
-    func publish(_ notification: Notification) async throws
+    func publish(_ notification: PipelineNotification) async throws
 }
 
 /// The two Lambda log groups of the seed.

@@ -1,0 +1,105 @@
+/// Everything an operator can set in `config.yaml`; every field has a default so that `run`
+/// works with no file at all.
+public struct Configuration: Sendable, Hashable, Codable {
+    /// The host name put on samples; the system's when unset.
+    public var host: String?
+    /// The schedule of `serve`, in EventBridge syntax.
+    public var schedule: String
+    /// The AWS region for the aws backend and for ARNs.
+    public var region: String
+    /// A state-machine definition to use instead of the project's `pipeline/state-machine.asl.json`.
+    public var stateMachineDefinition: String?
+    public var collection: Collection
+    public var notifications: Notifications
+
+    public init(
+        host: String? = nil,
+        schedule: String = "rate(3 hours)",
+        region: String = "eu-west-1",
+        stateMachineDefinition: String? = nil,
+        collection: Collection = Collection(),
+        notifications: Notifications = Notifications()
+    ) {
+        self.host = host
+        self.schedule = schedule
+        self.region = region
+        self.stateMachineDefinition = stateMachineDefinition
+        self.collection = collection
+        self.notifications = notifications
+    }
+
+    /// How the collectors read the system.
+    public struct Collection: Sendable, Hashable, Codable {
+        /// The sampling window for cpu and network when there is no previous collection.
+        public var sampleWindowSeconds: Double
+        /// Where procfs is mounted; tests point it elsewhere.
+        public var procRoot: String
+
+        public init(sampleWindowSeconds: Double = 1, procRoot: String = "/proc") {
+            self.sampleWindowSeconds = sampleWindowSeconds
+            self.procRoot = procRoot
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case sampleWindowSeconds = "sample_window_seconds"
+            case procRoot = "proc_root"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            sampleWindowSeconds = try c.decodeIfPresent(Double.self, forKey: .sampleWindowSeconds) ?? 1
+            procRoot = try c.decodeIfPresent(String.self, forKey: .procRoot) ?? "/proc"
+        }
+    }
+
+    /// Where "Pipeline Success" / "Pipeline Failure" messages go besides the outbox.
+    public struct Notifications: Sendable, Hashable, Codable {
+        /// An HTTP(S) URL that receives each message as a JSON POST.
+        public var webhookURL: String?
+        /// Recipient for mail through the local sendmail interface.
+        public var emailTo: String?
+        public var emailFrom: String
+        public var sendmailPath: String
+
+        public init(
+            webhookURL: String? = nil, emailTo: String? = nil, emailFrom: String = "infra-monitor@localhost",
+            sendmailPath: String = "/usr/sbin/sendmail"
+        ) {
+            self.webhookURL = webhookURL
+            self.emailTo = emailTo
+            self.emailFrom = emailFrom
+            self.sendmailPath = sendmailPath
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case webhookURL = "webhook_url"
+            case emailTo = "email_to"
+            case emailFrom = "email_from"
+            case sendmailPath = "sendmail_path"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            webhookURL = try c.decodeIfPresent(String.self, forKey: .webhookURL)
+            emailTo = try c.decodeIfPresent(String.self, forKey: .emailTo)
+            emailFrom = try c.decodeIfPresent(String.self, forKey: .emailFrom) ?? "infra-monitor@localhost"
+            sendmailPath = try c.decodeIfPresent(String.self, forKey: .sendmailPath) ?? "/usr/sbin/sendmail"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case host, schedule, region
+        case stateMachineDefinition = "state_machine_definition"
+        case collection, notifications
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        host = try c.decodeIfPresent(String.self, forKey: .host)
+        schedule = try c.decodeIfPresent(String.self, forKey: .schedule) ?? "rate(3 hours)"
+        region = try c.decodeIfPresent(String.self, forKey: .region) ?? "eu-west-1"
+        stateMachineDefinition = try c.decodeIfPresent(String.self, forKey: .stateMachineDefinition)
+        collection = try c.decodeIfPresent(Collection.self, forKey: .collection) ?? Collection()
+        notifications = try c.decodeIfPresent(Notifications.self, forKey: .notifications) ?? Notifications()
+    }
+}

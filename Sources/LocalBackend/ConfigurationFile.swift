@@ -1,0 +1,80 @@
+import Foundation
+import InfraMonitorCore
+import Yams
+
+/// Reads and writes `config.yaml`.
+public enum ConfigurationFile {
+    /// The configuration at `path`, or the defaults when `path` does not exist and `required` is false.
+    /// - Throws: ``LocalBackendError/configuration(path:reason:)`` for unreadable or invalid YAML.
+    public static func load(path: String, required: Bool) throws -> InfraMonitorCore.Configuration {
+        guard FileManager.default.fileExists(atPath: path) else {
+            if required { throw LocalBackendError.configuration(path: path, reason: "no such file") }
+            return InfraMonitorCore.Configuration()
+        }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw LocalBackendError.configuration(path: path, reason: "cannot read it (\(error.localizedDescription))")
+        }
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).allSatisfy({ $0 == "-" }) {
+            return InfraMonitorCore.Configuration()
+        }
+        do {
+            return try YAMLDecoder().decode(InfraMonitorCore.Configuration.self, from: text)
+        } catch let error as DecodingError {
+            throw LocalBackendError.configuration(path: path, reason: describe(error))
+        } catch {
+            throw LocalBackendError.configuration(path: path, reason: "\(error)")
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func at(_ path: [any CodingKey]) -> String {
+            path.isEmpty ? "the top level" : path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .typeMismatch(let type, let context): return "\(at(context.codingPath)) should be \(type)"
+        case .valueNotFound(let type, let context): return "\(at(context.codingPath)) needs a \(type) value"
+        case .keyNotFound(let key, let context): return "missing \(at(context.codingPath + [key]))"
+        case .dataCorrupted(let context): return "\(at(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+
+    /// The commented file `infra-monitor init` writes.
+    public static func template(hostName: String) -> String {
+        """
+        # InfraMonitor configuration (YAML). Every setting is optional; the values shown are the defaults.
+        # Commented lines (#) are examples: remove the '#' to use them.
+
+        # Host name put on every sample. Default: the system's host name (now "\(hostName)").
+        # host: web-1
+
+        # When `infra-monitor serve` runs the pipeline, in EventBridge syntax: rate(N minutes|hours|days) or cron(...).
+        schedule: rate(3 hours)
+
+        # AWS region, used by the aws backend and in ARNs.
+        region: eu-west-1
+
+        # A state-machine definition to run instead of the project's pipeline/state-machine.asl.json.
+        # state_machine_definition: /etc/infra-monitor/state-machine.asl.json
+
+        collection:
+          # Seconds cpu and network are sampled over when there is no previous collection to compare with.
+          sample_window_seconds: 1
+          # Where procfs is mounted (a container may mount the host's elsewhere).
+          proc_root: /proc
+
+        notifications:
+          # Every "Pipeline Success" / "Pipeline Failure" message is kept in the outbox table.
+          # Also POST it as JSON to this URL (keep tokens in the URL secret: they are never logged):
+          # webhook_url: https://hooks.example.com/infra-monitor
+          # Also mail it through the local sendmail interface:
+          # email_to: ops@example.com
+          email_from: infra-monitor@localhost
+          sendmail_path: /usr/sbin/sendmail
+
+        """
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import InfraMonitorCore
+import Synchronization
+
+/// The data bucket as a folder: each key is a file path below `root`.
+///
+/// Writes are atomic (temporary file, fsync, rename, fsync of the folder), so a crash leaves
+/// either the old object or the new one, never half of one. After each write the subscribers of
+/// the key's prefix receive an ``ObjectCreatedEvent``, as S3 event notifications would.
+public final class FolderObjectStore: ObjectStore {
+    /// The folder that holds the bucket's objects.
+    public let root: String
+    public let bucket: String
+    private let subscribers = Mutex<[(prefix: String, handler: @Sendable (ObjectCreatedEvent) async -> Void)]>([])
+
+    public init(root: String, bucket: String = ObjectKeys.bucket) {
+        self.root = root
+        self.bucket = bucket
+    }
+
+    /// Delivers created-events for keys starting with `prefix` to `handler`.
+    public func subscribe(prefix: String, _ handler: @escaping @Sendable (ObjectCreatedEvent) async -> Void) {
+        subscribers.withLock { $0.append((prefix, handler)) }
+    }
+
+    /// The file that holds `key`.
+    public func path(forKey key: String) throws -> String {
+        let parts = key.split(separator: "/", omittingEmptySubsequences: false)
+        guard !key.isEmpty, !key.hasPrefix("/"), !parts.contains(where: { $0.isEmpty || $0 == ".." || $0 == "." }) else {
+            throw LocalBackendError.invalidKey(key)
+        }
+        return root + "/" + key
+    }
+
+    public func put(_ body: [UInt8], key: String) async throws {
+        let target = try path(forKey: key)
+        try AtomicFile.write(body, to: target)
+        let event = ObjectCreatedEvent(bucket: bucket, key: key, size: body.count)
+        let handlers = subscribers.withLock { $0.filter { key.hasPrefix($0.prefix) }.map(\.handler) }
+        for handler in handlers {
+            await handler(event)
+        }
+    }
+
+    public func get(key: String) async throws -> [UInt8] {
+        var source = try await reader(key: key)
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+        }
+        return out
+    }
+
+    public func reader(key: String) async throws -> any ByteSource {
+        let file = try path(forKey: key)
+        guard FileManager.default.fileExists(atPath: file) else { throw LocalBackendError.objectNotFound(key: key) }
+        do {
+            return try FileByteSource(path: file)
+        } catch let error as FileError {
+            throw LocalBackendError.file(error)
+        }
+    }
+
+    public func list(prefix: String) async throws -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
+        var keys: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            guard relative.hasPrefix(prefix) || prefix.hasPrefix(relative),
+                FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isDirectory)
+            else {
+                if !prefix.hasPrefix(relative) { enumerator.skipDescendants() }
+                continue
+            }
+            if !isDirectory.boolValue, relative.hasPrefix(prefix), !relative.split(separator: "/").last!.hasPrefix(".") {
+                keys.append(relative)
+            }
+        }
+        return keys.sorted()
+    }
+}
+
+/// Crash-safe file replacement.
+public enum AtomicFile {
+    /// Writes `bytes` to `path` through a temporary file in the same folder, fsyncs it, renames
+    /// it over `path`, and fsyncs the folder.
+    /// - Throws: ``LocalBackendError/file(_:)`` naming the path and the system's reason (full disk,
+    ///   read-only file system, permissions).
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        try makeFolder(folder)
+        let temporary = folder + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw LocalBackendError.file(FileError(operation: "create", path: temporary, errno: errno)) }
+        var failure: FileError?
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = FileError(operation: "write", path: temporary, errno: errno)
+                    return
+                }
+                offset += n
+            }
+        }
+        if failure == nil, fsync(fd) != 0 { failure = FileError(operation: "fsync", path: temporary, errno: errno) }
+        close(fd)
+        if failure == nil, rename(temporary, path) != 0 { failure = FileError(operation: "rename", path: path, errno: errno) }
+        if let failure {
+            unlink(temporary)
+            throw LocalBackendError.file(failure)
+        }
+        let dirfd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirfd >= 0 {
+            fsync(dirfd)
+            close(dirfd)
+        }
+    }
+
+    /// Creates `folder` and its parents.
+    public static func makeFolder(_ folder: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            let code = (error as NSError).userInfo[NSUnderlyingErrorKey].flatMap { ($0 as? NSError)?.code } ?? Int(EACCES)
+            throw LocalBackendError.file(FileError(operation: "create folder", path: folder, errno: Int32(code)))
+        }
+    }
+}
