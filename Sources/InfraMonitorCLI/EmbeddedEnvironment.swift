@@ -1,0 +1,79 @@
+import Collectors
+import Foundation
+import InfraMonitorCore
+import LocalBackend
+import Pipeline
+
+/// The embedded backend wired together: the folder bucket notifies the log-processor, SQLite
+/// holds the tables, the outbox notifier and the log files stand in for SNS and CloudWatch Logs.
+struct EmbeddedEnvironment {
+    let dataDirectory: DataDirectory
+    let configuration: InfraMonitorCore.Configuration
+    let store: SQLiteStore
+    let objects: FolderObjectStore
+    let logs: FileLogSink
+    let hostName: String
+    let activity = ExecutionActivity()
+
+    /// Opens the data directory (creating it), the configuration and the database.
+    init(options: GlobalOptions) throws {
+        dataDirectory = DataDirectory.resolve(explicit: options.dataDir)
+        let configPath = options.config ?? dataDirectory.configPath
+        configuration = try ConfigurationFile.load(path: configPath, required: options.config != nil)
+        try dataDirectory.prepare()
+        store = try SQLiteStore(path: dataDirectory.databasePath)
+        objects = FolderObjectStore(root: dataDirectory.objectsRoot)
+        logs = FileLogSink(folder: dataDirectory.logsFolder)
+        hostName = configuration.host.flatMap { $0.isEmpty ? nil : $0 } ?? HostName.system()
+    }
+
+    var region: String { configuration.region }
+
+    var collector: DataCollector {
+        DataCollector(
+            collector: SystemCollector(
+                procRoot: configuration.collection.procRoot, hostName: hostName,
+                sampleWindowSeconds: configuration.collection.sampleWindowSeconds
+            ),
+            hostName: hostName, objects: objects, state: store, logs: logs
+        )
+    }
+
+    var processor: LogProcessor {
+        LogProcessor(objects: objects, table: store, index: store, logs: logs)
+    }
+
+    var notifier: OutboxNotifier {
+        OutboxNotifier(store: store, settings: configuration.notifications, logs: logs)
+    }
+
+    /// Routes created-events under `raw-metrics/` to the log-processor, as the S3 notification does.
+    func connectProcessor() {
+        let processor = processor
+        let activity = activity
+        let logs = logs
+        objects.subscribe(prefix: ObjectKeys.rawPrefix) { event in
+            do {
+                let report = try await processor.handle(event)
+                await activity.processed(report)
+            } catch {
+                await activity.processingFailed(key: event.key, error: "\(error)")
+                await logs.log(
+                    .logProcessor, level: "error", message: "processing failed; the raw batch is kept, `infra-monitor replay` retries it",
+                    fields: ["key": event.key, "error": "\(error)"]
+                )
+            }
+        }
+    }
+
+    /// The pipeline runner over this environment.
+    func runner() throws -> PipelineRunner {
+        let path = try PipelineDefinition.locate(configured: configuration.stateMachineDefinition)
+        let definition = try PipelineDefinition(path: path, substitutions: PipelineDefinition.localSubstitutions(region: region))
+        connectProcessor()
+        return PipelineRunner(
+            definition: definition, collector: collector, notifier: notifier, executions: store, logs: logs,
+            activity: activity
+        )
+    }
+}

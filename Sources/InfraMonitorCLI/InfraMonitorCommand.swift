@@ -1,0 +1,59 @@
+import ArgumentParser
+
+/// `infra-monitor`: the root command.
+struct InfraMonitorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "infra-monitor",
+        abstract: "Collect, store, process and query infrastructure metrics — embedded on one machine or on AWS.",
+        discussion: """
+            With no configuration, `infra-monitor run` performs one execution of the pipeline on this machine: \
+            it collects cpu, memory, disk and network metrics in four parallel branches, stores raw batches under \
+            <data-dir>/objects, processes them into SQLite and records a notification.
+
+            Exit codes: 0 success, 1 the job failed, 2 bad usage or bad input.
+            """,
+        subcommands: [
+            InitCommand.self, RunCommand.self, CollectCommand.self, ProcessCommand.self, QueryCommand.self,
+            RecordsCommand.self, ExecutionsCommand.self, NotificationsCommand.self, StatesCommand.self,
+            ReplayCommand.self,
+        ]
+    )
+}
+
+/// Options every command shares (DESIGN §9).
+struct GlobalOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Folder for the bucket, the database and the logs.",
+            discussion: "Default: $INFRA_MONITOR_DATA_DIR, else $XDG_DATA_HOME/infra-monitor, else ~/.local/share/infra-monitor."
+        )
+    )
+    var dataDir: String?
+
+    @Option(help: "Configuration file (default: <data-dir>/config.yaml; optional).")
+    var config: String?
+
+    @Option(help: "Where the pipeline's services are: local (this machine) or aws.")
+    var backend: Backend = .local
+
+    @Option(help: "AWS region (default: config, then AWS_REGION, then eu-west-1).")
+    var region: String?
+
+    @Option(help: "Endpoint URL of an AWS-compatible service (aws backend).")
+    var endpointURL: String?
+
+    enum Backend: String, ExpressibleByArgument, CaseIterable {
+        case local, aws
+    }
+
+    func validate() throws {
+        if backend == .aws {
+            throw ValidationError(
+                "the aws backend is not part of this build yet; use --backend local (the default) or see the project's issues"
+            )
+        }
+        if endpointURL != nil && backend == .local {
+            throw ValidationError("--endpoint-url applies to --backend aws only")
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import ArgumentParser
+import Foundation
+import InfraJSON
+import InfraMonitorCore
+import LocalBackend
+
+/// Output formats for tabular results.
+enum TableFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+}
+
+/// `infra-monitor query`: read-only SQL over `metrics` and `infra_metrics`.
+struct QueryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract: "Run read-only SQL on the metrics table (one row per raw sample) and infra_metrics.",
+        discussion: """
+            Tables: metrics(metric, host, timestamp, value, unit, labels, year, month, day) and infra_metrics \
+            (one record per series per batch). Example: infra-monitor query "SELECT metric, count(*) FROM metrics GROUP BY metric"
+            """
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "Output: table, csv or json.")
+    var format: TableFormat = .table
+
+    @Option(help: "Maximum rows.")
+    var limit: Int = 10_000
+
+    @Argument(help: "One SQL statement (SELECT, WITH, VALUES or EXPLAIN).")
+    var sql: String
+
+    func run() async throws {
+        let directory = DataDirectory.resolve(explicit: options.dataDir)
+        let result = try QueryEngine(databasePath: directory.databasePath).run(sql, rowLimit: limit)
+        let rows = result.rows.map { $0.map(\.text) }
+        switch format {
+        case .table:
+            print(Output.table(columns: result.columns, rows: rows), terminator: "")
+            print("(\(rows.count) row\(rows.count == 1 ? "" : "s"))")
+        case .csv:
+            print(Output.csv(columns: result.columns, rows: rows), terminator: "")
+        case .json:
+            var out = ""
+            for row in result.rows {
+                var object: [String: JSON] = [:]
+                for (column, cell) in zip(result.columns, row) {
+                    switch cell {
+                    case .null, .blob: object[column] = .null
+                    case .integer(let v): object[column] = .number(Double(v))
+                    case .real(let v): object[column] = .number(v)
+                    case .text(let v): object[column] = .string(v)
+                    }
+                }
+                out += JSON.object(object).text + "\n"
+            }
+            print(out, terminator: "")
+        }
+    }
+}
+
+/// `infra-monitor records`: read `infra_metrics` by series and time range.
+struct RecordsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "records",
+        abstract: "Read InfraMetrics records by metric_id and time range."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "Series id, e.g. memory_usage#web-1 or disk_usage#web-1#mountpoint=/.")
+    var metricId: String?
+
+    @Option(help: "Only records of this execution.")
+    var execution: String?
+
+    @Option(help: "Earliest timestamp (RFC 3339, inclusive).")
+    var from: String?
+
+    @Option(help: "Latest timestamp (RFC 3339, exclusive).")
+    var to: String?
+
+    @Option(help: "Maximum records.")
+    var limit: Int = 1000
+
+    @Option(help: "Output: table, csv or json (JSON Lines, DESIGN §5).")
+    var format: TableFormat = .table
+
+    func validate() throws {
+        for (name, value) in [("--from", from), ("--to", to)] {
+            if let value, Timestamp.parseRFC3339(value) == nil {
+                throw ValidationError("\(name) must be an RFC 3339 timestamp such as 2026-11-25T18:00:00Z")
+            }
+        }
+    }
+
+    func run() async throws {
+        let environment = try EmbeddedEnvironment(options: options)
+        var records = try await environment.store.records(
+            metricID: metricId, from: from.flatMap { Timestamp.parseRFC3339($0) }, to: to.flatMap { Timestamp.parseRFC3339($0) },
+            limit: execution == nil ? limit : nil
+        )
+        if let execution {
+            records = Array(records.filter { $0.source.contains("_\(execution)_") }.prefix(limit))
+        }
+        switch format {
+        case .json:
+            var out = ""
+            for record in records { out += record.jsonLine + "\n" }
+            print(out, terminator: "")
+        case .table, .csv:
+            let columns = ["metric_id", "timestamp", "unit", "count", "mean", "min", "max", "last", "source"]
+            let rows = records.map { r in
+                [r.metricID, r.timestampText, r.unit, String(r.count), Self.short(r.mean), Self.short(r.min), Self.short(r.max), Self.short(r.last), r.source]
+            }
+            if format == .csv {
+                print(Output.csv(columns: columns, rows: rows), terminator: "")
+            } else {
+                print(Output.table(columns: columns, rows: rows), terminator: "")
+                print("(\(records.count) record\(records.count == 1 ? "" : "s"))")
+            }
+        }
+    }
+
+    static func short(_ value: Double) -> String {
+        let rounded = (value * 100).rounded() / 100
+        return rounded.description
+    }
+}
+
+/// `infra-monitor notifications`: the outbox of Pipeline Success / Failure messages.
+struct NotificationsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notifications",
+        abstract: "List the notification outbox (newest first) with webhook and email delivery status."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "Maximum messages.")
+    var limit: Int = 20
+
+    @Option(help: "Output: table, csv or json.")
+    var format: TableFormat = .table
+
+    func run() async throws {
+        let environment = try EmbeddedEnvironment(options: options)
+        let messages = try environment.store.outbox(limit: limit)
+        if format == .json {
+            for m in messages {
+                let object: JSON = [
+                    "id": .number(Double(m.id)), "created_at": .string(m.createdAt), "subject": .string(m.subject),
+                    "message": (try? JSON(parsing: m.message)) ?? .string(m.message),
+                    "webhook_status": m.webhookStatus.map(JSON.string) ?? .null,
+                    "email_status": m.emailStatus.map(JSON.string) ?? .null,
+                ]
+                print(object.text)
+            }
+            return
+        }
+        let columns = ["id", "created_at", "subject", "execution_id", "webhook", "email"]
+        let rows = messages.map { m in
+            [String(m.id), m.createdAt, m.subject, m.executionID ?? "", m.webhookStatus ?? "-", m.emailStatus ?? "-"]
+        }
+        print(format == .csv ? Output.csv(columns: columns, rows: rows) : Output.table(columns: columns, rows: rows), terminator: "")
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import InfraJSON
+import InfraMonitorCore
+import StateMachine
+
+/// `infra-monitor states run|validate`: the States Language interpreter on its own (DESIGN §8).
+struct StatesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "states",
+        abstract: "Run or validate any Amazon States Language definition locally.",
+        subcommands: [Run.self, Validate.self]
+    )
+
+    static func load(_ file: String) throws -> StateMachineDefinition {
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw CLIError.usage("cannot read \(file): \(error.localizedDescription)")
+        }
+        do {
+            return try StateMachineDefinition(parsing: text)
+        } catch {
+            throw CLIError.usage("invalid definition \(file): \(error.description)")
+        }
+    }
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Execute a definition and print {\"status\",\"output\"} or {\"status\",\"error\",\"cause\"}.",
+            discussion: "Exit 0 when it succeeded, 1 when it failed, 2 for an invalid definition or input."
+        )
+
+        @Argument(help: "The definition file (JSON).")
+        var definition: String
+
+        @Option(help: "The execution input as JSON text.")
+        var input: String = "{}"
+
+        @Flag(help: "Also print the history events (JSON Lines, on stderr).")
+        var trace = false
+
+        func run() async throws {
+            let machine = try StatesCommand.load(definition)
+            let inputValue: JSON
+            do {
+                inputValue = try JSON(parsing: input)
+            } catch {
+                throw CLIError.usage("--input is not valid JSON: \(error.description)")
+            }
+            let name = UUID().uuidString.lowercased()
+            let options = ExecutionOptions(
+                executionName: name, startTime: Timestamp.nowText(), stateMachineName: URL(fileURLWithPath: definition).deletingPathExtension().lastPathComponent
+            )
+            let trace = trace
+            let result = await Interpreter(definition: machine, bindings: ResourceBindings([:])).run(input: inputValue, options: options) { event in
+                guard trace else { return }
+                let object: JSON = [
+                    "id": .number(Double(event.id)), "previousEventId": .number(Double(event.previousEventID)), "type": .string(event.type),
+                    "timestamp": .string(event.timestamp), "stateName": event.stateName.map(JSON.string) ?? .null, "details": event.details,
+                ]
+                FileHandle.standardError.write(Data((object.text + "\n").utf8))
+            }
+            switch result {
+            case .succeeded(let output):
+                print(JSON.object(["status": "SUCCEEDED", "output": output]).text)
+            case .failed(let error, let cause):
+                print(JSON.object(["status": "FAILED", "error": .string(error), "cause": .string(cause)]).text)
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Validate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check a definition and report every problem with its JSON path.")
+
+        @Argument(help: "The definition file (JSON).")
+        var definition: String
+
+        func run() async throws {
+            _ = try StatesCommand.load(definition)
+            print("\(definition): valid")
+        }
+    }
+}
+
+extension Timestamp {
+    static func nowText() -> String { Timestamp.now().iso8601Milliseconds }
+}
