@@ -1,0 +1,116 @@
+import Foundation
+import InfraJSON
+import Testing
+import TestSupport
+
+/// The smaller commands: init, collect --stdout, states run/validate, notifications delivery.
+@Suite("Commands")
+struct CommandTests {
+    @Test("init writes a commented config that run accepts, and refuses to overwrite it")
+    func initWritesConfig() throws {
+        let dir = try Fixtures.temporaryDirectory("init")
+        let first = try CommandRunner.infraMonitor(["init", "--data-dir", dir])
+        #expect(first.status == 0, first.stderr)
+        let text = try String(contentsOfFile: dir + "/config.yaml", encoding: .utf8)
+        #expect(text.contains("# "))
+        #expect(text.contains("schedule: rate(3 hours)"))
+        let again = try CommandRunner.infraMonitor(["init", "--data-dir", dir])
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("--force"))
+    }
+
+    @Test("a broken config names the file and the problem")
+    func brokenConfig() throws {
+        let dir = try Fixtures.temporaryDirectory("badconfig")
+        try "collection:\n  sample_window_seconds: soon\n".write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)
+        let result = try CommandRunner.infraMonitor(["run", "--data-dir", dir])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("config.yaml"), result.stderr)
+        #expect(result.stderr.contains("sample_window_seconds"), result.stderr)
+    }
+
+    @Test("collect --stdout prints raw-batch lines of all four metrics and stores nothing")
+    func collectToStdout() throws {
+        let dir = try Fixtures.temporaryDirectory("collect")
+        let result = try CommandRunner.infraMonitor(["collect", "--stdout", "--data-dir", dir])
+        #expect(result.status == 0, result.stderr)
+        let samples = try result.stdout.split(separator: "\n").map { try JSON(parsing: String($0)) }
+        let metrics = Set(samples.compactMap { $0["metric"]?.stringValue })
+        #expect(metrics == ["cpu_utilization", "memory_usage", "disk_usage", "network_traffic"])
+        for sample in samples {
+            let value = try #require(sample["value"]?.doubleValue)
+            if sample["unit"] == "Percent" { #expect((0...100).contains(value)) } else { #expect(value >= 0) }
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/objects/infra-monitoring-pipeline-data/raw-metrics"))
+    }
+
+    @Test("states run prints the DESIGN §8 object and exit code")
+    func statesRun() throws {
+        let dir = try Fixtures.temporaryDirectory("states")
+        let pass = dir + "/pass.json"
+        try #"{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"sum.$":"$.a"},"ResultPath":"$.r","End":true}}}"#
+            .write(toFile: pass, atomically: true, encoding: .utf8)
+        let ok = try CommandRunner.infraMonitor(["states", "run", pass, "--input", #"{"a":3}"#])
+        #expect(ok.status == 0, ok.stderr)
+        #expect(try JSON(parsing: ok.stdout) == ["status": "SUCCEEDED", "output": ["a": 3, "r": ["sum": 3]]])
+
+        let fail = dir + "/fail.json"
+        try #"{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Custom.Error","Cause":"because"}}}"#
+            .write(toFile: fail, atomically: true, encoding: .utf8)
+        let failed = try CommandRunner.infraMonitor(["states", "run", fail])
+        #expect(failed.status == 1)
+        #expect(try JSON(parsing: failed.stdout) == ["status": "FAILED", "error": "Custom.Error", "cause": "because"])
+
+        let invalid = dir + "/invalid.json"
+        try #"{"StartAt":"Missing","States":{"P":{"Type":"Pass","End":true}}}"#.write(toFile: invalid, atomically: true, encoding: .utf8)
+        let rejected = try CommandRunner.infraMonitor(["states", "run", invalid])
+        #expect(rejected.status == 2)
+        #expect(rejected.stderr.contains("Missing"), rejected.stderr)
+    }
+
+    @Test("the project's definition validates")
+    func pipelineDefinitionValidates() throws {
+        let result = try CommandRunner.infraMonitor(["states", "validate", CommandRunner.projectRoot + "/pipeline/state-machine.asl.json"])
+        #expect(result.status == 0, result.stderr)
+    }
+
+    @Test("notifications reach a webhook, and the webhook's token never reaches the logs")
+    func webhookDelivery() throws {
+        let dir = try Fixtures.temporaryDirectory("webhook")
+        let port = try CommandRunner.freePort()
+        let received = dir + "/received.json"
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = [
+            "python3", "-c",
+            """
+            import http.server, sys
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_POST(self):
+                    body = self.rfile.read(int(self.headers['Content-Length']))
+                    open(sys.argv[2], 'ab').write(body + b'\\n')
+                    self.send_response(204); self.end_headers()
+                def log_message(self, *a): pass
+            http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
+            """,
+            String(port), received,
+        ]
+        try server.run()
+        defer { server.terminate() }
+        Thread.sleep(forTimeInterval: 0.5)
+        let secret = "s3cr3t-token-value"
+        try "notifications:\n  webhook_url: http://127.0.0.1:\(port)/hook?token=\(secret)\n"
+            .write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)
+        let run = try CommandRunner.infraMonitor(["run", "--data-dir", dir])
+        #expect(run.status == 0, run.stderr)
+        let body = try JSON(parsing: String(try String(contentsOfFile: received, encoding: .utf8).split(separator: "\n")[0]))
+        #expect(body["status"] == "SUCCEEDED")
+        let outbox = try CommandRunner.infraMonitor(["notifications", "--format", "json", "--data-dir", dir])
+        #expect(outbox.stdout.contains("sent (HTTP 204)"), outbox.stdout)
+        for group in ["data-collector", "log-processor"] {
+            let log = (try? String(contentsOfFile: dir + "/logs/\(group).jsonl", encoding: .utf8)) ?? ""
+            #expect(!log.contains(secret))
+        }
+        #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret))
+    }
+}

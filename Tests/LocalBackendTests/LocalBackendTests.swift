@@ -1,0 +1,123 @@
+import Foundation
+import InfraMonitorCore
+import LocalBackend
+import Testing
+import TestSupport
+
+@Suite("Folder object store")
+struct FolderObjectStoreTests {
+    @Test("put is atomic, emits a created-event for the subscribed prefix, and lists in key order")
+    func putGetList() async throws {
+        let root = try Fixtures.temporaryDirectory("objects")
+        let store = FolderObjectStore(root: root)
+        let seen = EventLog()
+        store.subscribe(prefix: "raw-metrics/") { event in await seen.add(event.key) }
+        try await store.put(Array("b".utf8), key: "raw-metrics/2026/11/25/b.jsonl.gz")
+        try await store.put(Array("a".utf8), key: "raw-metrics/2026/11/25/a.jsonl.gz")
+        try await store.put(Array("q".utf8), key: "quarantine/2026/11/25/a.jsonl")
+        #expect(await seen.keys == ["raw-metrics/2026/11/25/b.jsonl.gz", "raw-metrics/2026/11/25/a.jsonl.gz"])
+        #expect(
+            try await store.list(prefix: "raw-metrics/") == ["raw-metrics/2026/11/25/a.jsonl.gz", "raw-metrics/2026/11/25/b.jsonl.gz"]
+        )
+        #expect(try await store.get(key: "quarantine/2026/11/25/a.jsonl") == Array("q".utf8))
+        try await store.put(Array("new".utf8), key: "raw-metrics/2026/11/25/a.jsonl.gz")
+        #expect(try await store.get(key: "raw-metrics/2026/11/25/a.jsonl.gz") == Array("new".utf8))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root + "/raw-metrics/2026/11/25").filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty, "no temporary files left: \(leftovers)")
+    }
+
+    @Test("keys that would leave the bucket are refused", arguments: ["../etc/passwd", "/abs", "a//b", "a/./b", ""])
+    func invalidKeys(key: String) async throws {
+        let store = FolderObjectStore(root: try Fixtures.temporaryDirectory("objects"))
+        await #expect(throws: LocalBackendError.self) { try await store.put([1], key: key) }
+    }
+
+    @Test("a missing object is a clear error")
+    func missingObject() async throws {
+        let store = FolderObjectStore(root: try Fixtures.temporaryDirectory("objects"))
+        await #expect { try await store.get(key: "raw-metrics/none") } throws: { error in
+            "\(error)".contains("no object raw-metrics/none")
+        }
+    }
+}
+
+@Suite("SQLite tables")
+struct SQLiteStoreTests {
+    func record(_ id: String = "m#h", at seconds: Int64, mean: Double) -> MetricRecord {
+        MetricRecord(
+            metricID: id, timestamp: Timestamp(seconds: seconds), metric: "m", host: "h", labels: [:], unit: "Percent", count: 1,
+            sum: mean, min: mean, max: mean, last: mean, source: "raw-metrics/x"
+        )
+    }
+
+    @Test("upsert replaces the record with the same metric_id and timestamp; ranges are [from, to)")
+    func upsertAndRange() async throws {
+        let store = try SQLiteStore(path: try Fixtures.temporaryDirectory("db") + "/db.sqlite")
+        try await store.upsert([record(at: 100, mean: 1), record(at: 200, mean: 2)])
+        try await store.upsert([record(at: 100, mean: 5)])
+        let all = try await store.records(metricID: "m#h", from: nil, to: nil, limit: nil)
+        #expect(all.map(\.mean) == [5, 2])
+        let ranged = try await store.records(metricID: nil, from: Timestamp(seconds: 100), to: Timestamp(seconds: 200), limit: nil)
+        #expect(ranged.map(\.timestamp) == [Timestamp(seconds: 100)])
+        #expect(all[0].expiresAt == 100 + 90 * 86_400)
+    }
+
+    @Test("replacing samples is atomic: an error midway keeps the earlier samples")
+    func replaceSamplesAtomic() throws {
+        let path = try Fixtures.temporaryDirectory("db") + "/db.sqlite"
+        let store = try SQLiteStore(path: path)
+        let sample = Sample(metric: "m", host: "h", timestamp: Timestamp(seconds: 0), value: 1, unit: "Percent")
+        try store.replaceSamples(source: "raw-metrics/2026/11/25/a") { emit in
+            try emit(sample)
+            try emit(sample)
+        }
+        struct Boom: Error {}
+        #expect(throws: (any Error).self) {
+            try store.replaceSamples(source: "raw-metrics/2026/11/25/a") { emit in
+                try emit(sample)
+                throw Boom()
+            }
+        }
+        let result = try QueryEngine(databasePath: path).run("SELECT count(*), min(year), min(month), min(day) FROM metrics")
+        #expect(result.rows[0] == [.integer(2), .text("2026"), .text("11"), .text("25")])
+    }
+
+    @Test("the query engine refuses writes", arguments: ["DELETE FROM metric_samples", "CREATE TABLE t(x)", "PRAGMA user_version = 3", "  "])
+    func queryRefusesWrites(sql: String) throws {
+        let path = try Fixtures.temporaryDirectory("db") + "/db.sqlite"
+        _ = try SQLiteStore(path: path)
+        #expect(throws: LocalBackendError.self) { try QueryEngine(databasePath: path).run(sql) }
+    }
+}
+
+@Suite("Configuration and redaction")
+struct ConfigurationTests {
+    @Test("the init template decodes to the defaults")
+    func templateIsDefaults() throws {
+        let path = try Fixtures.temporaryDirectory("config") + "/config.yaml"
+        try ConfigurationFile.template(hostName: "web-1").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try ConfigurationFile.load(path: path, required: true) == Configuration())
+    }
+
+    @Test("a missing optional config gives the defaults; a missing required one an error")
+    func missingConfig() throws {
+        #expect(try ConfigurationFile.load(path: "/nonexistent/config.yaml", required: false) == Configuration())
+        #expect(throws: LocalBackendError.self) { try ConfigurationFile.load(path: "/nonexistent/config.yaml", required: true) }
+    }
+
+    @Test(
+        "URLs lose their credentials and query strings",
+        arguments: [
+            ("post to https://user:pw@hooks.example.com/x?token=abc failed", "post to https://hooks.example.com/x?… failed"),
+            ("no url here", "no url here"),
+        ]
+    )
+    func redaction(input: String, expected: String) {
+        #expect(Redaction.redact(input) == expected)
+    }
+}
+
+actor EventLog {
+    var keys: [String] = []
+    func add(_ key: String) { keys.append(key) }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what InfraMonitor's build and tests need on Debian: zlib and SQLite headers, sqlite3,
+# prometheus-node-exporter (a real scrape target for the collector tests), python3 (the benchmark
+# reference) and curl. Safe to run again: it installs only what is missing.
+set -euo pipefail
+
+packages=(zlib1g-dev libsqlite3-dev sqlite3 prometheus-node-exporter python3 curl procps)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    sudo_cmd=""
+    if [ "$(id -u)" != 0 ]; then sudo_cmd="sudo"; fi
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo_cmd apt-get update -qq
+    $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Debian starts the packaged node_exporter as a service on :9100 where systemd runs; the tests
+# start their own on a free loopback port, so nothing else is needed here.
+command -v prometheus-node-exporter >/dev/null
+echo "test dependencies ready"
