@@ -123,12 +123,15 @@ public enum AtomicFile {
     }
 
     /// Creates `folder` and its parents.
+    /// - Throws: ``LocalBackendError/file(_:)`` with the system's own reason (read-only file
+    ///   system, no space, permission).
     public static func makeFolder(_ folder: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            let code = (error as NSError).userInfo[NSUnderlyingErrorKey].flatMap { ($0 as? NSError)?.code } ?? Int(EACCES)
-            throw LocalBackendError.file(FileError(operation: "create folder", path: folder, errno: Int32(code)))
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue { return }
+        let parent = (folder as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != folder { try makeFolder(parent) }
+        if mkdir(folder, 0o755) != 0 && errno != EEXIST {
+            throw LocalBackendError.file(FileError(operation: "create folder", path: folder, errno: errno))
         }
     }
 }

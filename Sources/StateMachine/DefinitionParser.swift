@@ -1,0 +1,463 @@
+import InfraJSON
+
+/// Turns definition JSON into states, collecting every problem with its JSON path.
+struct DefinitionParser {
+    var problems: [DefinitionProblem] = []
+    var resources: [String] = []
+    var allNames: Set<String> = []
+
+    private static let stateTypes: Set<String> = ["Task", "Pass", "Succeed", "Fail", "Choice", "Wait", "Parallel", "Map"]
+
+    mutating func problem(_ path: String, _ message: String) {
+        problems.append(DefinitionProblem(path: path, message: message))
+    }
+
+    mutating func parseMachine(_ json: JSON) -> Branch? {
+        guard case .object = json else {
+            problem("$", "a state machine definition must be a JSON object")
+            return nil
+        }
+        if let timeout = json["TimeoutSeconds"], (timeout.intValue ?? 0) <= 0 {
+            problem("$.TimeoutSeconds", "must be a positive integer")
+        }
+        let branch = parseBranch(json, at: "$")
+        var seen: Set<String> = []
+        resources = resources.filter { seen.insert($0).inserted }
+        return branch
+    }
+
+    /// Parses `StartAt` and `States` of a machine, branch or iterator, checking transitions and reachability.
+    mutating func parseBranch(_ json: JSON, at location: String) -> Branch? {
+        let startAt = json["StartAt"]?.stringValue
+        if startAt == nil { problem(location + ".StartAt", json["StartAt"] == nil ? "StartAt is required" : "StartAt must be a string") }
+        guard case .object(let statesJSON)? = json["States"] else {
+            problem(location + ".States", json["States"] == nil ? "States is required" : "States must be an object")
+            return nil
+        }
+        if statesJSON.isEmpty { problem(location + ".States", "States must contain at least one state") }
+        var states: [String: StateNode] = [:]
+        for name in statesJSON.keys.sorted() {
+            let stateLocation = location + ".States" + DefinitionProblem.member(name)
+            if name.isEmpty || name.unicodeScalars.count > 80 { problem(stateLocation, "state names must have 1 to 80 characters") }
+            if !allNames.insert(name).inserted { problem(stateLocation, "state name '\(name)' is used more than once in the state machine") }
+            if let node = parseState(name: name, statesJSON[name]!, at: stateLocation) { states[name] = node }
+        }
+        guard let startAt else { return nil }
+        if statesJSON[startAt] == nil { problem(location + ".StartAt", "StartAt names '\(startAt)', which is not a state in States") }
+        // Transitions must stay inside this set of states.
+        var edges: [String: [String]] = [:]
+        for name in states.keys.sorted() {
+            let node = states[name]!
+            let stateLocation = location + ".States" + DefinitionProblem.member(name)
+            var targets: [(String, String)] = []
+            if let next = node.next { targets.append((next, stateLocation + ".Next")) }
+            if case .choice(let spec) = node.kind {
+                for (index, choice) in spec.choices.enumerated() { targets.append((choice.next, stateLocation + ".Choices[\(index)].Next")) }
+                if let defaultNext = spec.defaultNext { targets.append((defaultNext, stateLocation + ".Default")) }
+            }
+            for (index, catcher) in node.catchers.enumerated() { targets.append((catcher.next, stateLocation + ".Catch[\(index)].Next")) }
+            for (target, targetLocation) in targets where statesJSON[target] == nil {
+                problem(targetLocation, "no state named '\(target)' in this scope")
+            }
+            edges[name] = targets.map(\.0)
+        }
+        if statesJSON[startAt] != nil, states.count == statesJSON.count {
+            var reached: Set<String> = [startAt]
+            var queue = [startAt]
+            while let current = queue.popLast() {
+                for target in edges[current] ?? [] where statesJSON[target] != nil && reached.insert(target).inserted { queue.append(target) }
+            }
+            for name in statesJSON.keys.sorted() where !reached.contains(name) {
+                problem(location + ".States" + DefinitionProblem.member(name), "state '\(name)' is unreachable from StartAt")
+            }
+        }
+        return Branch(startAt: startAt, states: states)
+    }
+
+    // MARK: - States
+
+    mutating func parseState(name: String, _ json: JSON, at location: String) -> StateNode? {
+        guard case .object(let fields) = json else {
+            problem(location, "a state must be a JSON object")
+            return nil
+        }
+        guard let type = fields["Type"]?.stringValue else {
+            problem(location + ".Type", fields["Type"] == nil ? "Type is required" : "Type must be a string")
+            return nil
+        }
+        guard Self.stateTypes.contains(type) else {
+            problem(location + ".Type", "unknown state type '\(type)'")
+            return nil
+        }
+        var node = StateNode(name: name, kind: .succeed)
+        let allowed = Self.allowedFields[type]!
+        for key in fields.keys.sorted() where !allowed.contains(key) && !Self.commonFields.contains(key) {
+            problem(location + DefinitionProblem.member(key), "field '\(key)' is not allowed in a \(type) state")
+        }
+        if allowed.contains("InputPath") { node.inputPath = path(fields["InputPath"], at: location + ".InputPath", reference: false) }
+        if allowed.contains("OutputPath") { node.outputPath = path(fields["OutputPath"], at: location + ".OutputPath", reference: false) }
+        if allowed.contains("ResultPath") { node.resultPath = path(fields["ResultPath"], at: location + ".ResultPath", reference: true) }
+        if let parameters = fields["Parameters"] {
+            node.parameters = template(parameters, at: location + ".Parameters")
+        }
+        if let selector = fields["ResultSelector"] {
+            node.resultSelector = template(selector, at: location + ".ResultSelector")
+        }
+        if allowed.contains("Next") { parseTransition(fields, into: &node, at: location) }
+        if allowed.contains("Retry") { node.retriers = parseRetry(fields["Retry"], at: location + ".Retry") }
+        if allowed.contains("Catch") { node.catchers = parseCatch(fields["Catch"], at: location + ".Catch") }
+
+        switch type {
+        case "Task":
+            let resource = fields["Resource"]?.stringValue
+            if let resource { resources.append(resource) } else { problem(location + ".Resource", "a Task state needs a Resource string") }
+            var spec = TaskSpec(resource: resource ?? "")
+            if let timeout = fields["TimeoutSeconds"] {
+                if let seconds = timeout.intValue, seconds > 0 {
+                    spec.timeoutSeconds = seconds
+                } else {
+                    problem(location + ".TimeoutSeconds", "must be a positive integer")
+                }
+            }
+            if fields["TimeoutSecondsPath"] != nil {
+                if fields["TimeoutSeconds"] != nil { problem(location, "TimeoutSeconds and TimeoutSecondsPath are mutually exclusive") }
+                spec.timeoutSecondsPath = path(fields["TimeoutSecondsPath"], at: location + ".TimeoutSecondsPath", reference: true)
+            }
+            if let heartbeat = fields["HeartbeatSeconds"], (heartbeat.intValue ?? 0) <= 0 {
+                problem(location + ".HeartbeatSeconds", "must be a positive integer")
+            }
+            node.kind = .task(spec)
+        case "Pass":
+            node.kind = .pass(result: fields["Result"])
+        case "Succeed":
+            node.kind = .succeed
+        case "Fail":
+            var spec = FailSpec()
+            spec.error = stringField(fields, "Error", at: location)
+            spec.cause = stringField(fields, "Cause", at: location)
+            if fields["ErrorPath"] != nil {
+                if spec.error != nil { problem(location, "Error and ErrorPath are mutually exclusive") }
+                spec.errorPath = path(fields["ErrorPath"], at: location + ".ErrorPath", reference: true)
+            }
+            if fields["CausePath"] != nil {
+                if spec.cause != nil { problem(location, "Cause and CausePath are mutually exclusive") }
+                spec.causePath = path(fields["CausePath"], at: location + ".CausePath", reference: true)
+            }
+            node.kind = .fail(spec)
+        case "Choice":
+            node.kind = .choice(parseChoice(fields, at: location))
+        case "Wait":
+            node.kind = .wait(parseWait(fields, at: location))
+        case "Parallel":
+            guard case .array(let branchesJSON)? = fields["Branches"], !branchesJSON.isEmpty else {
+                problem(location + ".Branches", "a Parallel state needs a non-empty Branches array")
+                return node
+            }
+            var branches: [Branch] = []
+            for (index, branchJSON) in branchesJSON.enumerated() {
+                if let branch = parseBranch(branchJSON, at: location + ".Branches[\(index)]") { branches.append(branch) }
+            }
+            node.kind = .parallel(branches: branches)
+        case "Map":
+            let processorKey = fields["ItemProcessor"] != nil ? "ItemProcessor" : "Iterator"
+            guard let processor = fields[processorKey] else {
+                problem(location + ".ItemProcessor", "a Map state needs an ItemProcessor (or Iterator)")
+                return node
+            }
+            guard let iterator = parseBranch(processor, at: location + "." + processorKey) else { return node }
+            var spec = MapSpec(iterator: iterator)
+            if fields["ItemsPath"] != nil { spec.itemsPath = path(fields["ItemsPath"], at: location + ".ItemsPath", reference: true) ?? .identity }
+            let selectorKey = fields["ItemSelector"] != nil ? "ItemSelector" : "Parameters"
+            if let selector = fields[selectorKey] {
+                spec.itemSelector = template(selector, at: location + "." + selectorKey)
+                node.parameters = nil
+            }
+            if let concurrency = fields["MaxConcurrency"] {
+                if let value = concurrency.intValue, value >= 0 {
+                    spec.maxConcurrency = value
+                } else {
+                    problem(location + ".MaxConcurrency", "must be a non-negative integer")
+                }
+            }
+            node.kind = .map(spec)
+        default:
+            break
+        }
+        return node
+    }
+
+    static let commonFields: Set<String> = ["Type", "Comment"]
+    static let ioFields: Set<String> = ["InputPath", "OutputPath"]
+    static let allowedFields: [String: Set<String>] = [
+        "Task": ioFields.union([
+            "Next", "End", "ResultPath", "Parameters", "ResultSelector", "Retry", "Catch", "Resource", "TimeoutSeconds",
+            "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath", "Credentials",
+        ]),
+        "Pass": ioFields.union(["Next", "End", "ResultPath", "Parameters", "Result"]),
+        "Succeed": ioFields,
+        "Fail": ["Error", "ErrorPath", "Cause", "CausePath"],
+        "Choice": ioFields.union(["Choices", "Default"]),
+        "Wait": ioFields.union(["Next", "End", "Seconds", "SecondsPath", "Timestamp", "TimestampPath"]),
+        "Parallel": ioFields.union(["Next", "End", "ResultPath", "Parameters", "ResultSelector", "Retry", "Catch", "Branches"]),
+        "Map": ioFields.union([
+            "Next", "End", "ResultPath", "Parameters", "ItemSelector", "ResultSelector", "Retry", "Catch", "Iterator",
+            "ItemProcessor", "ItemsPath", "MaxConcurrency",
+        ]),
+    ]
+
+    mutating func parseTransition(_ fields: [String: JSON], into node: inout StateNode, at location: String) {
+        let next = fields["Next"]
+        let end = fields["End"]
+        if let end, end.boolValue == nil { problem(location + ".End", "End must be a boolean") }
+        let isEnd = end?.boolValue == true
+        switch (next, isEnd) {
+        case (nil, false):
+            problem(location, "a non-terminal state needs Next or \"End\": true")
+        case (.some, true):
+            problem(location, "Next and \"End\": true are mutually exclusive")
+        case (.some(let value), false):
+            if let name = value.stringValue { node.next = name } else { problem(location + ".Next", "Next must be a state name string") }
+        case (nil, true):
+            node.next = nil
+        }
+    }
+
+    mutating func stringField(_ fields: [String: JSON], _ key: String, at location: String) -> String? {
+        guard let value = fields[key] else { return nil }
+        guard let text = value.stringValue else {
+            problem(location + "." + key, "\(key) must be a string")
+            return nil
+        }
+        return text
+    }
+
+    /// Parses a path field; an absent field means `$`, JSON `null` gives `nil`.
+    mutating func path(_ value: JSON?, at location: String, reference: Bool) -> JSONPath? {
+        guard let value else { return .identity }
+        if value.isNull { return nil }
+        guard let text = value.stringValue else {
+            problem(location, "a path must be a string or null")
+            return .identity
+        }
+        do {
+            let parsed = try JSONPath.parse(text)
+            if reference, !parsed.isReference { problem(location, "'\(text)' must be a reference path (no wildcards or slices)") }
+            if reference, location.hasSuffix(".ResultPath"), parsed.root == .context {
+                problem(location, "ResultPath cannot refer to the context object")
+            }
+            return parsed
+        } catch {
+            problem(location, "invalid path '\(text)': \(error.message)")
+            return .identity
+        }
+    }
+
+    mutating func template(_ json: JSON, at location: String) -> PayloadTemplate? {
+        guard case .object = json else {
+            problem(location, "must be a JSON object")
+            return nil
+        }
+        return PayloadTemplate.compile(json, at: location, problems: &problems)
+    }
+
+    // MARK: - Retry and Catch
+
+    mutating func errorEquals(_ json: JSON?, at location: String) -> [String] {
+        guard case .array(let values)? = json, !values.isEmpty else {
+            problem(location, "ErrorEquals must be a non-empty array of error names")
+            return []
+        }
+        let names = values.compactMap(\.stringValue)
+        if names.count != values.count { problem(location, "ErrorEquals must contain only strings") }
+        if names.contains(StatesErrors.all), names.count > 1 { problem(location, "States.ALL must appear alone in ErrorEquals") }
+        return names
+    }
+
+    mutating func parseRetry(_ json: JSON?, at location: String) -> [Retrier] {
+        guard let json else { return [] }
+        guard case .array(let entries) = json else {
+            problem(location, "Retry must be an array")
+            return []
+        }
+        var retriers: [Retrier] = []
+        for (index, entry) in entries.enumerated() {
+            let here = location + "[\(index)]"
+            var retrier = Retrier(errorEquals: errorEquals(entry["ErrorEquals"], at: here + ".ErrorEquals"))
+            if retrier.errorEquals.contains(StatesErrors.all), index != entries.count - 1 {
+                problem(here, "a retrier with States.ALL must be the last one")
+            }
+            if let value = entry["IntervalSeconds"] {
+                if let seconds = value.intValue, seconds > 0 {
+                    retrier.intervalSeconds = Double(seconds)
+                } else {
+                    problem(here + ".IntervalSeconds", "must be a positive integer")
+                }
+            }
+            if let value = entry["MaxAttempts"] {
+                if let attempts = value.intValue, attempts >= 0 {
+                    retrier.maxAttempts = attempts
+                } else {
+                    problem(here + ".MaxAttempts", "must be a non-negative integer")
+                }
+            }
+            if let value = entry["BackoffRate"] {
+                if let rate = value.doubleValue, rate >= 1 {
+                    retrier.backoffRate = rate
+                } else {
+                    problem(here + ".BackoffRate", "must be a number ≥ 1.0")
+                }
+            }
+            if let value = entry["MaxDelaySeconds"] {
+                if let seconds = value.intValue, seconds > 0 {
+                    retrier.maxDelaySeconds = Double(seconds)
+                } else {
+                    problem(here + ".MaxDelaySeconds", "must be a positive integer")
+                }
+            }
+            if let value = entry["JitterStrategy"] {
+                if let jitter = value.stringValue.flatMap(Retrier.Jitter.init(rawValue:)) {
+                    retrier.jitter = jitter
+                } else {
+                    problem(here + ".JitterStrategy", "must be \"FULL\" or \"NONE\"")
+                }
+            }
+            for key in entry.objectValue?.keys.sorted() ?? []
+            where !["ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"].contains(key) {
+                problem(here + DefinitionProblem.member(key), "field '\(key)' is not allowed in a retrier")
+            }
+            retriers.append(retrier)
+        }
+        return retriers
+    }
+
+    mutating func parseCatch(_ json: JSON?, at location: String) -> [Catcher] {
+        guard let json else { return [] }
+        guard case .array(let entries) = json else {
+            problem(location, "Catch must be an array")
+            return []
+        }
+        var catchers: [Catcher] = []
+        for (index, entry) in entries.enumerated() {
+            let here = location + "[\(index)]"
+            let names = errorEquals(entry["ErrorEquals"], at: here + ".ErrorEquals")
+            if names.contains(StatesErrors.all), index != entries.count - 1 { problem(here, "a catcher with States.ALL must be the last one") }
+            guard let next = entry["Next"]?.stringValue else {
+                problem(here + ".Next", "a catcher needs a Next state name")
+                continue
+            }
+            let resultPath = path(entry["ResultPath"], at: here + ".ResultPath", reference: true)
+            catchers.append(Catcher(errorEquals: names, resultPath: resultPath, next: next))
+        }
+        return catchers
+    }
+
+    // MARK: - Choice and Wait
+
+    mutating func parseChoice(_ fields: [String: JSON], at location: String) -> ChoiceSpec {
+        var spec = ChoiceSpec(choices: [], defaultNext: nil)
+        if let value = fields["Default"] {
+            if let name = value.stringValue { spec.defaultNext = name } else { problem(location + ".Default", "Default must be a state name string") }
+        }
+        guard case .array(let rules)? = fields["Choices"], !rules.isEmpty else {
+            problem(location + ".Choices", "a Choice state needs a non-empty Choices array")
+            return spec
+        }
+        for (index, ruleJSON) in rules.enumerated() {
+            let here = location + ".Choices[\(index)]"
+            guard let next = ruleJSON["Next"]?.stringValue else {
+                problem(here + ".Next", "a top-level choice rule needs a Next state name")
+                continue
+            }
+            if let rule = parseRule(ruleJSON, at: here, topLevel: true) { spec.choices.append((rule, next)) }
+        }
+        return spec
+    }
+
+    mutating func parseRule(_ json: JSON, at location: String, topLevel: Bool) -> ChoiceRule? {
+        guard case .object(var fields) = json else {
+            problem(location, "a choice rule must be an object")
+            return nil
+        }
+        fields["Comment"] = nil
+        if topLevel { fields["Next"] = nil } else if fields["Next"] != nil { problem(location + ".Next", "nested choice rules cannot have Next") }
+        if let and = fields["And"] ?? fields["Or"] {
+            let key = fields["And"] != nil ? "And" : "Or"
+            guard fields.count == 1, case .array(let items) = and, !items.isEmpty else {
+                problem(location + "." + key, "\(key) must be the only operator and a non-empty array of rules")
+                return nil
+            }
+            let rules = items.enumerated().compactMap { parseRule($0.element, at: location + ".\(key)[\($0.offset)]", topLevel: false) }
+            guard rules.count == items.count else { return nil }
+            return key == "And" ? .and(rules) : .or(rules)
+        }
+        if let not = fields["Not"] {
+            guard fields.count == 1 else {
+                problem(location + ".Not", "Not must be the only operator")
+                return nil
+            }
+            return parseRule(not, at: location + ".Not", topLevel: false).map(ChoiceRule.not)
+        }
+        guard let variableJSON = fields.removeValue(forKey: "Variable") else {
+            problem(location, "a choice rule needs Variable and a comparison operator, or And, Or or Not")
+            return nil
+        }
+        guard let variableText = variableJSON.stringValue, let variable = try? JSONPath.parse(variableText) else {
+            problem(location + ".Variable", "Variable must be a valid path")
+            return nil
+        }
+        guard fields.count == 1, let (key, operandJSON) = fields.first else {
+            problem(location, "a choice rule needs exactly one comparison operator, found \(fields.keys.sorted())")
+            return nil
+        }
+        let isPath = key.hasSuffix("Path") && ChoiceRule.operators[String(key.dropLast(4))] != nil
+        guard let op = ChoiceRule.operators[isPath ? String(key.dropLast(4)) : key] else {
+            problem(location + DefinitionProblem.member(key), "unknown comparison operator '\(key)'")
+            return nil
+        }
+        if isPath {
+            guard let text = operandJSON.stringValue, let operand = try? JSONPath.parse(text) else {
+                problem(location + "." + key, "\(key) must be a valid path")
+                return nil
+            }
+            return .compare(variable: variable, op: op, operand: .path(operand))
+        }
+        let valid: Bool
+        switch op {
+        case .equals(.string), .lessThan(.string), .greaterThan(.string), .lessThanEquals(.string), .greaterThanEquals(.string), .stringMatches:
+            valid = operandJSON.stringValue != nil
+        case .equals(.number), .lessThan(.number), .greaterThan(.number), .lessThanEquals(.number), .greaterThanEquals(.number):
+            valid = operandJSON.doubleValue != nil
+        case .equals(.timestamp), .lessThan(.timestamp), .greaterThan(.timestamp), .lessThanEquals(.timestamp), .greaterThanEquals(.timestamp):
+            valid = operandJSON.stringValue.flatMap(Timestamps.parse) != nil
+        default:
+            valid = operandJSON.boolValue != nil
+        }
+        if !valid { problem(location + "." + key, "invalid operand \(operandJSON.text) for \(key)") }
+        return .compare(variable: variable, op: op, operand: .value(operandJSON))
+    }
+
+    mutating func parseWait(_ fields: [String: JSON], at location: String) -> WaitSpec {
+        let present = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"].filter { fields[$0] != nil }
+        guard present.count == 1, let key = present.first, let value = fields[key] else {
+            problem(location, "a Wait state needs exactly one of Seconds, SecondsPath, Timestamp, TimestampPath")
+            return WaitSpec(duration: .seconds(0))
+        }
+        switch key {
+        case "Seconds":
+            guard let seconds = value.doubleValue, seconds >= 0 else {
+                problem(location + ".Seconds", "must be a non-negative number")
+                return WaitSpec(duration: .seconds(0))
+            }
+            return WaitSpec(duration: .seconds(seconds))
+        case "Timestamp":
+            guard let instant = value.stringValue.flatMap(Timestamps.parse) else {
+                problem(location + ".Timestamp", "must be an RFC 3339 timestamp such as 2016-03-14T01:59:00Z")
+                return WaitSpec(duration: .seconds(0))
+            }
+            return WaitSpec(duration: .timestamp(instant))
+        default:
+            let parsed = path(value, at: location + "." + key, reference: true) ?? .identity
+            return WaitSpec(duration: key == "SecondsPath" ? .secondsPath(parsed) : .timestampPath(parsed))
+        }
+    }
+}

@@ -1,0 +1,272 @@
+import InfraJSON
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A parsed intrinsic function call such as `States.Format('Hello {}', $.name)`.
+struct IntrinsicCall: Sendable {
+    enum Argument: Sendable {
+        case literal(JSON)
+        case path(JSONPath)
+        case call(IntrinsicCall)
+    }
+
+    var name: String
+    var arguments: [Argument]
+
+    static let supported: Set<String> = [
+        "States.Format", "States.StringToJson", "States.JsonToString", "States.Array", "States.ArrayPartition",
+        "States.ArrayContains", "States.ArrayRange", "States.ArrayGetItem", "States.ArrayLength", "States.ArrayUnique",
+        "States.Base64Encode", "States.Base64Decode", "States.JsonMerge", "States.MathAdd", "States.StringSplit", "States.UUID",
+    ]
+
+    static func parse(_ text: String) throws(PathSyntaxError) -> IntrinsicCall {
+        var parser = IntrinsicParser(chars: Array(text.unicodeScalars))
+        let call = try parser.parseCall()
+        parser.skipSpaces()
+        guard parser.index == parser.chars.count else { throw PathSyntaxError("unexpected text after the closing ')'") }
+        return call
+    }
+
+    func evaluate(input: JSON, context: JSON) throws(ExecutionError) -> JSON {
+        var values: [JSON] = []
+        for argument in arguments {
+            switch argument {
+            case .literal(let value):
+                values.append(value)
+            case .path(let path):
+                guard let value = path.select(input: input, context: context) else {
+                    throw failure("the path '\(path.text)' could not be found in the input")
+                }
+                values.append(value)
+            case .call(let call):
+                values.append(try call.evaluate(input: input, context: context))
+            }
+        }
+        return try apply(values)
+    }
+
+    private func failure(_ message: String) -> ExecutionError {
+        ExecutionError(StatesErrors.intrinsicFailure, "\(name): \(message)")
+    }
+
+    private func expectCount(_ values: [JSON], _ count: ClosedRange<Int>) throws(ExecutionError) {
+        guard count.contains(values.count) else {
+            throw failure("expected \(count.lowerBound) to \(count.upperBound) arguments, got \(values.count)")
+        }
+    }
+
+    private func string(_ value: JSON) throws(ExecutionError) -> String {
+        guard case .string(let text) = value else { throw failure("expected a string argument, got \(value.typeName)") }
+        return text
+    }
+
+    private func integer(_ value: JSON) throws(ExecutionError) -> Int {
+        guard let number = value.intValue else { throw failure("expected an integer argument, got \(value.text)") }
+        return number
+    }
+
+    private func array(_ value: JSON) throws(ExecutionError) -> [JSON] {
+        guard case .array(let elements) = value else { throw failure("expected an array argument, got \(value.typeName)") }
+        return elements
+    }
+
+    private func apply(_ values: [JSON]) throws(ExecutionError) -> JSON {
+        switch name {
+        case "States.Format":
+            guard let first = values.first else { throw failure("expected a template argument") }
+            let template = try string(first)
+            var output = ""
+            var rest = values.dropFirst()
+            let chars = Array(template.unicodeScalars)
+            var i = 0
+            while i < chars.count {
+                let char = chars[i]
+                if char == "\\", i + 1 < chars.count, chars[i + 1] == "{" || chars[i + 1] == "}" {
+                    output.unicodeScalars.append(chars[i + 1])
+                    i += 2
+                } else if char == "{", i + 1 < chars.count, chars[i + 1] == "}" {
+                    guard let value = rest.popFirst() else { throw failure("more '{}' placeholders than arguments") }
+                    output += value.stringValue ?? value.text
+                    i += 2
+                } else {
+                    output.unicodeScalars.append(char)
+                    i += 1
+                }
+            }
+            guard rest.isEmpty else { throw failure("more arguments than '{}' placeholders") }
+            return .string(output)
+        case "States.StringToJson":
+            try expectCount(values, 1...1)
+            do {
+                return try JSON(parsing: try string(values[0]))
+            } catch let error as JSONParseError {
+                throw failure("invalid JSON: \(error)")
+            } catch let error as ExecutionError {
+                throw error
+            } catch {
+                throw failure("\(error)")
+            }
+        case "States.JsonToString":
+            try expectCount(values, 1...1)
+            return .string(values[0].text)
+        case "States.Array":
+            return .array(values)
+        case "States.ArrayPartition":
+            try expectCount(values, 2...2)
+            let elements = try array(values[0])
+            let size = try integer(values[1])
+            guard size > 0 else { throw failure("chunk size must be positive") }
+            return .array(stride(from: 0, to: elements.count, by: size).map { .array(Array(elements[$0..<min($0 + size, elements.count)])) })
+        case "States.ArrayContains":
+            try expectCount(values, 2...2)
+            return .bool(try array(values[0]).contains(values[1]))
+        case "States.ArrayRange":
+            try expectCount(values, 3...3)
+            let (start, end, step) = (try integer(values[0]), try integer(values[1]), try integer(values[2]))
+            guard step != 0 else { throw failure("step must not be zero") }
+            let range = Array(stride(from: start, through: end, by: step))
+            guard range.count <= 1000 else { throw failure("at most 1000 elements") }
+            return .array(range.map { .number(Double($0)) })
+        case "States.ArrayGetItem":
+            try expectCount(values, 2...2)
+            let elements = try array(values[0])
+            let index = try integer(values[1])
+            guard elements.indices.contains(index) else { throw failure("index \(index) out of range") }
+            return elements[index]
+        case "States.ArrayLength":
+            try expectCount(values, 1...1)
+            return .number(Double(try array(values[0]).count))
+        case "States.ArrayUnique":
+            try expectCount(values, 1...1)
+            var seen: Set<JSON> = []
+            return .array(try array(values[0]).filter { seen.insert($0).inserted })
+        case "States.Base64Encode":
+            try expectCount(values, 1...1)
+            return .string(Data(try string(values[0]).utf8).base64EncodedString())
+        case "States.Base64Decode":
+            try expectCount(values, 1...1)
+            guard let data = Data(base64Encoded: try string(values[0])), let text = String(data: data, encoding: .utf8) else {
+                throw failure("invalid base64 text")
+            }
+            return .string(text)
+        case "States.JsonMerge":
+            try expectCount(values, 3...3)
+            guard case .object(var left) = values[0], case .object(let right) = values[1] else { throw failure("expected two objects") }
+            guard values[2] == .bool(false) else { throw failure("only shallow merge (false) is supported") }
+            for (key, value) in right { left[key] = value }
+            return .object(left)
+        case "States.MathAdd":
+            try expectCount(values, 2...2)
+            return .number(Double(try integer(values[0]) + integer(values[1])))
+        case "States.StringSplit":
+            try expectCount(values, 2...2)
+            let text = try string(values[0])
+            let separators = Set(try string(values[1]).unicodeScalars)
+            var parts: [JSON] = []
+            var current = ""
+            for scalar in text.unicodeScalars {
+                if separators.contains(scalar) {
+                    if !current.isEmpty { parts.append(.string(current)) }
+                    current = ""
+                } else {
+                    current.unicodeScalars.append(scalar)
+                }
+            }
+            if !current.isEmpty { parts.append(.string(current)) }
+            return .array(parts)
+        case "States.UUID":
+            try expectCount(values, 0...0)
+            return .string(UUID().uuidString.lowercased())
+        default:
+            throw failure("unsupported intrinsic function")
+        }
+    }
+}
+
+private struct IntrinsicParser {
+    let chars: [Unicode.Scalar]
+    var index = 0
+
+    mutating func skipSpaces() {
+        while index < chars.count, chars[index] == " " { index += 1 }
+    }
+
+    mutating func parseCall() throws(PathSyntaxError) -> IntrinsicCall {
+        skipSpaces()
+        var name = ""
+        while index < chars.count, chars[index] != "(" {
+            name.unicodeScalars.append(chars[index])
+            index += 1
+        }
+        name = String(name.unicodeScalars.filter { $0 != " " })
+        guard index < chars.count else { throw PathSyntaxError("expected '(' after the function name") }
+        guard IntrinsicCall.supported.contains(name) else { throw PathSyntaxError("unknown intrinsic function '\(name)'") }
+        index += 1
+        var arguments: [IntrinsicCall.Argument] = []
+        skipSpaces()
+        if index < chars.count, chars[index] == ")" {
+            index += 1
+            return IntrinsicCall(name: name, arguments: arguments)
+        }
+        while true {
+            skipSpaces()
+            arguments.append(try parseArgument())
+            skipSpaces()
+            guard index < chars.count else { throw PathSyntaxError("expected ')'") }
+            if chars[index] == "," {
+                index += 1
+                continue
+            }
+            guard chars[index] == ")" else { throw PathSyntaxError("expected ',' or ')'") }
+            index += 1
+            return IntrinsicCall(name: name, arguments: arguments)
+        }
+    }
+
+    mutating func parseArgument() throws(PathSyntaxError) -> IntrinsicCall.Argument {
+        guard index < chars.count else { throw PathSyntaxError("expected an argument") }
+        if chars[index] == "'" {
+            index += 1
+            var text = ""
+            while index < chars.count, chars[index] != "'" {
+                if chars[index] == "\\", index + 1 < chars.count {
+                    index += 1
+                    if chars[index] == "{" || chars[index] == "}" {
+                        text += "\\"
+                    }
+                }
+                text.unicodeScalars.append(chars[index])
+                index += 1
+            }
+            guard index < chars.count else { throw PathSyntaxError("unterminated string literal") }
+            index += 1
+            return .literal(.string(text))
+        }
+        if chars[index...].starts(with: "States.".unicodeScalars) { return .call(try parseCall()) }
+        var token = ""
+        var depth = 0
+        while index < chars.count {
+            let char = chars[index]
+            if depth == 0, char == "," || char == ")" { break }
+            if char == "'" { break }
+            if char == "(" { depth += 1 }
+            if char == ")" { depth -= 1 }
+            token.unicodeScalars.append(char)
+            index += 1
+        }
+        let trimmed = String(token.unicodeScalars.filter { $0 != " " })
+        if trimmed.hasPrefix("$") { return .path(try JSONPath.parse(trimmed)) }
+        switch trimmed {
+        case "true": return .literal(.bool(true))
+        case "false": return .literal(.bool(false))
+        case "null": return .literal(.null)
+        default:
+            guard let number = Double(trimmed), number.isFinite else { throw PathSyntaxError("invalid argument '\(trimmed)'") }
+            return .literal(.number(number))
+        }
+    }
+}
