@@ -12,18 +12,28 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "infra-monitor", targets: ["infra-monitor"]),
+        .executable(name: "infra-monitor-lambda", targets: ["infra-monitor-lambda"]),
         .library(name: "StateMachine", targets: ["StateMachine"]),
+        .library(name: "InfraJSON", targets: ["InfraJSON"]),
         .library(name: "InfraMonitorCore", targets: ["InfraMonitorCore"]),
         .library(name: "Processing", targets: ["Processing"]),
         .library(name: "Collectors", targets: ["Collectors"]),
         .library(name: "LocalBackend", targets: ["LocalBackend"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "AWSSigner", targets: ["AWSSigner"]),
+        .library(name: "AWSClients", targets: ["AWSClients"]),
+        .library(name: "Scheduler", targets: ["Scheduler"]),
         .library(name: "InfraMonitorCLI", targets: ["InfraMonitorCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // JSON values, parsing and printing; no dependencies.
@@ -44,6 +54,8 @@ let package = Package(
             dependencies: ["InfraMonitorCore", "Compression"],
             swiftSettings: swiftSettings
         ),
+        // EventBridge schedule expressions: rate(...) and cron(...), next fire times.
+        .target(name: "Scheduler", dependencies: ["InfraMonitorCore"], swiftSettings: swiftSettings),
         // Task handlers and the execution of the pipeline's state machine over the ports.
         .target(
             name: "Pipeline",
@@ -60,16 +72,70 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // AWS Signature Version 4 and the credential chain; depends only on swift-crypto.
+        .target(
+            name: "AWSSigner",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // The request layer (REST-XML, JSON, Query) and the small service clients on AsyncHTTPClient.
+        .target(
+            name: "AWSClients",
+            dependencies: [
+                "AWSSigner", "InfraJSON",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The AWS adapters behind the ports: S3, DynamoDB, SNS, CloudWatch, Logs, Athena, Step Functions; the spool.
+        .target(
+            name: "AWSBackend",
+            dependencies: ["InfraMonitorCore", "AWSClients", "Pipeline", "InfraJSON", "Compression"],
+            swiftSettings: swiftSettings
+        ),
+        // The Lambda Runtime API loop (custom runtime `provided.al2023`).
+        .target(
+            name: "LambdaRuntime",
+            dependencies: ["InfraJSON", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: swiftSettings
+        ),
+        // CloudFormation template, deploy/destroy through the CloudFormation API, cost estimate.
+        .target(
+            name: "Deploy",
+            dependencies: [
+                "InfraMonitorCore", "InfraJSON", "AWSClients",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The web dashboard, /metrics, /healthz and the JSON API of `serve`.
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "InfraMonitorCore", "LocalBackend", "InfraJSON", "Scheduler",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The command line: parsing and wiring, testable as a library.
         .target(
             name: "InfraMonitorCLI",
             dependencies: [
                 "InfraMonitorCore", "StateMachine", "Collectors", "Processing", "Pipeline", "LocalBackend", "InfraJSON",
+                "Scheduler", "Dashboard", "Deploy", "AWSBackend", "AWSClients",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "infra-monitor", dependencies: ["InfraMonitorCLI"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "infra-monitor-lambda",
+            dependencies: ["LambdaRuntime", "AWSBackend", "Pipeline", "InfraMonitorCore", "InfraJSON", "Collectors"],
+            swiftSettings: swiftSettings
+        ),
 
         .target(
             name: "TestSupport",
@@ -101,6 +167,43 @@ let package = Package(
         .testTarget(
             name: "LocalBackendTests",
             dependencies: ["LocalBackend", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SchedulerTests",
+            dependencies: ["Scheduler", "InfraMonitorCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AWSSignerTests",
+            dependencies: ["AWSSigner", "TestSupport"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AWSClientsTests",
+            dependencies: ["AWSClients", "AWSSigner", "InfraJSON", "TestSupport"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AWSBackendTests",
+            dependencies: ["AWSBackend", "AWSClients", "InfraMonitorCore", "InfraJSON", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LambdaRuntimeTests",
+            dependencies: ["LambdaRuntime", "InfraJSON", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DeployTests",
+            dependencies: ["Deploy", "InfraJSON", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["Dashboard", "LocalBackend", "InfraMonitorCore", "InfraJSON", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -32,5 +32,25 @@ let package = Package(
             path: "CollectorBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "StateMachineBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "StateMachine", package: "InfraMonitor"),
+                .product(name: "InfraJSON", package: "InfraMonitor"),
+            ],
+            path: "StateMachineBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "AWSBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "AWSSigner", package: "InfraMonitor"),
+                .product(name: "AWSClients", package: "InfraMonitor"),
+            ],
+            path: "AWSBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -95,8 +95,14 @@ struct CommandTests {
             """,
             String(port), received,
         ]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        server.standardInput = FileHandle.nullDevice
         try server.run()
-        defer { server.terminate() }
+        defer {
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
         Thread.sleep(forTimeInterval: 0.5)
         let secret = "s3cr3t-token-value"
         try "notifications:\n  webhook_url: http://127.0.0.1:\(port)/hook?token=\(secret)\n"

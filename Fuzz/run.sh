@@ -1,0 +1,37 @@
+#!/bin/sh
+# Builds one libFuzzer target over the InfraJSON and StateMachine sources and runs it.
+#
+# Usage: Fuzz/run.sh definition|jsonpath|json [SECONDS] [extra libFuzzer flags...]
+#   SECONDS defaults to 600. Crashes are written to .build-fuzz/<target>/crashes/.
+#   Set FUZZ_BUILD_DIR to build elsewhere than .build-fuzz.
+set -eu
+target=${1:?usage: Fuzz/run.sh definition|jsonpath|json [SECONDS] [libFuzzer flags...]}
+seconds=${2:-600}
+[ $# -ge 2 ] && shift 2 || shift $#
+root=$(cd "$(dirname "$0")/.." && pwd)
+case $target in
+definition) source=FuzzDefinition.swift ;;
+jsonpath) source=FuzzJSONPath.swift ;;
+json) source=FuzzJSON.swift ;;
+*)
+    echo "unknown target '$target': use definition, jsonpath or json" >&2
+    exit 2
+    ;;
+esac
+work=${FUZZ_BUILD_DIR:-$root/.build-fuzz}/$target
+mkdir -p "$work/objects" "$work/corpus" "$work/crashes"
+flags="-sanitize=fuzzer,address -parse-as-library -O -g"
+if [ "$target" = json ]; then
+    # InfraJSON alone: the target sees the module's internals.
+    swiftc $flags -module-name InfraJSON -o "$work/fuzz-$target" \
+        "$root"/Sources/InfraJSON/*.swift "$root/Fuzz/$source"
+else
+    # InfraJSON as its own module, then StateMachine with the target inside it (internal access).
+    (cd "$work/objects" && swiftc $flags -module-name InfraJSON -emit-module -emit-module-path "$work/objects/InfraJSON.swiftmodule" \
+        -wmo -c "$root"/Sources/InfraJSON/*.swift -o "$work/objects/InfraJSON.o")
+    swiftc $flags -module-name StateMachine -I "$work/objects" -o "$work/fuzz-$target" \
+        "$root"/Sources/StateMachine/*.swift "$root/Fuzz/$source" "$work/objects/InfraJSON.o"
+fi
+python3 "$root/Fuzz/seed.py" "$target" "$work/seeds"
+exec "$work/fuzz-$target" -max_total_time="$seconds" -artifact_prefix="$work/crashes/" -print_final_stats=1 \
+    -rss_limit_mb=4096 -timeout=10 "$@" "$work/corpus" "$work/seeds"

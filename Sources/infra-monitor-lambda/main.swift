@@ -1,0 +1,1 @@
+print("infra-monitor-lambda: not built yet")
