@@ -22,10 +22,10 @@ struct CollectCommand: AsyncParsableCommand {
     var stdout = false
 
     func run() async throws {
-        let environment = try EmbeddedEnvironment(options: options)
         let chosen = metrics.isEmpty ? Metric.allCases : metrics
-        let collector = environment.collector
         if stdout {
+            let environment = try EmbeddedEnvironment(options: options)
+            let collector = environment.collector
             let results = try await withThrowingTaskGroup(of: (Int, [Sample]).self) { group in
                 for (index, metric) in chosen.enumerated() {
                     group.addTask { (index, try await collector.collect(metric).samples) }
@@ -39,6 +39,12 @@ struct CollectCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(out.utf8))
             return
         }
+        if options.backend == .aws {
+            try await collectAWS(chosen)
+            return
+        }
+        let environment = try EmbeddedEnvironment(options: options)
+        let collector = environment.collector
         environment.connectProcessor()
         let executionID = "collect-" + PipelineRunner.newExecutionID()
         let scheduled = Timestamp(seconds: Timestamp.now().seconds)
@@ -57,6 +63,40 @@ struct CollectCommand: AsyncParsableCommand {
         }
         let failures = await environment.activity.processingFailures
         if let first = failures.first { throw CLIError.failed("processing failed: \(first)") }
+    }
+
+    /// `collect --backend aws`: stores each metric's batch in S3 (spooling what the bucket refuses)
+    /// and processes it here.
+    private func collectAWS(_ chosen: [Metric]) async throws {
+        let environment = try AWSEnvironment(options: options)
+        let collector = environment.collector
+        let executionID = "collect-" + PipelineRunner.newExecutionID()
+        let time = String(Timestamp(seconds: Timestamp.now().seconds).iso8601Milliseconds.dropLast(5)) + "Z"
+        var failures: [String] = []
+        await withTaskGroup(of: Result<DataCollector.Result, any Error>.self) { group in
+            for metric in chosen {
+                group.addTask {
+                    do {
+                        return .success(
+                            try await collector.handle(payload: [
+                                "metric": .string(metric.rawValue), "execution_id": .string(executionID), "scheduled_time": .string(time),
+                            ])
+                        )
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+            }
+            for await result in group {
+                switch result {
+                case .success(let result): print("\(result.metric.rawValue): \(result.samples) samples → \(result.key)")
+                case .failure(let error): failures.append("\(error)")
+                }
+            }
+        }
+        await environment.logs.flush()
+        if let first = failures.first { throw CLIError.failed(first) }
+        if let first = await environment.activity.processingFailures.first { throw CLIError.failed("processing failed: \(first)") }
     }
 }
 

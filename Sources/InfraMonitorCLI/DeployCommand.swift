@@ -1,10 +1,288 @@
+import AWSClients
 import ArgumentParser
+import Deploy
+import Foundation
+import InfraJSON
+import Pipeline
 
-/// `infra-monitor deploy`: being built in this session.
+/// `infra-monitor deploy`: the CloudFormation template, the Lambda package, the stack, the bill.
 struct DeployCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "deploy", abstract: "Deploy to AWS.")
+    static let configuration = CommandConfiguration(
+        commandName: "deploy",
+        abstract: "Deploy the pipeline to AWS: template, package, apply, destroy, cost.",
+        discussion: """
+            Typical use: `infra-monitor deploy package`, then `infra-monitor deploy apply --alert-email you@example.com`. \
+            `deploy cost` estimates the monthly bill first.
+            """,
+        subcommands: [
+            DeployTemplateCommand.self, DeployPackageCommand.self, DeployApplyCommand.self, DeployDestroyCommand.self,
+            DeployCostCommand.self,
+        ]
+    )
+}
+
+extension Template.Format: @retroactive ExpressibleByArgument {}
+extension LambdaArchitecture: @retroactive ExpressibleByArgument {}
+extension MetricDimensions: @retroactive ExpressibleByArgument {}
+
+/// Options that say which definition and architecture the template is for.
+struct TemplateOptions: ParsableArguments {
+    @Option(help: "State-machine definition (default: pipeline/state-machine.asl.json).")
+    var definition: String?
+
+    @Option(help: "Lambda architecture of the package: x86_64 or arm64 (default: this machine's).")
+    var architecture: LambdaArchitecture = .host
+
+    /// The definition file's text.
+    func definitionText() throws -> String {
+        let path = try PipelineDefinition.locate(configured: definition)
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw CLIError.usage("cannot read the state-machine definition \(path); check the path")
+        }
+        return text
+    }
+
+    /// The seed template.
+    func template() throws -> Template {
+        try deployErrors { try SeedTemplate(architecture: architecture, definitionText: try definitionText()).build() }
+    }
+}
+
+/// `deploy template`: print the CloudFormation template.
+struct DeployTemplateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "template",
+        abstract: "Print the CloudFormation template of the whole stack (JSON or YAML)."
+    )
+
+    @OptionGroup var templateOptions: TemplateOptions
+
+    @Option(help: "Output format: json or yaml.")
+    var format: Template.Format = .json
 
     func run() async throws {
-        throw CLIError.failed("`deploy` is not part of this build yet")
+        print(try deployErrors { try templateOptions.template().rendered(format) }, terminator: "")
+    }
+}
+
+/// `deploy package`: build `infra-monitor-lambda` for Linux and zip it as `bootstrap`.
+struct DeployPackageCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "package",
+        abstract: "Build infra-monitor-lambda (release, static Swift stdlib) and zip it as bootstrap for Lambda.",
+        discussion: "Runs `swift build -c release --product infra-monitor-lambda --static-swift-stdlib` in the project folder."
+    )
+
+    @Option(help: "Zip an already built executable instead of building.")
+    var binary: String?
+
+    @Option(help: "The zip to write (default: .build/lambda/infra-monitor-lambda-<arch>.zip).")
+    var output: String?
+
+    @Option(help: "The project folder to build in (default: the current folder).")
+    var project: String?
+
+    func run() async throws {
+        let output = output ?? LambdaPackage.defaultOutput()
+        try deployErrors {
+            let executable: String
+            if let binary {
+                executable = binary
+            } else {
+                Output.note("building: swift \(LambdaPackage.buildArguments.joined(separator: " "))")
+                executable = try LambdaPackage.build(projectRoot: project ?? FileManager.default.currentDirectoryPath)
+            }
+            let size = try LambdaPackage.zip(binary: executable, to: output)
+            print("wrote \(output) (\(size) bytes, bootstrap = \(executable), architecture \(LambdaArchitecture.host.rawValue))")
+        }
+    }
+}
+
+/// Where the stack lives.
+struct StackOptions: ParsableArguments {
+    @Option(help: "Stack name.")
+    var stackName: String = SeedNames.stackName
+
+    @Option(help: "AWS region (default: AWS_REGION, the profile, else eu-west-1).")
+    var region: String?
+
+    @Option(help: "Endpoint URL of an AWS-compatible service (e.g. moto_server).")
+    var endpointURL: String?
+
+    /// A client with the standard credential chain.
+    func client() throws -> AWSClient {
+        var endpoint: URL?
+        if let endpointURL {
+            guard let url = URL(string: endpointURL), url.scheme == "http" || url.scheme == "https" else {
+                throw CLIError.usage("--endpoint-url \(endpointURL) is not an http(s) URL")
+            }
+            endpoint = url
+        }
+        return AWSClient(configuration: .standard(region: region, endpointURL: endpoint))
+    }
+}
+
+/// `deploy apply`: upload the package, then create or update the stack and wait.
+struct DeployApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Upload the Lambda package, then create or update the stack and wait for it, with progress.",
+        discussion: "A second apply with nothing changed is a no-op. Requires CAPABILITY_IAM (the stack creates its roles)."
+    )
+
+    @OptionGroup var stack: StackOptions
+    @OptionGroup var templateOptions: TemplateOptions
+
+    @Option(help: "Email address for the Pipeline Success / Failure notifications.")
+    var alertEmail: String
+
+    @Option(help: "EventBridge schedule.")
+    var schedule: String = "rate(3 hours)"
+
+    @Option(help: "Days the log groups keep their events.")
+    var logRetentionDays: Int = 30
+
+    @Option(help: "Suffix for the data bucket's name when infra-monitoring-pipeline-data is taken.")
+    var bucketNameSuffix: String = ""
+
+    @Option(help: "The Lambda package zip (default: the output of `deploy package`).")
+    var package: String?
+
+    @Option(help: "Bucket for the package (default: infra-monitor-artifacts-<account>-<region>, created when missing).")
+    var codeBucket: String?
+
+    func validate() throws {
+        if !alertEmail.contains("@") { throw ValidationError("--alert-email must be an email address") }
+        do {
+            _ = try ScheduleExpression(schedule)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func run() async throws {
+        let template = try deployErrors { try templateOptions.template().rendered(.json) }
+        let deployer = StackDeployer(client: try stack.client(), stackName: stack.stackName) { Output.note($0) }
+        let parameters = [
+            "AlertEmail": alertEmail, "ScheduleExpression": schedule, "LogRetentionDays": String(logRetentionDays),
+            "BucketNameSuffix": bucketNameSuffix,
+        ]
+        let outcome = try await asyncDeployErrors {
+            try await deployer.apply(
+                template: template,
+                parameters: parameters,
+                packagePath: package ?? LambdaPackage.defaultOutput(architecture: templateOptions.architecture),
+                codeBucket: codeBucket
+            )
+        }
+        switch outcome {
+        case .created: print("created stack \(stack.stackName)")
+        case .updated: print("updated stack \(stack.stackName)")
+        case .unchanged: print("stack \(stack.stackName) unchanged (no updates to perform)")
+        }
+    }
+}
+
+/// `deploy destroy`: delete the stack; the data bucket stays unless `--delete-data`.
+struct DeployDestroyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "destroy",
+        abstract: "Delete the stack and wait; the data bucket is kept unless --delete-data."
+    )
+
+    @OptionGroup var stack: StackOptions
+
+    @Flag(help: "Also empty and delete the data bucket (raw batches, quarantine, Athena results).")
+    var deleteData = false
+
+    @Option(help: "The BucketNameSuffix the stack was created with (finds the data bucket when the stack is gone).")
+    var bucketNameSuffix: String = ""
+
+    func run() async throws {
+        let deployer = StackDeployer(client: try stack.client(), stackName: stack.stackName) { Output.note($0) }
+        let bucket = bucketNameSuffix.isEmpty ? SeedNames.bucket : SeedNames.bucket + "-" + bucketNameSuffix
+        let deleted = try await asyncDeployErrors { try await deployer.destroy(deleteData: deleteData, fallbackBucket: bucket) }
+        print(deleted ? "deleted stack \(stack.stackName)" : "no stack \(stack.stackName)")
+    }
+}
+
+/// `deploy cost`: the monthly estimate, line by line.
+struct DeployCostCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cost",
+        abstract: "Estimate the monthly bill in eu-west-1, line by line, and how it grows with hosts and schedule.",
+        discussion: """
+            rate(N minute(s)|hour(s)|day(s)) and cron(...) with numbers, lists, ranges and steps in the minute and hour \
+            fields, days of month and days of week (counted over a 30-day month) are supported.
+            """
+    )
+
+    @OptionGroup var templateOptions: TemplateOptions
+
+    @Option(help: "Hosts collected each execution.")
+    var hosts: Int = 1
+
+    @Option(help: "EventBridge schedule.")
+    var schedule: String = "rate(3 hours)"
+
+    @Option(help: "CloudWatch custom metric dimensions: per-host or fleet (default: the cheaper for the host count).")
+    var dimensions: MetricDimensions?
+
+    @Option(help: "Series (records, custom metrics) per host per execution; 4 is one per metric.")
+    var seriesPerHost: Int = 4
+
+    @Option(help: "Athena queries a month (each over one day's partition).")
+    var queries: Double = 200
+
+    func validate() throws {
+        if hosts < 1 { throw ValidationError("--hosts must be at least 1") }
+        if seriesPerHost < 1 { throw ValidationError("--series-per-host must be at least 1") }
+        if queries < 0 { throw ValidationError("--queries cannot be negative") }
+    }
+
+    func run() async throws {
+        try deployErrors {
+            let definition = try JSON(parsing: try templateOptions.definitionText())
+            var assumptions = CostAssumptions()
+            assumptions.hosts = hosts
+            assumptions.schedule = try ScheduleExpression(schedule)
+            assumptions.dimensions = dimensions
+            assumptions.seriesPerHost = seriesPerHost
+            assumptions.athenaQueriesPerMonth = queries
+            assumptions.architecture = templateOptions.architecture
+            let estimate = CostEstimate(
+                assumptions: assumptions,
+                transitionsPerExecution: try StateTransitions.successPath(of: definition),
+                collectorTasksPerExecution: StateTransitions.tasks(of: definition, resource: "arn:aws:states:::lambda:invoke")
+            )
+            print(CostReport.text(estimate), terminator: "")
+        }
+    }
+}
+
+/// Runs `body`, turning deploy errors into the CLI's exit codes: bad input 2, failures 1.
+func deployErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as DeployError {
+        throw cliError(error)
+    } catch let error as JSONParseError {
+        throw CLIError.usage("the state-machine definition is not valid JSON: \(error); fix the file")
+    }
+}
+
+/// The async form of ``deployErrors(_:)``.
+func asyncDeployErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as DeployError {
+        throw cliError(error)
+    }
+}
+
+private func cliError(_ error: DeployError) -> CLIError {
+    switch error {
+    case .usage, .schedule, .definition: return .usage(error.description)
+    case .package, .file: return .failed(error.description)
     }
 }

@@ -32,10 +32,14 @@ struct EmbeddedEnvironment {
     var collector: DataCollector {
         DataCollector(
             collector: SystemCollector(
-                procRoot: configuration.collection.procRoot, hostName: hostName,
+                procRoot: configuration.collection.procRoot,
+                hostName: hostName,
                 sampleWindowSeconds: configuration.collection.sampleWindowSeconds
             ),
-            hostName: hostName, objects: objects, state: store, logs: logs
+            hostName: hostName,
+            objects: objects,
+            state: store,
+            logs: logs
         )
     }
 
@@ -59,7 +63,9 @@ struct EmbeddedEnvironment {
             } catch {
                 await activity.processingFailed(key: event.key, error: "\(error)")
                 await logs.log(
-                    .logProcessor, level: "error", message: "processing failed; the raw batch is kept, `infra-monitor replay` retries it",
+                    .logProcessor,
+                    level: "error",
+                    message: "processing failed; the raw batch is kept, `infra-monitor replay` retries it",
                     fields: ["key": event.key, "error": "\(error)"]
                 )
             }
@@ -72,7 +78,11 @@ struct EmbeddedEnvironment {
         let definition = try PipelineDefinition(path: path, substitutions: PipelineDefinition.localSubstitutions(region: region))
         connectProcessor()
         return PipelineRunner(
-            definition: definition, collector: collector, notifier: notifier, executions: store, logs: logs,
+            definition: definition,
+            collector: collector,
+            notifier: notifier,
+            executions: store,
+            logs: logs,
             activity: activity
         )
     }

@@ -1,3 +1,4 @@
+import AWSBackend
 import ArgumentParser
 import Foundation
 import InfraJSON
@@ -22,8 +23,11 @@ struct ExecutionsCommand: AsyncParsableCommand {
         var limit: Int = 20
 
         func run() async throws {
-            let environment = try EmbeddedEnvironment(options: options)
-            let executions = try await environment.store.list(limit: limit)
+            let executions: [ExecutionSummary]
+            switch options.backend {
+            case .local: executions = try await EmbeddedEnvironment(options: options).store.list(limit: limit)
+            case .aws: executions = try await AWSEnvironment(options: options).stateMachine.list(limit: limit)
+            }
             let rows = executions.map { e in
                 [
                     e.id, e.status.rawValue, e.startedAt.iso8601Milliseconds, e.durationMilliseconds.map { "\($0) ms" } ?? "-",
@@ -46,17 +50,7 @@ struct ExecutionsCommand: AsyncParsableCommand {
         var id: String
 
         func run() async throws {
-            let environment = try EmbeddedEnvironment(options: options)
-            let all = try await environment.store.list(limit: 100_000)
-            let matches = all.filter { $0.id == id || $0.id.hasPrefix(id) }
-            guard let execution = matches.first(where: { $0.id == id }) ?? (matches.count == 1 ? matches.first : nil) else {
-                throw CLIError.usage(
-                    matches.isEmpty
-                        ? "no execution \(id); list them with `infra-monitor executions list`"
-                        : "\(id) matches \(matches.count) executions; give more of the id"
-                )
-            }
-            let history = try await environment.store.events(executionID: execution.id)
+            let (execution, history) = try await options.backend == .aws ? describeOnStepFunctions() : describeLocally()
             if events {
                 for event in history {
                     let details = (try? JSON(parsing: event.details)) ?? .null
@@ -79,6 +73,27 @@ struct ExecutionsCommand: AsyncParsableCommand {
             if let cause = execution.cause { print("cause      \(cause)") }
             print("")
             print(Output.table(columns: ["state", "entered", "exited", "result"], rows: StateTimeline.rows(history)), terminator: "")
+        }
+
+        private func describeLocally() async throws -> (ExecutionSummary, [ExecutionEvent]) {
+            let environment = try EmbeddedEnvironment(options: options)
+            let all = try await environment.store.list(limit: 100_000)
+            let matches = all.filter { $0.id == id || $0.id.hasPrefix(id) }
+            guard let execution = matches.first(where: { $0.id == id }) ?? (matches.count == 1 ? matches.first : nil) else {
+                throw CLIError.usage(
+                    matches.isEmpty
+                        ? "no execution \(id); list them with `infra-monitor executions list`"
+                        : "\(id) matches \(matches.count) executions; give more of the id"
+                )
+            }
+            return (execution, try await environment.store.events(executionID: execution.id))
+        }
+
+        /// The execution named `id` (or with the ARN `id`) of the deployed state machine.
+        private func describeOnStepFunctions() async throws -> (ExecutionSummary, [ExecutionEvent]) {
+            let machine = try AWSEnvironment(options: options).stateMachine
+            let arn = id.hasPrefix("arn:") ? id : try await machine.executionARN(name: id)
+            return (try await machine.execution(arn: arn), try await machine.events(executionARN: arn))
         }
     }
 }

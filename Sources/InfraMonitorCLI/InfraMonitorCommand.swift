@@ -47,10 +47,8 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if backend == .aws {
-            throw ValidationError(
-                "the aws backend is not part of this build yet; use --backend local (the default) or see the project's issues"
-            )
+        if let region, region.isEmpty || !region.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
+            throw ValidationError("--region must be a region name such as eu-west-1")
         }
         if endpointURL != nil && backend == .local {
             throw ValidationError("--endpoint-url applies to --backend aws only")

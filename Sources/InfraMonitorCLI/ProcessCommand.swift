@@ -35,8 +35,30 @@ struct ProcessCommand: AsyncParsableCommand {
             try printRecords()
             return
         }
-        let environment = try EmbeddedEnvironment(options: options)
-        let processor = environment.processor
+        let badInput: [String]
+        switch options.backend {
+        case .local:
+            let environment = try EmbeddedEnvironment(options: options)
+            badInput = try await process(with: environment.processor, objects: environment.objects)
+        case .aws:
+            let environment = try AWSEnvironment(options: options)
+            do {
+                badInput = try await process(with: environment.processor, objects: environment.services.objects)
+            } catch {
+                await environment.logs.flush()
+                throw error
+            }
+            await environment.logs.flush()
+        }
+        if !badInput.isEmpty {
+            throw CLIError.usage(
+                "\(badInput.count) input(s) had invalid lines or corrupt data (\(badInput.joined(separator: ", "))); valid lines were stored, the rest quarantined"
+            )
+        }
+    }
+
+    /// Processes each input (a file, else a key in `objects`); returns the inputs that had bad lines.
+    private func process(with processor: LogProcessor, objects: any ObjectStore) async throws -> [String] {
         var badInput: [String] = []
         for input in inputs {
             var reader: any ByteSource
@@ -45,18 +67,14 @@ struct ProcessCommand: AsyncParsableCommand {
                 reader = try openFile(input)
                 key = URL(fileURLWithPath: input).standardizedFileURL.path
             } else {
-                reader = try await environment.objects.reader(key: input)
+                reader = try await objects.reader(key: input)
                 key = input
             }
             let report = try await processor.process(&reader, key: key)
             Output.note(Self.describe(report))
             if report.hadBadInput { badInput.append(input) }
         }
-        if !badInput.isEmpty {
-            throw CLIError.usage(
-                "\(badInput.count) input(s) had invalid lines or corrupt data (\(badInput.joined(separator: ", "))); valid lines were stored, the rest quarantined"
-            )
-        }
+        return badInput
     }
 
     private func openFile(_ path: String) throws -> any ByteSource {

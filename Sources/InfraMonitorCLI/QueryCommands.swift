@@ -1,3 +1,4 @@
+import AWSBackend
 import ArgumentParser
 import Foundation
 import InfraJSON
@@ -32,6 +33,10 @@ struct QueryCommand: AsyncParsableCommand {
     var sql: String
 
     func run() async throws {
+        if options.backend == .aws {
+            try await runAthena()
+            return
+        }
         let directory = DataDirectory.resolve(explicit: options.dataDir)
         let result = try QueryEngine(databasePath: directory.databasePath).run(sql, rowLimit: limit)
         let rows = result.rows.map { $0.map(\.text) }
@@ -53,6 +58,36 @@ struct QueryCommand: AsyncParsableCommand {
                     case .text(let v): object[column] = .string(v)
                     }
                 }
+                out += JSON.object(object).text + "\n"
+            }
+            print(out, terminator: "")
+        }
+    }
+}
+
+extension QueryCommand {
+    /// `query --backend aws`: the statement runs on Athena (database infra_monitoring); every
+    /// value comes back as text, as Athena returns it.
+    func runAthena() async throws {
+        let environment = try AWSEnvironment(options: options)
+        let result: (columns: [String], rows: [[String?]])
+        do {
+            result = try await environment.services.metricsQuery.run(sql, limit: limit)
+        } catch let error as AWSBackendError {
+            throw CLIError.usage(error.description)
+        }
+        let rows = result.rows.map { $0.map { $0 ?? "" } }
+        switch format {
+        case .table:
+            print(Output.table(columns: result.columns, rows: rows), terminator: "")
+            print("(\(rows.count) row\(rows.count == 1 ? "" : "s"))")
+        case .csv:
+            print(Output.csv(columns: result.columns, rows: rows), terminator: "")
+        case .json:
+            var out = ""
+            for row in result.rows {
+                var object: [String: JSON] = [:]
+                for (column, cell) in zip(result.columns, row) { object[column] = cell.map(JSON.string) ?? .null }
                 out += JSON.object(object).text + "\n"
             }
             print(out, terminator: "")
@@ -96,9 +131,15 @@ struct RecordsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = try EmbeddedEnvironment(options: options)
-        var records = try await environment.store.records(
-            metricID: metricId, from: from.flatMap { Timestamp.parseRFC3339($0) }, to: to.flatMap { Timestamp.parseRFC3339($0) },
+        let table: any MetricTable
+        switch options.backend {
+        case .local: table = try EmbeddedEnvironment(options: options).store
+        case .aws: table = DynamoDBMetricTable(dynamoDB: try AWSEnvironment(options: options).services.dynamoDB)
+        }
+        var records = try await table.records(
+            metricID: metricId,
+            from: from.flatMap { Timestamp.parseRFC3339($0) },
+            to: to.flatMap { Timestamp.parseRFC3339($0) },
             limit: execution == nil ? limit : nil
         )
         if let execution {
@@ -112,7 +153,10 @@ struct RecordsCommand: AsyncParsableCommand {
         case .table, .csv:
             let columns = ["metric_id", "timestamp", "unit", "count", "mean", "min", "max", "last", "source"]
             let rows = records.map { r in
-                [r.metricID, r.timestampText, r.unit, String(r.count), Self.short(r.mean), Self.short(r.min), Self.short(r.max), Self.short(r.last), r.source]
+                [
+                    r.metricID, r.timestampText, r.unit, String(r.count), Self.short(r.mean), Self.short(r.min), Self.short(r.max),
+                    Self.short(r.last), r.source,
+                ]
             }
             if format == .csv {
                 print(Output.csv(columns: columns, rows: rows), terminator: "")

@@ -1,4 +1,6 @@
+import AWSBackend
 import ArgumentParser
+import Foundation
 import InfraMonitorCore
 import LocalBackend
 import Pipeline
@@ -23,6 +25,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The schedule tick this execution stands for, RFC 3339 (default: now).")
     var scheduledTime: String?
 
+    @Flag(help: "With --backend aws: start the deployed state machine InfraMonitoring-Pipeline-Orch and wait for it.")
+    var remote = false
+
+    @Flag(help: "With --backend aws: first create the bucket, the table, the topic and the log groups where missing.")
+    var createResources = false
+
     func validate() throws {
         if let executionId, executionId.isEmpty || executionId.contains("/") || executionId.count > 80 {
             throw ValidationError("--execution-id must be 1–80 characters without '/'")
@@ -30,9 +38,19 @@ struct RunCommand: AsyncParsableCommand {
         if let scheduledTime, Timestamp.parseRFC3339(scheduledTime) == nil {
             throw ValidationError("--scheduled-time must be an RFC 3339 timestamp such as 2026-11-25T18:00:00Z")
         }
+        if (remote || createResources) && options.backend != .aws {
+            throw ValidationError("--remote and --create-resources apply to --backend aws only")
+        }
     }
 
     func run() async throws {
+        switch options.backend {
+        case .local: try await runLocal()
+        case .aws: try await (remote ? runRemote() : runAWS())
+        }
+    }
+
+    private func runLocal() async throws {
         let environment = try EmbeddedEnvironment(options: options)
         let lock = try RunLock(path: environment.dataDirectory.lockPath)
         let aborted = try environment.store.abortInterruptedExecutions()
@@ -45,6 +63,11 @@ struct RunCommand: AsyncParsableCommand {
         let outcome = try await runner.run(scheduledTime: scheduled, executionID: executionId ?? PipelineRunner.newExecutionID())
         withExtendedLifetime(lock) {}
         print(Self.report(outcome))
+        try Self.check(outcome)
+    }
+
+    /// Fails the command when the execution or its processing failed.
+    static func check(_ outcome: ExecutionOutcome) throws {
         if outcome.summary.status != .succeeded {
             throw CLIError.failed(
                 "execution \(outcome.summary.id) failed: \(outcome.summary.error ?? "unknown error"): \(outcome.summary.cause ?? ""); "
@@ -74,5 +97,64 @@ struct RunCommand: AsyncParsableCommand {
         let records = outcome.processing.reduce(0) { $0 + $1.records }
         out += "  processed \(outcome.processing.count) batch(es): \(lines) lines, \(invalid) invalid, \(records) records"
         return out
+    }
+}
+
+extension RunCommand {
+    /// `run --backend aws`: the definition interpreted here, storage on AWS. Batches a previous run
+    /// spooled are uploaded first; a batch the bucket refuses now is spooled and reported.
+    func runAWS() async throws {
+        let environment = try AWSEnvironment(options: options)
+        let lock = try RunLock(path: environment.dataDirectory.lockPath)
+        if createResources {
+            let topic = try await environment.services.createResources()
+            Output.note("resources ready: bucket \(environment.services.bucket), table \(environment.services.table), topic \(topic)")
+        }
+        let flushed = try await environment.objects.flush()
+        if !flushed.uploaded.isEmpty {
+            Output.note("uploaded \(flushed.uploaded.count) spooled batch(es) from an earlier run: \(flushed.uploaded.joined(separator: ", "))")
+        }
+        for id in try environment.store.abortInterruptedExecutions() {
+            Output.note("marked interrupted execution \(id) as ABORTED; rerun it with --execution-id \(id) to repair it")
+        }
+        let runner = try environment.runner()
+        let scheduled = scheduledTime.flatMap { Timestamp.parseRFC3339($0) } ?? .now()
+        let outcome = try await runner.run(scheduledTime: scheduled, executionID: executionId ?? PipelineRunner.newExecutionID())
+        await environment.logs.flush()
+        withExtendedLifetime(lock) {}
+        print(Self.report(outcome))
+        let spooled = try environment.spool.pending()
+        if !spooled.isEmpty {
+            Output.note(
+                "\(spooled.count) batch(es) could not be stored in the bucket and are kept in \(environment.spool.root); "
+                    + "the next `run --backend aws` uploads them with the same keys"
+            )
+        }
+        try Self.check(outcome)
+    }
+
+    /// `run --backend aws --remote`: starts the deployed state machine and waits for its end.
+    func runRemote() async throws {
+        let environment = try AWSEnvironment(options: options)
+        let machine = environment.stateMachine
+        let name = executionId ?? PipelineRunner.newExecutionID()
+        let arn = try await machine.start(name: name, scheduledTime: scheduledTime.flatMap { Timestamp.parseRFC3339($0) } ?? .now())
+        Output.note("started \(arn)")
+        let summary = try await machine.wait(executionARN: arn)
+        print("execution \(summary.id) \(summary.status.rawValue) in \(summary.durationMilliseconds.map { "\($0) ms" } ?? "-")")
+        if let output = summary.output { print(output) }
+        switch summary.status {
+        case .succeeded:
+            return
+        case .running:
+            throw CLIError.failed(
+                "execution \(summary.id) is still running; follow it with `infra-monitor executions show \(summary.id) --backend aws`"
+            )
+        case .failed, .aborted:
+            throw CLIError.failed(
+                "execution \(summary.id) \(summary.status.rawValue): \(summary.error ?? "unknown error"): \(summary.cause ?? ""); "
+                    + "see `infra-monitor executions show \(summary.id) --backend aws`"
+            )
+        }
     }
 }

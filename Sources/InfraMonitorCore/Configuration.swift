@@ -62,7 +62,9 @@ public struct Configuration: Sendable, Hashable, Codable {
         public var sendmailPath: String
 
         public init(
-            webhookURL: String? = nil, emailTo: String? = nil, emailFrom: String = "infra-monitor@localhost",
+            webhookURL: String? = nil,
+            emailTo: String? = nil,
+            emailFrom: String = "infra-monitor@localhost",
             sendmailPath: String = "/usr/sbin/sendmail"
         ) {
             self.webhookURL = webhookURL

@@ -20,8 +20,14 @@ public struct ExecutionSummary: Sendable, Hashable {
     public var output: String?
 
     public init(
-        id: String, status: ExecutionStatus, scheduledTime: Timestamp, startedAt: Timestamp, finishedAt: Timestamp? = nil,
-        error: String? = nil, cause: String? = nil, output: String? = nil
+        id: String,
+        status: ExecutionStatus,
+        scheduledTime: Timestamp,
+        startedAt: Timestamp,
+        finishedAt: Timestamp? = nil,
+        error: String? = nil,
+        cause: String? = nil,
+        output: String? = nil
     ) {
         self.id = id
         self.status = status

@@ -25,7 +25,11 @@ public struct Sample: Sendable, Hashable {
     public var labels: [String: String]
 
     public init(
-        metric: String, host: String, timestamp: Timestamp, value: Double, unit: String,
+        metric: String,
+        host: String,
+        timestamp: Timestamp,
+        value: Double,
+        unit: String,
         labels: [String: String] = [:]
     ) {
         self.metric = metric

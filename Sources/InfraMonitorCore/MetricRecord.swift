@@ -20,8 +20,18 @@ public struct MetricRecord: Sendable, Hashable {
     public var source: String
 
     public init(
-        metricID: String, timestamp: Timestamp, metric: String, host: String, labels: [String: String],
-        unit: String, count: Int, sum: Double, min: Double, max: Double, last: Double, source: String
+        metricID: String,
+        timestamp: Timestamp,
+        metric: String,
+        host: String,
+        labels: [String: String],
+        unit: String,
+        count: Int,
+        sum: Double,
+        min: Double,
+        max: Double,
+        last: Double,
+        source: String
     ) {
         self.metricID = metricID
         self.timestamp = timestamp

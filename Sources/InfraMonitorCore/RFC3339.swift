@@ -57,7 +57,13 @@ extension Timestamp {
         }
         guard i == n else { return nil }
         let fields = CivilDateTime(
-            year: year, month: month, day: day, hour: hour, minute: minute, second: second, nanosecond: nanos
+            year: year,
+            month: month,
+            day: day,
+            hour: hour,
+            minute: minute,
+            second: second,
+            nanosecond: nanos
         )
         guard var instant = fields.timestamp else { return nil }
         instant.seconds -= Int64(offsetSeconds)

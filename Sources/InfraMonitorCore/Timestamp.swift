@@ -63,8 +63,12 @@ public struct Timestamp: Sendable, Hashable, Comparable {
         let secondOfDay = Int(seconds - days * 86_400)
         let (y, m, d) = CivilDateTime.civil(fromDays: days)
         return CivilDateTime(
-            year: y, month: m, day: d,
-            hour: secondOfDay / 3600, minute: secondOfDay / 60 % 60, second: secondOfDay % 60,
+            year: y,
+            month: m,
+            day: d,
+            hour: secondOfDay / 3600,
+            minute: secondOfDay / 60 % 60,
+            second: secondOfDay % 60,
             nanosecond: Int(nanoseconds)
         )
     }
@@ -175,9 +179,9 @@ func pad(_ value: Int, _ width: Int) -> String {
 }
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif

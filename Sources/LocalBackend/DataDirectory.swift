@@ -18,7 +18,10 @@ public struct DataDirectory: Sendable, Hashable {
 
     /// `--data-dir`, else `$INFRA_MONITOR_DATA_DIR`, else `$XDG_DATA_HOME/infra-monitor`, else
     /// `~/.local/share/infra-monitor` (DESIGN §9).
-    public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+    public static func resolve(
+        explicit: String?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    )
         -> DataDirectory
     {
         if let explicit, !explicit.isEmpty { return DataDirectory(path: explicit) }

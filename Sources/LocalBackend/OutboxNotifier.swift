@@ -2,7 +2,7 @@ import Foundation
 import InfraMonitorCore
 
 #if canImport(FoundationNetworking)
-    import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// SNS on one machine: every message lands in the outbox table first (so none is lost), then is
@@ -66,7 +66,9 @@ public struct OutboxNotifier: Notifier {
             }
         }
         await logs?.log(
-            .dataCollector, level: "warn", message: "webhook delivery failed",
+            .dataCollector,
+            level: "warn",
+            message: "webhook delivery failed",
             fields: ["target": Redaction.redact(url), "problem": lastProblem]
         )
         return "failed: \(lastProblem)"

@@ -48,7 +48,9 @@ extension SQLiteStore: ExecutionStore {
     public func list(limit: Int) async throws -> [ExecutionSummary] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM executions ORDER BY started_at DESC, id LIMIT ?", arguments: [limit]
+                db,
+                sql: "SELECT * FROM executions ORDER BY started_at DESC, id LIMIT ?",
+                arguments: [limit]
             ).map(Self.execution(from:))
         }
     }
@@ -62,11 +64,17 @@ extension SQLiteStore: ExecutionStore {
     public func events(executionID: String) async throws -> [ExecutionEvent] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM execution_events WHERE execution_id = ? ORDER BY event_id", arguments: [executionID]
+                db,
+                sql: "SELECT * FROM execution_events WHERE execution_id = ? ORDER BY event_id",
+                arguments: [executionID]
             ).map { row in
                 ExecutionEvent(
-                    id: row["event_id"], previousID: row["previous_event_id"], type: row["type"],
-                    timestamp: row["timestamp"], stateName: row["state_name"], details: row["details"]
+                    id: row["event_id"],
+                    previousID: row["previous_event_id"],
+                    type: row["type"],
+                    timestamp: row["timestamp"],
+                    stateName: row["state_name"],
+                    details: row["details"]
                 )
             }
         }
@@ -94,10 +102,14 @@ extension SQLiteStore: ExecutionStore {
             (row[column] as String?).flatMap { Timestamp.parseRFC3339($0) }
         }
         return ExecutionSummary(
-            id: row["id"], status: ExecutionStatus(rawValue: row["status"]) ?? .aborted,
+            id: row["id"],
+            status: ExecutionStatus(rawValue: row["status"]) ?? .aborted,
             scheduledTime: time("scheduled_time") ?? Timestamp(seconds: 0),
-            startedAt: time("started_at") ?? Timestamp(seconds: 0), finishedAt: time("finished_at"),
-            error: row["error"], cause: row["cause"], output: row["output"]
+            startedAt: time("started_at") ?? Timestamp(seconds: 0),
+            finishedAt: time("finished_at"),
+            error: row["error"],
+            cause: row["cause"],
+            output: row["output"]
         )
     }
 }
@@ -142,8 +154,12 @@ extension SQLiteStore {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
                 OutboxMessage(
-                    id: row["id"], createdAt: row["created_at"], executionID: row["execution_id"],
-                    subject: row["subject"], message: row["message"], webhookStatus: row["webhook_status"],
+                    id: row["id"],
+                    createdAt: row["created_at"],
+                    executionID: row["execution_id"],
+                    subject: row["subject"],
+                    message: row["message"],
+                    webhookStatus: row["webhook_status"],
                     emailStatus: row["email_status"]
                 )
             }

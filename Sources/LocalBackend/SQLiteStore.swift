@@ -165,9 +165,18 @@ extension SQLiteStore: MetricTable {
             (try? JSONDecoder().decode([String: String].self, from: Data(labelsText.utf8))) ?? [:]
         let timestampText: String = row["timestamp"]
         return MetricRecord(
-            metricID: row["metric_id"], timestamp: Timestamp.parseRFC3339(timestampText) ?? Timestamp(seconds: 0),
-            metric: row["metric"], host: row["host"], labels: labels, unit: row["unit"], count: row["count"],
-            sum: row["sum"], min: row["min"], max: row["max"], last: row["last"], source: row["source"]
+            metricID: row["metric_id"],
+            timestamp: Timestamp.parseRFC3339(timestampText) ?? Timestamp(seconds: 0),
+            metric: row["metric"],
+            host: row["host"],
+            labels: labels,
+            unit: row["unit"],
+            count: row["count"],
+            sum: row["sum"],
+            min: row["min"],
+            max: row["max"],
+            last: row["last"],
+            source: row["source"]
         )
     }
 }
@@ -214,7 +223,9 @@ extension SQLiteStore: CollectorStateStore {
     public func load(host: String, name: String) async throws -> String? {
         try read { db in
             try String.fetchOne(
-                db, sql: "SELECT value FROM collector_state WHERE host = ? AND name = ?", arguments: [host, name]
+                db,
+                sql: "SELECT value FROM collector_state WHERE host = ? AND name = ?",
+                arguments: [host, name]
             )
         }
     }

@@ -13,7 +13,10 @@ public struct DataCollector: Sendable {
     public let logs: any LogSink
 
     public init(
-        collector: SystemCollector, hostName: String, objects: any ObjectStore, state: any CollectorStateStore,
+        collector: SystemCollector,
+        hostName: String,
+        objects: any ObjectStore,
+        state: any CollectorStateStore,
         logs: any LogSink
     ) {
         self.collector = collector
@@ -60,7 +63,9 @@ public struct DataCollector: Sendable {
         }
         try await objects.put(Gzip.compress(Array(body.utf8)), key: key)
         await logs.log(
-            .dataCollector, level: "info", message: "stored raw batch",
+            .dataCollector,
+            level: "info",
+            message: "stored raw batch",
             fields: ["metric": metric.rawValue, "samples": String(samples.count), "key": key, "execution_id": executionID]
         )
         return Result(metric: metric, samples: samples.count, key: key)
@@ -77,7 +82,9 @@ public struct DataCollector: Sendable {
             return result
         } catch {
             await logs.log(
-                .dataCollector, level: "error", message: "collection failed",
+                .dataCollector,
+                level: "error",
+                message: "collection failed",
                 fields: ["metric": metric.rawValue, "error": "\(error)"]
             )
             throw error

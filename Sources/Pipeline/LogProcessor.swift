@@ -66,8 +66,13 @@ public struct LogProcessor: Sendable {
             quarantineKey = target
         }
         let report = Report(
-            key: key, lines: summary.lines, invalidLines: summary.invalidLines, records: summary.records.count,
-            samples: summary.validSamples, quarantineKey: quarantineKey, corruption: summary.corruption
+            key: key,
+            lines: summary.lines,
+            invalidLines: summary.invalidLines,
+            records: summary.records.count,
+            samples: summary.validSamples,
+            quarantineKey: quarantineKey,
+            corruption: summary.corruption
         )
         var fields = [
             "key": key, "lines": String(report.lines), "invalid_lines": String(report.invalidLines),

@@ -20,7 +20,8 @@ public enum NotificationMessage {
         default: message = [:]
         }
         let status = message["status"]?.stringValue ?? "FAILED"
-        let subject = parameters["Subject"]?.stringValue
+        let subject =
+            parameters["Subject"]?.stringValue
             ?? subjectPrefix + (status == "SUCCEEDED" ? "Pipeline Success" : "Pipeline Failure")
 
         var samples: [String: JSON] = [:]

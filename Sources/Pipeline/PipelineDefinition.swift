@@ -46,7 +46,8 @@ public struct PipelineDefinition: Sendable {
             let name = String(rest[start.upperBound..<end])
             guard let value = values[name] else {
                 throw PipelineError.definition(
-                    path: path, reason: "no value for ${\(name)}; known substitutions: \(values.keys.sorted().joined(separator: ", "))"
+                    path: path,
+                    reason: "no value for ${\(name)}; known substitutions: \(values.keys.sorted().joined(separator: ", "))"
                 )
             }
             out += value
@@ -68,7 +69,10 @@ public struct PipelineDefinition: Sendable {
     /// Finds the definition: `configured` if set, else `pipeline/state-machine.asl.json` in the
     /// working directory or a parent of the executable (a build folder inside the project).
     /// - Throws: ``PipelineError/definitionNotFound(searched:)`` listing the places it looked.
-    public static func locate(configured: String?, executablePath: String = CommandLine.arguments.first ?? "") throws
+    public static func locate(
+        configured: String?,
+        executablePath: String = CommandLine.arguments.first ?? ""
+    ) throws
         -> String
     {
         if let configured, !configured.isEmpty {

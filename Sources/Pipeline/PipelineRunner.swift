@@ -44,8 +44,12 @@ public struct PipelineRunner: Sendable {
     public var sleep: (@Sendable (Double) async throws -> Void)?
 
     public init(
-        definition: PipelineDefinition, collector: DataCollector, notifier: any Notifier, executions: any ExecutionStore,
-        logs: any LogSink, activity: ExecutionActivity
+        definition: PipelineDefinition,
+        collector: DataCollector,
+        notifier: any Notifier,
+        executions: any ExecutionStore,
+        logs: any LogSink,
+        activity: ExecutionActivity
     ) {
         self.definition = definition
         self.collector = collector
@@ -67,7 +71,8 @@ public struct PipelineRunner: Sendable {
         try await executions.started(summary, input: input.text)
 
         var options = ExecutionOptions(
-            executionName: executionID, startTime: started.iso8601Milliseconds,
+            executionName: executionID,
+            startTime: started.iso8601Milliseconds,
             stateMachineName: PipelineDefinition.stateMachineName
         )
         if let sleep { options.sleep = sleep }
@@ -78,8 +83,12 @@ public struct PipelineRunner: Sendable {
             do {
                 try await store.append(
                     ExecutionEvent(
-                        id: event.id, previousID: event.previousEventID, type: event.type, timestamp: event.timestamp,
-                        stateName: event.stateName, details: event.details.text
+                        id: event.id,
+                        previousID: event.previousEventID,
+                        type: event.type,
+                        timestamp: event.timestamp,
+                        stateName: event.stateName,
+                        details: event.details.text
                     ),
                     executionID: executionID
                 )
@@ -99,7 +108,9 @@ public struct PipelineRunner: Sendable {
         }
         try await executions.finished(summary)
         return ExecutionOutcome(
-            summary: summary, samplesPerMetric: await activity.samplesPerMetric, processing: await activity.processing,
+            summary: summary,
+            samplesPerMetric: await activity.samplesPerMetric,
+            processing: await activity.processing,
             processingFailures: await activity.processingFailures
         )
     }
@@ -130,7 +141,9 @@ public struct PipelineRunner: Sendable {
             },
             "arn:aws:states:::sns:publish": { invocation in
                 let notification = NotificationMessage.build(
-                    parameters: invocation.input, finishedAt: .now(), collected: await activity.samplesPerMetric
+                    parameters: invocation.input,
+                    finishedAt: .now(),
+                    collected: await activity.samplesPerMetric
                 )
                 do {
                     try await notifier.publish(notification)

@@ -123,9 +123,7 @@ struct DefinitionParser {
                 if fields["TimeoutSeconds"] != nil { problem(location, "TimeoutSeconds and TimeoutSecondsPath are mutually exclusive") }
                 spec.timeoutSecondsPath = path(fields["TimeoutSecondsPath"], at: location + ".TimeoutSecondsPath", reference: true)
             }
-            if let heartbeat = fields["HeartbeatSeconds"], (heartbeat.intValue ?? 0) <= 0 {
-                problem(location + ".HeartbeatSeconds", "must be a positive integer")
-            }
+            parseHeartbeat(fields, timeout: spec.timeoutSeconds, at: location)
             node.kind = .task(spec)
         case "Pass":
             node.kind = .pass(result: fields["Result"])
@@ -179,6 +177,7 @@ struct DefinitionParser {
                     problem(location + ".MaxConcurrency", "must be a non-negative integer")
                 }
             }
+            parseTolerance(fields, into: &spec, at: location)
             node.kind = .map(spec)
         default:
             break
@@ -201,9 +200,52 @@ struct DefinitionParser {
         "Parallel": ioFields.union(["Next", "End", "ResultPath", "Parameters", "ResultSelector", "Retry", "Catch", "Branches"]),
         "Map": ioFields.union([
             "Next", "End", "ResultPath", "Parameters", "ItemSelector", "ResultSelector", "Retry", "Catch", "Iterator",
-            "ItemProcessor", "ItemsPath", "MaxConcurrency",
+            "ItemProcessor", "ItemsPath", "MaxConcurrency", "ToleratedFailureCount", "ToleratedFailureCountPath",
+            "ToleratedFailurePercentage", "ToleratedFailurePercentagePath",
         ]),
     ]
+
+    /// `HeartbeatSeconds` must be a positive integer below `TimeoutSeconds`; `HeartbeatSecondsPath` a
+    /// reference path; not both. In-process handlers send no heartbeats, so the interpreter checks but
+    /// does not enforce them (see ``TaskInvocation``).
+    mutating func parseHeartbeat(_ fields: [String: JSON], timeout: Int?, at location: String) {
+        if let heartbeat = fields["HeartbeatSeconds"] {
+            if let seconds = heartbeat.intValue, seconds > 0 {
+                if let timeout, seconds >= timeout {
+                    problem(location + ".HeartbeatSeconds", "HeartbeatSeconds (\(seconds)) must be smaller than TimeoutSeconds (\(timeout))")
+                }
+            } else {
+                problem(location + ".HeartbeatSeconds", "must be a positive integer")
+            }
+        }
+        if fields["HeartbeatSecondsPath"] != nil {
+            if fields["HeartbeatSeconds"] != nil { problem(location, "HeartbeatSeconds and HeartbeatSecondsPath are mutually exclusive") }
+            _ = path(fields["HeartbeatSecondsPath"], at: location + ".HeartbeatSecondsPath", reference: true)
+        }
+    }
+
+    /// `ToleratedFailureCount` (non-negative integer) and `ToleratedFailurePercentage` (0–100), or their `…Path` variants.
+    mutating func parseTolerance(_ fields: [String: JSON], into spec: inout MapSpec, at location: String) {
+        if let value = fields["ToleratedFailureCount"] {
+            if let count = value.intValue, count >= 0 {
+                spec.toleratedFailureCount = count
+            } else {
+                problem(location + ".ToleratedFailureCount", "must be a non-negative integer")
+            }
+        }
+        if let value = fields["ToleratedFailurePercentage"] {
+            if let percentage = value.doubleValue, (0...100).contains(percentage) {
+                spec.toleratedFailurePercentage = percentage
+            } else {
+                problem(location + ".ToleratedFailurePercentage", "must be a number from 0 to 100")
+            }
+        }
+        for key in ["ToleratedFailureCount", "ToleratedFailurePercentage"] where fields[key + "Path"] != nil {
+            if fields[key] != nil { problem(location, "\(key) and \(key)Path are mutually exclusive") }
+            let parsed = path(fields[key + "Path"], at: location + ".\(key)Path", reference: true)
+            if key == "ToleratedFailureCount" { spec.toleratedFailureCountPath = parsed } else { spec.toleratedFailurePercentagePath = parsed }
+        }
+    }
 
     mutating func parseTransition(_ fields: [String: JSON], into node: inout StateNode, at location: String) {
         let next = fields["Next"]

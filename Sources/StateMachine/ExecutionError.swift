@@ -30,6 +30,12 @@ public enum StatesErrors {
     public static let resultPathMatchFailure = "States.ResultPathMatchFailure"
     /// A branch of a Parallel state failed without an error of its own.
     public static let branchFailed = "States.BranchFailed"
+    /// A Map state's failed iterations exceeded `ToleratedFailureCount` or `ToleratedFailurePercentage`.
+    public static let exceedToleratedFailureThreshold = "States.ExceedToleratedFailureThreshold"
+    /// A Map state's ItemReader could not read its items (distributed Map; never raised by this interpreter).
+    public static let itemReaderFailed = "States.ItemReaderFailed"
+    /// A Map state's ResultWriter could not write its results (distributed Map; never raised by this interpreter).
+    public static let resultWriterFailed = "States.ResultWriterFailed"
     /// No Choice rule matched and the Choice state has no `Default`.
     public static let noChoiceMatched = "States.NoChoiceMatched"
     /// An intrinsic function failed.

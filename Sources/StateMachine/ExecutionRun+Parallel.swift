@@ -51,6 +51,7 @@ extension ExecutionRun {
         guard case .array(let items)? = spec.itemsPath.select(input: effective, context: context) else {
             throw ExecutionError.runtime("The ItemsPath '\(spec.itemsPath.text)' did not select an array in '\(effective.text)'")
         }
+        let tolerance = try spec.tolerance(input: effective, context: context)
         var jobs: [(Branch, JSON)] = []
         for (index, item) in items.enumerated() {
             let itemContext = self.context(
@@ -67,7 +68,13 @@ extension ExecutionRun {
             state: state.name,
             details: ["length": .number(Double(items.count))]
         )
-        let (outputs, failure, last) = await runConcurrently(jobs, limit: spec.maxConcurrency, previous: started)
+        let (outputs, failure, last) = await runConcurrently(
+            jobs,
+            limit: spec.maxConcurrency,
+            previous: started,
+            mapState: state.name,
+            tolerance: tolerance
+        )
         cursor.last = last
         if let failure {
             cursor.last = await recorder.emit(
@@ -85,16 +92,22 @@ extension ExecutionRun {
         return try DataFlow.applyOutputPath(state.outputPath, to: merged, context: context)
     }
 
-    /// Runs branches concurrently (at most `limit` at once, 0 for all), stopping the rest at the first failure.
-    /// - Returns: the outputs in job order, the first failure, and the id of the latest event.
+    /// Runs branches concurrently (at most `limit` at once, 0 for all). Failures count against `tolerance`;
+    /// once it is exceeded the remaining branches are cancelled. For a Map state (`mapState` set) every
+    /// iteration records `MapIterationStarted` and `MapIterationSucceeded`/`MapIterationFailed`.
+    /// - Returns: the outputs in job order (a failed, tolerated iteration yields its error output), the
+    ///   failure that stopped the run, and the id of the latest event.
     private func runConcurrently(
         _ jobs: [(Branch, JSON)],
         limit: Int,
-        previous: Int
+        previous: Int,
+        mapState: String? = nil,
+        tolerance: FailureTolerance = FailureTolerance()
     ) async -> (outputs: [JSON], failure: ExecutionError?, last: Int) {
         await withTaskGroup(of: (Int, BranchOutcome).self) { group in
             var outputs = [JSON?](repeating: nil, count: jobs.count)
             var failure: ExecutionError?
+            var failures = 0
             var last = previous
             var nextJob = 0
             let width = limit > 0 ? limit : jobs.count
@@ -103,7 +116,23 @@ extension ExecutionRun {
                 let index = nextJob
                 let (branch, input) = jobs[index]
                 nextJob += 1
-                group.addTask { (index, await runBranch(branch, input: input, previous: previous)) }
+                group.addTask {
+                    guard let mapState else { return (index, await runBranch(branch, input: input, previous: previous)) }
+                    let identity: JSON = ["name": .string(mapState), "index": .number(Double(index))]
+                    let started = await recorder.emit("MapIterationStarted", previous: previous, state: mapState, details: identity)
+                    let outcome = await runBranch(branch, input: input, previous: started)
+                    switch outcome {
+                    case .succeeded(let output, let branchLast):
+                        let id = await recorder.emit("MapIterationSucceeded", previous: branchLast, state: mapState, details: identity)
+                        return (index, .succeeded(output, last: id))
+                    case .failed(let error, let branchLast):
+                        let id = await recorder.emit("MapIterationFailed", previous: branchLast, state: mapState, details: identity)
+                        return (index, .failed(error, last: id))
+                    case .cancelled:
+                        await recorder.emit("MapIterationAborted", previous: started, state: mapState, details: identity)
+                        return (index, .cancelled)
+                    }
+                }
             }
             for _ in 0..<width { launch() }
             for await (index, outcome) in group {
@@ -114,9 +143,13 @@ extension ExecutionRun {
                     launch()
                 case .failed(let error, let branchLast):
                     last = max(last, branchLast)
-                    if failure == nil {
-                        failure = error
+                    failures += 1
+                    outputs[index] = error.output
+                    if failure == nil, tolerance.isExceeded(failures: failures, total: jobs.count) {
+                        failure = tolerance.isSet ? ExecutionError(StatesErrors.exceedToleratedFailureThreshold, tolerance.cause(failures, jobs.count)) : error
                         group.cancelAll()
+                    } else {
+                        launch()
                     }
                 case .cancelled:
                     break
@@ -127,5 +160,27 @@ extension ExecutionRun {
             }
             return (outputs.map { $0 ?? .null }, failure, last)
         }
+    }
+}
+
+/// How many failed Map iterations a Map state tolerates (`ToleratedFailureCount`, `ToleratedFailurePercentage`).
+/// With neither set, the first failure fails the state with that iteration's error.
+struct FailureTolerance: Sendable {
+    var count: Int?
+    var percentage: Double?
+
+    var isSet: Bool { count != nil || percentage != nil }
+
+    /// Whether `failures` of `total` iterations exceed either threshold.
+    func isExceeded(failures: Int, total: Int) -> Bool {
+        guard isSet else { return failures > 0 }
+        if let count, failures > count { return true }
+        if let percentage, total > 0, Double(failures) * 100 / Double(total) > percentage { return true }
+        return false
+    }
+
+    func cause(_ failures: Int, _ total: Int) -> String {
+        let limits = [count.map { "ToleratedFailureCount \($0)" }, percentage.map { "ToleratedFailurePercentage \(JSON.number($0).text)" }]
+        return "\(failures) of \(total) iterations failed, more than \(limits.compactMap { $0 }.joined(separator: " / ")) allows"
     }
 }

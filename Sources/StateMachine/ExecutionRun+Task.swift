@@ -76,7 +76,7 @@ extension ExecutionRun {
             let result = try await withThrowingTaskGroup(of: JSON.self) { group in
                 group.addTask { try await handler(invocation) }
                 group.addTask {
-                    try await Task.sleep(nanoseconds: UInt64(timeout * 1_000_000_000))
+                    try await Task.sleep(nanoseconds: ExecutionOptions.nanoseconds(timeout))
                     throw TaskTimedOut()
                 }
                 defer { group.cancelAll() }

@@ -109,7 +109,13 @@ public struct ExecutionOptions: Sendable {
     /// Sleeps with `Task.sleep` (cancellable).
     public static let realSleep: @Sendable (Double) async throws -> Void = { seconds in
         guard seconds > 0 else { return }
-        try await Task.sleep(nanoseconds: UInt64(min(seconds, 31_536_000) * 1_000_000_000))
+        try await Task.sleep(nanoseconds: nanoseconds(seconds))
+    }
+
+    /// `seconds` as nanoseconds for `Task.sleep`, capped at one year so that huge values cannot overflow.
+    static func nanoseconds(_ seconds: Double) -> UInt64 {
+        guard seconds > 0 else { return 0 }
+        return UInt64(min(seconds, 31_536_000) * 1_000_000_000)
     }
 
     /// The system clock as `YYYY-MM-DDTHH:MM:SS.mmmZ`.

@@ -39,7 +39,7 @@ public struct Interpreter: Sendable {
             outcome = await withTaskGroup(of: BranchOutcome?.self) { group in
                 group.addTask { await execution.runBranch(root, input: input, previous: started) }
                 group.addTask {
-                    try? await Task.sleep(nanoseconds: UInt64(timeout) * 1_000_000_000)
+                    try? await Task.sleep(nanoseconds: ExecutionOptions.nanoseconds(Double(timeout)))
                     if Task.isCancelled { return nil }
                     return .failed(ExecutionError(StatesErrors.timeout, "The execution ran longer than TimeoutSeconds (\(timeout))"), last: started)
                 }

@@ -20,7 +20,8 @@ struct IntrinsicCall: Sendable {
     static let supported: Set<String> = [
         "States.Format", "States.StringToJson", "States.JsonToString", "States.Array", "States.ArrayPartition",
         "States.ArrayContains", "States.ArrayRange", "States.ArrayGetItem", "States.ArrayLength", "States.ArrayUnique",
-        "States.Base64Encode", "States.Base64Decode", "States.JsonMerge", "States.MathAdd", "States.StringSplit", "States.UUID",
+        "States.Base64Encode", "States.Base64Decode", "States.Hash", "States.JsonMerge", "States.MathRandom", "States.MathAdd",
+        "States.StringSplit", "States.UUID",
     ]
 
     static func parse(_ text: String) throws(PathSyntaxError) -> IntrinsicCall {
@@ -120,7 +121,7 @@ struct IntrinsicCall: Sendable {
             let elements = try array(values[0])
             let size = try integer(values[1])
             guard size > 0 else { throw failure("chunk size must be positive") }
-            return .array(stride(from: 0, to: elements.count, by: size).map { .array(Array(elements[$0..<min($0 + size, elements.count)])) })
+            return .array(stride(from: 0, to: elements.count, by: size).map { .array(Array(elements[$0..<$0 + min(size, elements.count - $0)])) })
         case "States.ArrayContains":
             try expectCount(values, 2...2)
             return .bool(try array(values[0]).contains(values[1]))
@@ -128,9 +129,9 @@ struct IntrinsicCall: Sendable {
             try expectCount(values, 3...3)
             let (start, end, step) = (try integer(values[0]), try integer(values[1]), try integer(values[2]))
             guard step != 0 else { throw failure("step must not be zero") }
-            let range = Array(stride(from: start, through: end, by: step))
-            guard range.count <= 1000 else { throw failure("at most 1000 elements") }
-            return .array(range.map { .number(Double($0)) })
+            let span = (Double(end) - Double(start)) / Double(step)
+            guard span < 1000 else { throw failure("the range would have more than 1000 elements") }
+            return .array(stride(from: start, through: end, by: step).map { .number(Double($0)) })
         case "States.ArrayGetItem":
             try expectCount(values, 2...2)
             let elements = try array(values[0])
@@ -153,15 +154,37 @@ struct IntrinsicCall: Sendable {
                 throw failure("invalid base64 text")
             }
             return .string(text)
+        case "States.Hash":
+            try expectCount(values, 2...2)
+            let data = try string(values[0])
+            let algorithm = try string(values[1])
+            guard let digest = Digests.hex(algorithm, Array(data.utf8)) else {
+                throw failure("unknown algorithm '\(algorithm)': use one of \(Digests.algorithms.joined(separator: ", "))")
+            }
+            return .string(digest)
         case "States.JsonMerge":
             try expectCount(values, 3...3)
-            guard case .object(var left) = values[0], case .object(let right) = values[1] else { throw failure("expected two objects") }
-            guard values[2] == .bool(false) else { throw failure("only shallow merge (false) is supported") }
-            for (key, value) in right { left[key] = value }
-            return .object(left)
+            guard case .object(let left) = values[0], case .object(let right) = values[1] else { throw failure("expected two objects") }
+            guard let deep = values[2].boolValue else { throw failure("the third argument must be a boolean (false: shallow merge)") }
+            return .object(Self.merge(left, right, deep: deep))
+        case "States.MathRandom":
+            try expectCount(values, 2...3)
+            let (start, end) = (try integer(values[0]), try integer(values[1]))
+            guard start < end else { throw failure("start (\(start)) must be less than end (\(end))") }
+            let span = UInt64(bitPattern: Int64(end) &- Int64(start))
+            let offset: UInt64
+            if values.count == 3 {
+                var generator = SeededGenerator(seed: UInt64(bitPattern: Int64(try integer(values[2]))))
+                offset = UInt64.random(in: 0..<span, using: &generator)
+            } else {
+                offset = UInt64.random(in: 0..<span)
+            }
+            return .number(Double(Int64(start) &+ Int64(bitPattern: offset)))
         case "States.MathAdd":
             try expectCount(values, 2...2)
-            return .number(Double(try integer(values[0]) + integer(values[1])))
+            let (sum, overflow) = try integer(values[0]).addingReportingOverflow(try integer(values[1]))
+            guard !overflow else { throw failure("the sum does not fit a 64-bit integer") }
+            return .number(Double(sum))
         case "States.StringSplit":
             try expectCount(values, 2...2)
             let text = try string(values[0])
@@ -184,6 +207,37 @@ struct IntrinsicCall: Sendable {
         default:
             throw failure("unsupported intrinsic function")
         }
+    }
+}
+
+extension IntrinsicCall {
+    /// `States.JsonMerge`: members of `right` replace those of `left`; with `deep`, members that are
+    /// objects on both sides are merged recursively instead of replaced.
+    static func merge(_ left: [String: JSON], _ right: [String: JSON], deep: Bool) -> [String: JSON] {
+        var merged = left
+        for (key, value) in right {
+            if deep, case .object(let inner)? = merged[key], case .object(let overlay) = value {
+                merged[key] = .object(merge(inner, overlay, deep: true))
+            } else {
+                merged[key] = value
+            }
+        }
+        return merged
+    }
+}
+
+/// SplitMix64: the deterministic generator behind `States.MathRandom` with a seed.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        value = (value ^ (value >> 27)) &* 0x94d0_49bb_1331_11eb
+        return value ^ (value >> 31)
     }
 }
 

@@ -78,6 +78,29 @@ struct MapSpec: Sendable {
     var itemsPath: JSONPath = .identity
     var itemSelector: PayloadTemplate?
     var maxConcurrency: Int = 0
+    var toleratedFailureCount: Int?
+    var toleratedFailureCountPath: JSONPath?
+    var toleratedFailurePercentage: Double?
+    var toleratedFailurePercentagePath: JSONPath?
+
+    /// The failure tolerance, reading the `…Path` variants from the effective input.
+    /// - Throws: `States.Runtime` when a path does not select a number in range.
+    func tolerance(input: JSON, context: JSON) throws(ExecutionError) -> FailureTolerance {
+        var tolerance = FailureTolerance(count: toleratedFailureCount, percentage: toleratedFailurePercentage)
+        if let path = toleratedFailureCountPath {
+            guard let count = path.select(input: input, context: context)?.intValue, count >= 0 else {
+                throw ExecutionError.runtime("The ToleratedFailureCountPath '\(path.text)' did not select a non-negative integer in '\(input.text)'")
+            }
+            tolerance.count = count
+        }
+        if let path = toleratedFailurePercentagePath {
+            guard let percentage = path.select(input: input, context: context)?.doubleValue, (0...100).contains(percentage) else {
+                throw ExecutionError.runtime("The ToleratedFailurePercentagePath '\(path.text)' did not select a number from 0 to 100 in '\(input.text)'")
+            }
+            tolerance.percentage = percentage
+        }
+        return tolerance
+    }
 }
 
 struct ChoiceSpec: Sendable {

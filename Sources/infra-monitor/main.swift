@@ -1,7 +1,7 @@
 import InfraMonitorCLI
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// The `infra-monitor` executable: everything lives in InfraMonitorCLI, so that tests can run it too.

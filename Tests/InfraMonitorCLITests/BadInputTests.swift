@@ -1,8 +1,8 @@
 import Compression
 import Foundation
 import InfraJSON
-import Testing
 import TestSupport
+import Testing
 
 /// Bad batches, failing collectors and unusable data directories: clear errors, nothing lost.
 @Suite("Bad input and failures", .serialized)
@@ -139,11 +139,14 @@ struct BadInputTests {
         #expect(!result.stderr.contains("Fatal error"))
     }
 
-    @Test("query refuses anything but reads, and the tables survive", arguments: [
-        "DROP TABLE infra_metrics", "INSERT INTO outbox (created_at, subject, message) VALUES ('x','y','z')",
-        "ATTACH DATABASE '/tmp/evil.sqlite' AS evil", "PRAGMA writable_schema = 1", "DELETE FROM metric_samples",
-        "SELECT 1; DROP TABLE executions",
-    ])
+    @Test(
+        "query refuses anything but reads, and the tables survive",
+        arguments: [
+            "DROP TABLE infra_metrics", "INSERT INTO outbox (created_at, subject, message) VALUES ('x','y','z')",
+            "ATTACH DATABASE '/tmp/evil.sqlite' AS evil", "PRAGMA writable_schema = 1", "DELETE FROM metric_samples",
+            "SELECT 1; DROP TABLE executions",
+        ]
+    )
     func queryIsReadOnly(sql: String) throws {
         #expect(try cli(["run"]).status == 0)
         let result = try cli(["query", sql])
@@ -155,10 +158,13 @@ struct BadInputTests {
         #expect(!FileManager.default.fileExists(atPath: "/tmp/evil.sqlite"))
     }
 
-    @Test("bad usage exits 2 with one line", arguments: [
-        ["run", "--no-such-flag"], ["query"], ["records", "--from", "yesterday"], ["collect", "--metric", "gpu"],
-        ["run", "--backend", "azure"],
-    ])
+    @Test(
+        "bad usage exits 2 with one line",
+        arguments: [
+            ["run", "--no-such-flag"], ["query"], ["records", "--from", "yesterday"], ["collect", "--metric", "gpu"],
+            ["run", "--backend", "azure"],
+        ]
+    )
     func badUsage(arguments: [String]) throws {
         let result = try cli(arguments)
         #expect(result.status == 2)

@@ -1,7 +1,7 @@
 import Foundation
 import InfraJSON
-import Testing
 import TestSupport
+import Testing
 
 /// The smaller commands: init, collect --stdout, states run/validate, notifications delivery.
 @Suite("Commands")

@@ -1,8 +1,8 @@
 import Compression
 import Foundation
 import InfraJSON
-import Testing
 import TestSupport
+import Testing
 
 /// `infra-monitor run` on a fresh data directory, as an operator would use it.
 @Suite("Embedded pipeline end to end", .serialized)
@@ -70,7 +70,8 @@ struct PipelineEndToEndTests {
         let objects = dataDir + "/objects/infra-monitoring-pipeline-data"
         let keys = FileManager.default.enumerator(atPath: objects)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".jsonl.gz") }
         #expect(keys.count == 8)
-        let pattern = #/^raw-metrics/\d{4}/\d{2}/\d{2}/\d{8}T\d{6}Z_[0-9a-f-]{36}_(cpu_utilization|memory_usage|disk_usage|network_traffic)\.jsonl\.gz$/#
+        let pattern =
+            #/^raw-metrics/\d{4}/\d{2}/\d{2}/\d{8}T\d{6}Z_[0-9a-f-]{36}_(cpu_utilization|memory_usage|disk_usage|network_traffic)\.jsonl\.gz$/#
         for key in keys {
             #expect(key.wholeMatch(of: pattern) != nil, "key \(key)")
             let body = try Gzip.decompress(Array(try Data(contentsOf: URL(fileURLWithPath: objects + "/" + key))))

@@ -1,8 +1,8 @@
 import Foundation
 import InfraMonitorCore
 import LocalBackend
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Folder object store")
 struct FolderObjectStoreTests {
@@ -45,8 +45,18 @@ struct FolderObjectStoreTests {
 struct SQLiteStoreTests {
     func record(_ id: String = "m#h", at seconds: Int64, mean: Double) -> MetricRecord {
         MetricRecord(
-            metricID: id, timestamp: Timestamp(seconds: seconds), metric: "m", host: "h", labels: [:], unit: "Percent", count: 1,
-            sum: mean, min: mean, max: mean, last: mean, source: "raw-metrics/x"
+            metricID: id,
+            timestamp: Timestamp(seconds: seconds),
+            metric: "m",
+            host: "h",
+            labels: [:],
+            unit: "Percent",
+            count: 1,
+            sum: mean,
+            min: mean,
+            max: mean,
+            last: mean,
+            source: "raw-metrics/x"
         )
     }
 

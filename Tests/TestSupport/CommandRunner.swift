@@ -37,7 +37,10 @@ public enum CommandRunner {
 
     /// Runs a program and collects its output.
     public static func run(
-        _ executable: String, _ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil,
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        currentDirectory: String? = nil,
         input: Data? = nil
     ) throws -> ProcessResult {
         let process = Process()
@@ -72,7 +75,8 @@ public enum CommandRunner {
         process.waitUntilExit()
         group.wait()
         return ProcessResult(
-            status: process.terminationStatus, stdout: String(decoding: outData.get(), as: UTF8.self),
+            status: process.terminationStatus,
+            stdout: String(decoding: outData.get(), as: UTF8.self),
             stderr: String(decoding: errData.get(), as: UTF8.self)
         )
     }

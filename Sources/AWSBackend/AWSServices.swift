@@ -1,0 +1,64 @@
+import AWSClients
+import Foundation
+import InfraMonitorCore
+
+/// The service clients of the pipeline over one request layer, and the names of its resources.
+public struct AWSServices: Sendable {
+    public let client: AWSClient
+    public let bucket: String
+    public let table: String
+
+    public init(client: AWSClient, bucket: String = ObjectKeys.bucket, table: String = DynamoDBMetricTable.tableName) {
+        self.client = client
+        self.bucket = bucket
+        self.table = table
+    }
+
+    public var s3: S3Client { S3Client(client: client) }
+    public var dynamoDB: DynamoDBClient { DynamoDBClient(client: client) }
+    public var sns: SNSClient { SNSClient(client: client) }
+    public var cloudWatch: CloudWatchClient { CloudWatchClient(client: client) }
+    public var logs: CloudWatchLogsClient { CloudWatchLogsClient(client: client) }
+    public var athena: AthenaClient { AthenaClient(client: client) }
+    public var stepFunctions: StepFunctionsClient { StepFunctionsClient(client: client) }
+
+    /// The data bucket.
+    public var objects: S3ObjectStore { S3ObjectStore(s3: s3, bucket: bucket) }
+    /// `InfraMetrics`, each upsert also published to CloudWatch.
+    public var metricTable: PublishingMetricTable {
+        PublishingMetricTable(
+            inner: DynamoDBMetricTable(dynamoDB: dynamoDB, table: table),
+            publisher: CloudWatchMetricPublisher(cloudWatch: cloudWatch)
+        )
+    }
+    /// The `metrics` table through Athena.
+    public var metricsQuery: AthenaMetricsQuery { AthenaMetricsQuery(athena: athena, bucket: bucket) }
+
+    /// The ARN of the topic `name` in this account: `arn:aws:sns:{region}:{account}:{name}`, the
+    /// account from STS GetCallerIdentity.
+    public func topicARN(name: String = SNSNotifier.topicName) async throws -> String {
+        let identity = try await client.query(.sts, action: "GetCallerIdentity")
+        guard let account = identity.string("GetCallerIdentityResult", "Account") else {
+            throw AWSBackendError.badResponse(service: "STS", reason: "GetCallerIdentity returned no Account")
+        }
+        return "arn:aws:sns:\(client.configuration.region):\(account):\(name)"
+    }
+
+    /// Creates what the pipeline writes to, for an empty account or a test endpoint: the bucket,
+    /// the table (with TTL on `expires_at`), the topic and both log groups. Existing resources are
+    /// kept. Returns the topic's ARN.
+    @discardableResult
+    public func createResources() async throws -> String {
+        if !(try await s3.headBucket(bucket: bucket)) {
+            try await s3.createBucket(bucket: bucket)
+        }
+        do {
+            _ = try await dynamoDB.describeTable(table: table)
+        } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+            try await dynamoDB.createTable(table: table, partitionKey: "metric_id", sortKey: "timestamp")
+            try await dynamoDB.updateTimeToLive(table: table, attribute: "expires_at")
+        }
+        for group in LogGroup.allCases { try await logs.createLogGroup(name: group.rawValue) }
+        return try await sns.createTopic(name: SNSNotifier.topicName)
+    }
+}

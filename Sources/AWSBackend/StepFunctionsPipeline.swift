@@ -1,0 +1,146 @@
+import AWSClients
+import Foundation
+import InfraJSON
+import InfraMonitorCore
+
+/// The deployed state machine `InfraMonitoring-Pipeline-Orch` on Step Functions: start an
+/// execution and wait for it, list executions, read one execution and its history.
+public struct StepFunctionsPipeline: Sendable {
+    public let stepFunctions: StepFunctionsClient
+    public let stateMachineName: String
+    /// Time between status polls while waiting.
+    public var pollInterval: Duration = .seconds(1)
+
+    public init(stepFunctions: StepFunctionsClient, stateMachineName: String) {
+        self.stepFunctions = stepFunctions
+        self.stateMachineName = stateMachineName
+    }
+
+    /// The state machine's ARN, found by name.
+    /// - Throws: ``AWSBackendError/badResponse(service:reason:)`` when no state machine has the name.
+    public func stateMachineARN() async throws -> String {
+        guard let machine = try await stepFunctions.listStateMachines().first(where: { $0.name == stateMachineName }) else {
+            throw AWSBackendError.badResponse(
+                service: "Step Functions",
+                reason: "no state machine named \(stateMachineName); deploy it with `infra-monitor deploy apply`"
+            )
+        }
+        return machine.arn
+    }
+
+    /// Starts an execution named `name` for the schedule tick `scheduledTime` (input `{"time": …}`,
+    /// as EventBridge sends it) and returns its ARN.
+    public func start(name: String, scheduledTime: Timestamp) async throws -> String {
+        let time = String(Timestamp(seconds: scheduledTime.seconds).iso8601Milliseconds.dropLast(5)) + "Z"
+        let input: JSON = ["time": .string(time)]
+        return try await stepFunctions.startExecution(stateMachineARN: try await stateMachineARN(), input: input.text, name: name)
+    }
+
+    /// Polls the execution until it is no longer RUNNING, at most `maxPolls` times.
+    public func wait(executionARN: String, maxPolls: Int = 900) async throws -> ExecutionSummary {
+        var last = try await stepFunctions.describeExecution(executionARN: executionARN)
+        var polls = 1
+        while last.status == "RUNNING" && polls < maxPolls {
+            try await Task.sleep(for: pollInterval)
+            last = try await stepFunctions.describeExecution(executionARN: executionARN)
+            polls += 1
+        }
+        return Self.summary(last)
+    }
+
+    /// The newest executions first, at most `limit`.
+    public func list(limit: Int) async throws -> [ExecutionSummary] {
+        let arn = try await stateMachineARN()
+        var summaries: [ExecutionSummary] = []
+        var token: String?
+        repeat {
+            var input: [String: JSON] = ["stateMachineArn": .string(arn), "maxResults": .number(Double(min(max(limit, 1), 1000)))]
+            if let token { input["nextToken"] = .string(token) }
+            let output = try await stepFunctions.client.json(.stepFunctions, operation: "ListExecutions", input: .object(input))
+            for item in output["executions"]?.arrayValue ?? [] {
+                summaries.append(
+                    Self.summary(
+                        StepFunctionsExecution(
+                            executionARN: item["executionArn"]?.stringValue ?? "",
+                            stateMachineARN: arn,
+                            status: item["status"]?.stringValue ?? "UNKNOWN",
+                            input: nil,
+                            output: nil,
+                            error: nil,
+                            cause: nil,
+                            startDate: item["startDate"]?.doubleValue,
+                            stopDate: item["stopDate"]?.doubleValue
+                        )
+                    )
+                )
+            }
+            token = output["nextToken"]?.stringValue
+        } while token != nil && summaries.count < limit
+        return Array(summaries.sorted { $0.startedAt > $1.startedAt }.prefix(limit))
+    }
+
+    /// The ARN of the execution named `name` of this state machine.
+    public func executionARN(name: String) async throws -> String {
+        let machine = try await stateMachineARN()
+        return machine.replacingOccurrences(of: ":stateMachine:", with: ":execution:") + ":" + name
+    }
+
+    /// One execution, described.
+    public func execution(arn: String) async throws -> ExecutionSummary {
+        Self.summary(try await stepFunctions.describeExecution(executionARN: arn))
+    }
+
+    /// The execution's history as ``ExecutionEvent``s, oldest first.
+    public func events(executionARN: String) async throws -> [ExecutionEvent] {
+        try await stepFunctions.getExecutionHistory(executionARN: executionARN).map(Self.event)
+    }
+
+    /// A Step Functions history event as an ``ExecutionEvent``: the `…EventDetails` object becomes
+    /// the details, its `name` the state name.
+    static func event(_ json: JSON) -> ExecutionEvent {
+        let details = (json.objectValue ?? [:]).first { $0.key.hasSuffix("EventDetails") }?.value ?? .object([:])
+        let timestamp: String
+        if let seconds = json["timestamp"]?.doubleValue {
+            timestamp = Timestamp(milliseconds: Int64((seconds * 1000).rounded())).iso8601Milliseconds
+        } else {
+            timestamp = json["timestamp"]?.stringValue ?? ""
+        }
+        return ExecutionEvent(
+            id: json["id"]?.intValue ?? 0,
+            previousID: json["previousEventId"]?.intValue ?? 0,
+            type: json["type"]?.stringValue ?? "",
+            timestamp: timestamp,
+            stateName: details["name"]?.stringValue,
+            details: details.text
+        )
+    }
+
+    /// A described execution as an ``ExecutionSummary``; its name is the id.
+    static func summary(_ execution: StepFunctionsExecution) -> ExecutionSummary {
+        let name = execution.executionARN.split(separator: ":").last.map(String.init) ?? execution.executionARN
+        let started = execution.startDate.map { Timestamp(milliseconds: Int64(($0 * 1000).rounded())) } ?? Timestamp(seconds: 0)
+        let scheduled = execution.input.flatMap { try? JSON(parsing: $0) }?["time"]?.stringValue.flatMap { Timestamp.parseRFC3339($0) }
+        return ExecutionSummary(
+            id: name,
+            status: ExecutionStatus(stepFunctions: execution.status),
+            scheduledTime: scheduled ?? started,
+            startedAt: started,
+            finishedAt: execution.stopDate.map { Timestamp(milliseconds: Int64(($0 * 1000).rounded())) },
+            error: execution.error,
+            cause: execution.cause,
+            output: execution.output
+        )
+    }
+}
+
+extension ExecutionStatus {
+    /// Step Functions' status names; TIMED_OUT counts as failed, anything unknown as running.
+    init(stepFunctions status: String) {
+        switch status {
+        case "SUCCEEDED": self = .succeeded
+        case "FAILED", "TIMED_OUT": self = .failed
+        case "ABORTED": self = .aborted
+        default: self = .running
+        }
+    }
+}

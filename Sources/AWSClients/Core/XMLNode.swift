@@ -1,0 +1,246 @@
+/// An XML element as the AWS XML protocols use it: a name, attributes, child elements and text.
+/// Namespaces are kept in the name's prefix and ignored by lookups.
+public struct XMLNode: Sendable, Hashable {
+    /// The element name without namespace prefix, e.g. `Contents`.
+    public var name: String
+    /// The attributes by name.
+    public var attributes: [String: String]
+    /// The child elements, in document order.
+    public var children: [XMLNode]
+    /// The element's own text (entities decoded), concatenated.
+    public var text: String
+
+    /// An element from its parts.
+    public init(name: String, attributes: [String: String] = [:], children: [XMLNode] = [], text: String = "") {
+        self.name = name
+        self.attributes = attributes
+        self.children = children
+        self.text = text
+    }
+
+    /// The first child named `name`.
+    public func child(_ name: String) -> XMLNode? { children.first { $0.name == name } }
+
+    /// Every child named `name`.
+    public func children(named name: String) -> [XMLNode] { children.filter { $0.name == name } }
+
+    /// The element at the end of `path` (child names), starting from this element.
+    public func descendant(_ path: String...) -> XMLNode? {
+        var node: XMLNode? = self
+        for name in path { node = node?.child(name) }
+        return node
+    }
+
+    /// The text of the element at the end of `path`.
+    public func string(_ path: String...) -> String? {
+        var node: XMLNode? = self
+        for name in path { node = node?.child(name) }
+        return node?.text
+    }
+
+    /// The first element named `name` anywhere below (depth first), this element included.
+    public func find(_ name: String) -> XMLNode? {
+        if self.name == name { return self }
+        for child in children {
+            if let found = child.find(name) { return found }
+        }
+        return nil
+    }
+
+    /// Parses an XML document and returns its root element.
+    public static func parse(_ bytes: [UInt8]) throws(XMLParseError) -> XMLNode {
+        var reader = XMLReader(bytes: bytes)
+        return try reader.document()
+    }
+
+    /// Parses XML text.
+    public static func parse(_ text: String) throws(XMLParseError) -> XMLNode {
+        try parse(Array(text.utf8))
+    }
+
+    /// Escapes `&`, `<`, `>`, `"` and `'` for element text and attribute values.
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
+
+/// Malformed XML, with the byte offset where reading stopped.
+public struct XMLParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What was wrong.
+    public var message: String
+    /// The byte offset.
+    public var offset: Int
+    public var description: String { "malformed XML at byte \(offset): \(message)" }
+}
+
+/// A minimal XML reader: elements, attributes, text, CDATA, comments, the declaration and the
+/// five predefined entities plus numeric character references. No DTDs.
+private struct XMLReader {
+    let bytes: [UInt8]
+    var index = 0
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    mutating func document() throws(XMLParseError) -> XMLNode {
+        skipMisc()
+        guard peek("<") else { throw fail("expected a root element") }
+        return try element()
+    }
+
+    private func fail(_ message: String) -> XMLParseError { XMLParseError(message: message, offset: index) }
+
+    private func peek(_ text: String) -> Bool {
+        let pattern = Array(text.utf8)
+        guard index + pattern.count <= bytes.count else { return false }
+        return Array(bytes[index..<index + pattern.count]) == pattern
+    }
+
+    private mutating func skip(until text: String) throws(XMLParseError) {
+        while index < bytes.count && !peek(text) { index += 1 }
+        guard index < bytes.count else { throw fail("unterminated \(text)") }
+        index += text.utf8.count
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+    }
+
+    private mutating func skipMisc() {
+        while true {
+            skipWhitespace()
+            if peek("<?") {
+                try? skip(until: "?>")
+            } else if peek("<!--") {
+                try? skip(until: "-->")
+            } else if peek("<!") {
+                try? skip(until: ">")
+            } else {
+                return
+            }
+        }
+    }
+
+    private mutating func name() throws(XMLParseError) -> String {
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if [0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ">"), UInt8(ascii: "/"), UInt8(ascii: "=")].contains(byte) { break }
+            index += 1
+        }
+        guard index > start else { throw fail("expected a name") }
+        let full = String(decoding: bytes[start..<index], as: UTF8.self)
+        if let colon = full.lastIndex(of: ":") { return String(full[full.index(after: colon)...]) }
+        return full
+    }
+
+    private mutating func element() throws(XMLParseError) -> XMLNode {
+        index += 1
+        var node = XMLNode(name: try name())
+        while true {
+            skipWhitespace()
+            guard index < bytes.count else { throw fail("unterminated start tag <\(node.name)>") }
+            if peek("/>") {
+                index += 2
+                return node
+            }
+            if peek(">") {
+                index += 1
+                break
+            }
+            let attribute = try name()
+            skipWhitespace()
+            guard peek("=") else { throw fail("expected = after attribute \(attribute)") }
+            index += 1
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "'") else {
+                throw fail("expected a quoted value for attribute \(attribute)")
+            }
+            let quote = bytes[index]
+            index += 1
+            let start = index
+            while index < bytes.count && bytes[index] != quote { index += 1 }
+            guard index < bytes.count else { throw fail("unterminated attribute \(attribute)") }
+            node.attributes[attribute] = Self.decodeEntities(bytes[start..<index])
+            index += 1
+        }
+        var text: [UInt8] = []
+        while true {
+            guard index < bytes.count else { throw fail("element <\(node.name)> is not closed") }
+            if peek("</") {
+                index += 2
+                let closing = try name()
+                guard closing == node.name else { throw fail("</\(closing)> closes <\(node.name)>") }
+                skipWhitespace()
+                guard peek(">") else { throw fail("expected > after </\(closing)") }
+                index += 1
+                node.text = Self.decodeEntities(text[...])
+                return node
+            } else if peek("<![CDATA[") {
+                index += 9
+                let start = index
+                try skip(until: "]]>")
+                let cdata = bytes[start..<index - 3]
+                for byte in cdata {
+                    if byte == UInt8(ascii: "&") {
+                        text.append(contentsOf: Array("&amp;".utf8))
+                    } else if byte == UInt8(ascii: "<") {
+                        text.append(contentsOf: Array("&lt;".utf8))
+                    } else {
+                        text.append(byte)
+                    }
+                }
+            } else if peek("<!--") {
+                try skip(until: "-->")
+            } else if peek("<?") {
+                try skip(until: "?>")
+            } else if peek("<") {
+                node.children.append(try element())
+            } else {
+                text.append(bytes[index])
+                index += 1
+            }
+        }
+    }
+
+    private static func decodeEntities(_ raw: ArraySlice<UInt8>) -> String {
+        guard raw.contains(UInt8(ascii: "&")) else { return String(decoding: raw, as: UTF8.self) }
+        let text = String(decoding: raw, as: UTF8.self)
+        var out = ""
+        var rest = text[...]
+        while let amp = rest.firstIndex(of: "&") {
+            out += rest[..<amp]
+            guard let semi = rest[amp...].firstIndex(of: ";") else { break }
+            let entity = rest[rest.index(after: amp)..<semi]
+            switch entity {
+            case "amp": out += "&"
+            case "lt": out += "<"
+            case "gt": out += ">"
+            case "quot": out += "\""
+            case "apos": out += "'"
+            default:
+                if entity.hasPrefix("#x"), let code = UInt32(entity.dropFirst(2), radix: 16), let scalar = Unicode.Scalar(code) {
+                    out.unicodeScalars.append(scalar)
+                } else if entity.hasPrefix("#"), let code = UInt32(entity.dropFirst()), let scalar = Unicode.Scalar(code) {
+                    out.unicodeScalars.append(scalar)
+                } else {
+                    out += rest[amp...semi]
+                }
+            }
+            rest = rest[rest.index(after: semi)...]
+        }
+        out += rest
+        return out
+    }
+}

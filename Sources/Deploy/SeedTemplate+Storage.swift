@@ -1,0 +1,192 @@
+extension SeedTemplate {
+    /// The data bucket and its notification permission, the InfraMetrics table, the Glue catalog
+    /// and the Athena workgroup.
+    func storageResources() -> [String: Resource] {
+        [
+            ID.bucket: dataBucket,
+            ID.bucketPermission: Resource(
+                "AWS::Lambda::Permission",
+                [
+                    "Action": "lambda:InvokeFunction",
+                    "FunctionName": .ref(ID.processor),
+                    "Principal": "s3.amazonaws.com",
+                    "SourceAccount": .ref("AWS::AccountId"),
+                    "SourceArn": Self.bucketArn(),
+                ]
+            ),
+            ID.table: metricsTable,
+            ID.glueDatabase: Resource(
+                "AWS::Glue::Database",
+                [
+                    "CatalogId": .ref("AWS::AccountId"),
+                    "DatabaseInput": [
+                        "Name": .string(SeedNames.glueDatabase),
+                        "Description": "InfraMonitor raw samples (DESIGN §6)",
+                    ],
+                ]
+            ),
+            ID.glueTable: glueTable,
+            ID.workGroup: Resource(
+                "AWS::Athena::WorkGroup",
+                [
+                    "Name": .string(SeedNames.workGroup),
+                    "Description": "Queries over the metrics table; results under athena-results/ in the data bucket",
+                    "RecursiveDeleteOption": true,
+                    "State": "ENABLED",
+                    "WorkGroupConfiguration": [
+                        "EnforceWorkGroupConfiguration": true,
+                        "PublishCloudWatchMetricsEnabled": true,
+                        "BytesScannedCutoffPerQuery": .int(1_073_741_824),
+                        "ResultConfiguration": [
+                            "OutputLocation": .subWith(
+                                "s3://${Name}/\(SeedNames.athenaResultsPrefix)",
+                                ["Name": Self.bucketName]
+                            ),
+                            "EncryptionConfiguration": ["EncryptionOption": "SSE_S3"],
+                        ],
+                    ],
+                ]
+            ),
+        ]
+    }
+
+    /// `infra-monitoring-pipeline-data`: encrypted, private, raw batches to STANDARD_IA at 30 days
+    /// and expired at 90, each new raw batch sent to the log-processor. Kept when the stack is
+    /// deleted (`deploy destroy --delete-data` empties and deletes it explicitly).
+    private var dataBucket: Resource {
+        Resource(
+            "AWS::S3::Bucket",
+            [
+                "BucketName": Self.bucketName,
+                "BucketEncryption": [
+                    "ServerSideEncryptionConfiguration": [
+                        ["ServerSideEncryptionByDefault": ["SSEAlgorithm": "AES256"], "BucketKeyEnabled": true]
+                    ]
+                ],
+                "PublicAccessBlockConfiguration": [
+                    "BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true,
+                    "RestrictPublicBuckets": true,
+                ],
+                "OwnershipControls": ["Rules": [["ObjectOwnership": "BucketOwnerEnforced"]]],
+                "LifecycleConfiguration": [
+                    "Rules": [
+                        [
+                            "Id": "raw-metrics-ia-then-expire",
+                            "Status": "Enabled",
+                            "Prefix": .string(SeedNames.rawPrefix),
+                            "Transitions": [
+                                ["StorageClass": "STANDARD_IA", "TransitionInDays": .int(SeedNames.transitionToIADays)]
+                            ],
+                            "ExpirationInDays": .int(SeedNames.expirationDays),
+                        ],
+                        [
+                            "Id": "quarantine-expire",
+                            "Status": "Enabled",
+                            "Prefix": .string(SeedNames.quarantinePrefix),
+                            "ExpirationInDays": .int(SeedNames.expirationDays),
+                        ],
+                        [
+                            "Id": "athena-results-expire",
+                            "Status": "Enabled",
+                            "Prefix": .string(SeedNames.athenaResultsPrefix),
+                            "ExpirationInDays": 7,
+                        ],
+                    ]
+                ],
+                "NotificationConfiguration": [
+                    "LambdaConfigurations": [
+                        [
+                            "Event": "s3:ObjectCreated:*",
+                            "Function": .getAtt(ID.processor, "Arn"),
+                            "Filter": [
+                                "S3Key": ["Rules": [["Name": "prefix", "Value": .string(SeedNames.rawPrefix)]]]
+                            ],
+                        ]
+                    ]
+                ],
+            ],
+            dependsOn: [ID.bucketPermission],
+            deletionPolicy: "Retain"
+        )
+    }
+
+    /// `InfraMetrics`: on demand, `metric_id` / `timestamp`, TTL on `expires_at`, point-in-time recovery.
+    private var metricsTable: Resource {
+        Resource(
+            "AWS::DynamoDB::Table",
+            [
+                "TableName": .string(SeedNames.table),
+                "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [
+                    ["AttributeName": "metric_id", "AttributeType": "S"],
+                    ["AttributeName": "timestamp", "AttributeType": "S"],
+                ],
+                "KeySchema": [
+                    ["AttributeName": "metric_id", "KeyType": "HASH"],
+                    ["AttributeName": "timestamp", "KeyType": "RANGE"],
+                ],
+                "TimeToLiveSpecification": ["AttributeName": "expires_at", "Enabled": true],
+                "PointInTimeRecoverySpecification": ["PointInTimeRecoveryEnabled": true],
+                "SSESpecification": ["SSEEnabled": true],
+            ],
+            deletionPolicy: "Delete"
+        )
+    }
+
+    /// `infra_monitoring.metrics` over `raw-metrics/` (DESIGN §6): JSON SerDe, partitions
+    /// year/month/day found by projection, so no crawler or `MSCK REPAIR` is needed.
+    private var glueTable: Resource {
+        let rawLocation = TemplateValue.join("", ["s3://", Self.bucketName, .string("/" + SeedNames.rawPrefix)])
+        return Resource(
+            "AWS::Glue::Table",
+            [
+                "CatalogId": .ref("AWS::AccountId"),
+                "DatabaseName": .ref(ID.glueDatabase),
+                "TableInput": [
+                    "Name": .string(SeedNames.glueTable),
+                    "TableType": "EXTERNAL_TABLE",
+                    "Parameters": [
+                        "classification": "json",
+                        "compressionType": "gzip",
+                        "projection.enabled": "true",
+                        "projection.year.type": "integer",
+                        "projection.year.range": "2024,2099",
+                        "projection.month.type": "integer",
+                        "projection.month.range": "1,12",
+                        "projection.month.digits": "2",
+                        "projection.day.type": "integer",
+                        "projection.day.range": "1,31",
+                        "projection.day.digits": "2",
+                        "storage.location.template": .join(
+                            "",
+                            ["s3://", Self.bucketName, .string("/" + SeedNames.rawPrefix + "${year}/${month}/${day}/")]
+                        ),
+                    ],
+                    "PartitionKeys": [
+                        ["Name": "year", "Type": "string"],
+                        ["Name": "month", "Type": "string"],
+                        ["Name": "day", "Type": "string"],
+                    ],
+                    "StorageDescriptor": [
+                        "Location": rawLocation,
+                        "InputFormat": "org.apache.hadoop.mapred.TextInputFormat",
+                        "OutputFormat": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+                        "Compressed": true,
+                        "SerdeInfo": [
+                            "SerializationLibrary": "org.openx.data.jsonserde.JsonSerDe",
+                            "Parameters": ["ignore.malformed.json": "true"],
+                        ],
+                        "Columns": [
+                            ["Name": "metric", "Type": "string"],
+                            ["Name": "host", "Type": "string"],
+                            ["Name": "timestamp", "Type": "string"],
+                            ["Name": "value", "Type": "double"],
+                            ["Name": "unit", "Type": "string"],
+                            ["Name": "labels", "Type": "map<string,string>"],
+                        ],
+                    ],
+                ],
+            ]
+        )
+    }
+}

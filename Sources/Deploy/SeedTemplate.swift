@@ -1,0 +1,139 @@
+import Foundation
+import InfraJSON
+
+/// The CloudFormation template of the seed's architecture (DESIGN §1): every resource with its
+/// exact name, parameterized where an operator chooses.
+public struct SeedTemplate: Sendable {
+    /// The Lambda architecture the package was built for: `x86_64` or `arm64`.
+    public var architecture: LambdaArchitecture
+    /// The state-machine definition text (`pipeline/state-machine.asl.json`), with its `${…}` placeholders.
+    public var definitionText: String
+
+    public init(architecture: LambdaArchitecture = .host, definitionText: String) {
+        self.architecture = architecture
+        self.definitionText = definitionText
+    }
+
+    /// Logical IDs of the resources, so references are written once.
+    enum ID {
+        static let bucket = "DataBucket"
+        static let bucketPermission = "LogProcessorBucketPermission"
+        static let table = "MetricsTable"
+        static let collector = "DataCollectorFunction"
+        static let processor = "LogProcessorFunction"
+        static let collectorRole = "DataCollectorRole"
+        static let processorRole = "LogProcessorRole"
+        static let collectorLogs = "DataCollectorLogGroup"
+        static let processorLogs = "LogProcessorLogGroup"
+        static let stateMachine = "PipelineStateMachine"
+        static let stateMachineRole = "PipelineStateMachineRole"
+        static let stateMachineLogs = "PipelineStateMachineLogGroup"
+        static let rule = "ScheduleRule"
+        static let ruleRole = "ScheduleRuleRole"
+        static let topic = "AlarmTopic"
+        static let glueDatabase = "GlueDatabase"
+        static let glueTable = "GlueMetricsTable"
+        static let workGroup = "AthenaWorkGroup"
+        static let dashboard = "Dashboard"
+        static let failedAlarm = "PipelineFailedAlarm"
+        static let timedOutAlarm = "PipelineTimedOutAlarm"
+        static let processorErrorsAlarm = "LogProcessorErrorsAlarm"
+    }
+
+    /// Parameter names.
+    enum Param {
+        static let email = "AlertEmail"
+        static let schedule = "ScheduleExpression"
+        static let retention = "LogRetentionDays"
+        static let suffix = "BucketNameSuffix"
+        static let codeBucket = "CodeBucket"
+        static let codeKey = "CodeKey"
+    }
+
+    /// The condition that is true when an operator set `BucketNameSuffix`.
+    static let hasSuffix = "HasBucketNameSuffix"
+
+    /// The data bucket's name: `infra-monitoring-pipeline-data`, or with `-<suffix>` when the name is taken.
+    /// Built from parameters only, never from the bucket resource, which breaks the
+    /// bucket → notification → permission → bucket dependency cycle.
+    static let bucketName = TemplateValue.ifCondition(
+        hasSuffix,
+        .sub("\(SeedNames.bucket)-${\(Param.suffix)}"),
+        .string(SeedNames.bucket)
+    )
+
+    /// `arn:<partition>:s3:::<bucket><path>`.
+    static func bucketArn(_ path: String = "") -> TemplateValue {
+        .subWith("arn:${AWS::Partition}:s3:::${Name}" + path, ["Name": bucketName])
+    }
+
+    /// The ARN of a log group this stack creates, for `logs:` statements (streams live under `:*`).
+    static func logGroupArn(_ name: String) -> TemplateValue {
+        .sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:\(name):*")
+    }
+
+    /// The whole template.
+    public func build() throws -> Template {
+        var template = Template(
+            description: "InfraMonitor: scheduled metric collection, raw batches in S3, InfraMetrics in DynamoDB, "
+                + "Athena over raw-metrics/, CloudWatch dashboard and alarms, SNS notifications (DESIGN §1)."
+        )
+        template.parameters = Self.parameters
+        template.conditions = [
+            Self.hasSuffix: .not(.equals(.ref(Param.suffix), ""))
+        ]
+        for (id, resource) in storageResources() { template.resources[id] = resource }
+        for (id, resource) in computeResources() { template.resources[id] = resource }
+        for (id, resource) in try orchestrationResources() { template.resources[id] = resource }
+        for (id, resource) in observabilityResources() { template.resources[id] = resource }
+        template.outputs = Self.outputs
+        return template
+    }
+
+    static let parameters: [String: Parameter] = [
+        Param.email: Parameter(
+            description: "Email address that receives the Pipeline Success / Failure notifications (confirm the subscription mail).",
+            allowedPattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+            constraintDescription: "an email address such as ops@example.com"
+        ),
+        Param.schedule: Parameter(
+            description: "EventBridge schedule of the pipeline: rate(...) or cron(...).",
+            defaultValue: "rate(3 hours)",
+            allowedPattern: "^(rate|cron)\\(.+\\)$",
+            constraintDescription: "rate(value unit) or cron(six fields)"
+        ),
+        Param.retention: Parameter(
+            type: "Number",
+            description: "Days the Lambda and state-machine log groups keep their events.",
+            defaultValue: "30",
+            allowedValues: [
+                "1", "3", "5", "7", "14", "30", "60", "90", "120", "150", "180", "365", "400", "545", "731", "1096", "1827",
+                "2192", "2557", "2922", "3288", "3653",
+            ]
+        ),
+        Param.suffix: Parameter(
+            description: "Suffix for the data bucket's name when infra-monitoring-pipeline-data is taken (empty: the exact name).",
+            defaultValue: "",
+            allowedPattern: "^[a-z0-9-]{0,20}$",
+            constraintDescription: "up to 20 lower-case letters, digits or hyphens"
+        ),
+        Param.codeBucket: Parameter(
+            description: "Bucket holding the Lambda package (deploy apply uploads it there)."
+        ),
+        Param.codeKey: Parameter(
+            description: "Key of the Lambda package zip (bootstrap inside) in CodeBucket."
+        ),
+    ]
+
+    static let outputs: [String: Output] = [
+        "DataBucketName": Output("The data bucket.", .ref(ID.bucket)),
+        "MetricsTableName": Output("The InfraMetrics table.", .ref(ID.table)),
+        "StateMachineArn": Output("The pipeline's state machine.", .ref(ID.stateMachine)),
+        "AlarmTopicArn": Output("The notification topic.", .ref(ID.topic)),
+        "AthenaWorkGroupName": Output("The Athena workgroup for queries over raw-metrics/.", .ref(ID.workGroup)),
+        "DashboardURL": Output(
+            "The CloudWatch dashboard.",
+            .sub("https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}#dashboards:name=\(SeedNames.dashboard)")
+        ),
+    ]
+}

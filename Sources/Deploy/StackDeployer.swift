@@ -1,0 +1,213 @@
+import AWSClients
+import Foundation
+
+/// Creates, updates and deletes the stack through the CloudFormation API, uploading the Lambda
+/// package first and reporting progress from the stack's events while it waits.
+public struct StackDeployer: Sendable {
+    public let client: AWSClient
+    public var stackName: String
+    /// Receives one line per progress event.
+    public var progress: @Sendable (String) -> Void
+    /// Time between two polls of the stack.
+    public var pollInterval: Duration = .seconds(2)
+    /// The longest wait for a stack operation.
+    public var timeout: Duration = .seconds(3_600)
+
+    public init(client: AWSClient, stackName: String = SeedNames.stackName, progress: @escaping @Sendable (String) -> Void) {
+        self.client = client
+        self.stackName = stackName
+        self.progress = progress
+    }
+
+    /// What `apply` did.
+    public enum ApplyOutcome: Sendable, Equatable {
+        case created
+        case updated
+        /// CloudFormation reported "No updates are to be performed".
+        case unchanged
+    }
+
+    /// Uploads `packagePath` to the code bucket (created when missing) under a content-addressed
+    /// key, then creates or updates the stack with `template` and `parameters` (`CodeBucket` and
+    /// `CodeKey` are filled here), and waits for it to settle.
+    /// - Throws: ``StackError`` naming the failed resources, or the AWS error.
+    public func apply(
+        template: String,
+        parameters: [String: String],
+        packagePath: String,
+        codeBucket: String?
+    ) async throws
+        -> ApplyOutcome
+    {
+        guard let package = FileManager.default.contents(atPath: packagePath) else {
+            throw DeployError.usage("no Lambda package at \(packagePath); run `infra-monitor deploy package` first or pass --package")
+        }
+        let bucket = try await codeBucketName(codeBucket)
+        let s3 = S3Client(client: client)
+        if !(try await s3.headBucket(bucket: bucket)) {
+            progress("creating code bucket \(bucket)")
+            try await s3.createBucket(bucket: bucket)
+        }
+        let name = URL(fileURLWithPath: packagePath).deletingPathExtension().lastPathComponent
+        let key = "lambda/\(name)-\(Self.contentHash(package)).zip"
+        progress("uploading \(packagePath) (\(package.count) bytes) to s3://\(bucket)/\(key)")
+        try await s3.putObject(bucket: bucket, key: key, body: Array(package), contentType: "application/zip")
+        var all = parameters
+        all["CodeBucket"] = bucket
+        all["CodeKey"] = key
+        let cloudFormation = CloudFormationClient(client: client)
+        let capabilities = ["CAPABILITY_IAM"]
+        let existing = try await cloudFormation.describeStack(name: stackName)
+        let seen = Set(try await events().map(\.id))
+        if let existing, existing.status != "DELETE_COMPLETE" {
+            if existing.status == "ROLLBACK_COMPLETE" {
+                throw DeployError.usage(
+                    "stack \(stackName) is in ROLLBACK_COMPLETE after a failed create; run `infra-monitor deploy destroy`, then apply again"
+                )
+            }
+            progress("updating stack \(stackName) (was \(existing.status))")
+            guard try await cloudFormation.updateStack(name: stackName, templateBody: template, parameters: all, capabilities: capabilities)
+            else {
+                progress("stack \(stackName) is up to date: no updates are to be performed")
+                return .unchanged
+            }
+            try await wait(success: ["UPDATE_COMPLETE"], seen: seen)
+            return .updated
+        }
+        progress("creating stack \(stackName)")
+        try await cloudFormation.createStack(name: stackName, templateBody: template, parameters: all, capabilities: capabilities)
+        try await wait(success: ["CREATE_COMPLETE"], seen: seen)
+        return .created
+    }
+
+    /// Deletes the stack and waits. The data bucket is retained by its DeletionPolicy; with
+    /// `deleteData` it is emptied and deleted afterwards — also when the stack is already gone,
+    /// then by the name `fallbackBucket`. Returns `false` when there was no stack.
+    public func destroy(deleteData: Bool, fallbackBucket: String = SeedNames.bucket) async throws -> Bool {
+        let cloudFormation = CloudFormationClient(client: client)
+        guard let stack = try await cloudFormation.describeStack(name: stackName), stack.status != "DELETE_COMPLETE" else {
+            progress("no stack \(stackName): nothing to delete")
+            if deleteData { try await deleteBucket(fallbackBucket) }
+            return false
+        }
+        let dataBucket = stack.outputs["DataBucketName"] ?? fallbackBucket
+        let seen = Set(try await events().map(\.id))
+        progress("deleting stack \(stackName)")
+        try await cloudFormation.deleteStack(name: stackName)
+        try await wait(success: ["DELETE_COMPLETE"], seen: seen, goneIsSuccess: true)
+        if deleteData {
+            try await deleteBucket(dataBucket)
+        } else {
+            progress("kept the data bucket \(dataBucket) (DeletionPolicy Retain); `deploy destroy --delete-data` deletes it")
+        }
+        return true
+    }
+
+    /// Empties and deletes `bucket`.
+    public func deleteBucket(_ bucket: String) async throws {
+        let s3 = S3Client(client: client)
+        guard try await s3.headBucket(bucket: bucket) else {
+            progress("data bucket \(bucket) is already gone")
+            return
+        }
+        let keys = try await s3.listAllObjects(bucket: bucket).map(\.key)
+        let failures = try await s3.deleteObjects(bucket: bucket, keys: keys)
+        if let failure = failures.first {
+            throw DeployError.usage(
+                "cannot delete s3://\(bucket)/\(failure.key): \(failure.code) \(failure.message); delete it by hand, then run destroy again"
+            )
+        }
+        _ = try await client.send(.s3, operation: "DeleteBucket", method: "DELETE", url: s3.url(bucket: bucket))
+        progress("deleted the data bucket \(bucket) and its \(keys.count) object(s)")
+    }
+
+    /// The code bucket: the one given, else `infra-monitor-artifacts-<account>-<region>`.
+    func codeBucketName(_ explicit: String?) async throws -> String {
+        if let explicit, !explicit.isEmpty { return explicit }
+        let identity = try await client.query(.sts, action: "GetCallerIdentity")
+        guard let account = identity.find("Account")?.text, !account.isEmpty else {
+            throw AWSResponseError(operation: "sts GetCallerIdentity", message: "no Account in the response")
+        }
+        return "infra-monitor-artifacts-\(account)-\(client.configuration.region)"
+    }
+
+    private func events() async throws -> [CloudFormationStackEvent] {
+        do {
+            return try await CloudFormationClient(client: client).describeStackEvents(name: stackName)
+        } catch let error as AWSError where error.code == "ValidationError" {
+            return []
+        }
+    }
+
+    /// Polls until the stack settles, printing each new event oldest first.
+    private func wait(success: Set<String>, seen: Set<String>, goneIsSuccess: Bool = false) async throws {
+        let cloudFormation = CloudFormationClient(client: client)
+        var seen = seen
+        var failures: [CloudFormationStackEvent] = []
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while true {
+            let stack = try await cloudFormation.describeStack(name: stackName)
+            for event in try await events().reversed() where !seen.contains(event.id) {
+                seen.insert(event.id)
+                var line = "  \(event.status.padding(toLength: 22, withPad: " ", startingAt: 0)) \(event.logicalResourceID) (\(event.resourceType))"
+                if let reason = event.statusReason, !reason.isEmpty { line += ": " + reason }
+                progress(line)
+                if event.status.hasSuffix("_FAILED") { failures.append(event) }
+            }
+            guard let stack else {
+                if goneIsSuccess { return }
+                throw StackError(stack: stackName, status: "GONE", failures: failures)
+            }
+            if stack.isSettled {
+                if success.contains(stack.status) {
+                    progress("stack \(stackName): \(stack.status)")
+                    return
+                }
+                throw StackError(stack: stackName, status: stack.status, failures: failures, reason: stack.statusReason)
+            }
+            if clock.now >= deadline {
+                throw StackError(stack: stackName, status: stack.status, failures: failures, reason: "still in progress after the timeout")
+            }
+            try await Task.sleep(for: pollInterval)
+        }
+    }
+
+    /// FNV-1a 64 of the package, so a changed package gets a new key (and an unchanged one the same).
+    static func contentHash(_ data: Data) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+}
+
+/// A stack operation ended in a status other than the one asked for.
+public struct StackError: Error, Sendable, CustomStringConvertible {
+    public var stack: String
+    public var status: String
+    /// The resources that failed, with CloudFormation's reasons.
+    public var failures: [CloudFormationStackEvent]
+    public var reason: String?
+
+    public init(stack: String, status: String, failures: [CloudFormationStackEvent], reason: String? = nil) {
+        self.stack = stack
+        self.status = status
+        self.failures = failures
+        self.reason = reason
+    }
+
+    public var description: String {
+        var text = "stack \(stack) ended in \(status)"
+        if let reason, !reason.isEmpty { text += " (\(reason))" }
+        if !failures.isEmpty {
+            text +=
+                "; failed: "
+                + failures.map { "\($0.logicalResourceID) (\($0.resourceType)): \($0.statusReason ?? "no reason given")" }
+                .joined(separator: "; ")
+        }
+        return text + "; fix the cause, then run `infra-monitor deploy apply` again (or `deploy destroy` after a failed create)"
+    }
+}

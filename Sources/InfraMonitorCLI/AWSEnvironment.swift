@@ -1,0 +1,116 @@
+import AWSBackend
+import AWSClients
+import Collectors
+import Foundation
+import InfraMonitorCore
+import LocalBackend
+import Pipeline
+
+/// The aws backend wired together for a command run on this machine: S3 (with the local spool),
+/// DynamoDB with CloudWatch metric data, Athena, SNS (falling back to the local outbox), CloudWatch
+/// Logs and Step Functions. The data directory still holds the collector state, the spool, the
+/// outbox and the history of locally interpreted executions.
+struct AWSEnvironment {
+    let dataDirectory: DataDirectory
+    let configuration: InfraMonitorCore.Configuration
+    let store: SQLiteStore
+    let services: AWSServices
+    let spool: Spool
+    let logs: CloudWatchLogsSink
+    let hostName: String
+    let activity = ExecutionActivity()
+
+    /// Opens the data directory and the configuration and builds the clients (no call is made yet).
+    init(options: GlobalOptions) throws {
+        dataDirectory = DataDirectory.resolve(explicit: options.dataDir)
+        let configPath = options.config ?? dataDirectory.configPath
+        configuration = try ConfigurationFile.load(path: configPath, required: options.config != nil)
+        try dataDirectory.prepare()
+        store = try SQLiteStore(path: dataDirectory.databasePath)
+        hostName = configuration.host.flatMap { $0.isEmpty ? nil : $0 } ?? HostName.system()
+        var endpoint: URL?
+        if let text = options.endpointURL {
+            guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+                throw CLIError.usage("--endpoint-url '\(text)' is not an http(s) URL; give one such as http://127.0.0.1:5000")
+            }
+            endpoint = url
+        }
+        services = AWSServices(client: AWSClient(configuration: .standard(region: options.region, endpointURL: endpoint)))
+        spool = Spool(root: dataDirectory.path + "/spool")
+        logs = CloudWatchLogsSink(logs: services.logs, streamName: CloudWatchLogsSink.defaultStreamName(host: hostName))
+    }
+
+    var region: String { services.client.configuration.region }
+
+    /// The log-processor over S3, DynamoDB + CloudWatch metric data and CloudWatch Logs.
+    var processor: LogProcessor {
+        LogProcessor(objects: services.objects, table: services.metricTable, index: RawObjectSampleIndex(), logs: logs)
+    }
+
+    /// The bucket as the collector sees it: a refused put goes to the spool, a stored raw batch is
+    /// processed in this process (as the bucket's notification triggers the log-processor).
+    var objects: SpoolingObjectStore {
+        let processor = processor
+        let activity = activity
+        let logs = logs
+        return SpoolingObjectStore(inner: services.objects, spool: spool, bucket: services.bucket) { event in
+            do {
+                await activity.processed(try await processor.handle(event))
+            } catch {
+                await activity.processingFailed(key: event.key, error: "\(error)")
+                await logs.log(
+                    .logProcessor,
+                    level: "error",
+                    message: "processing failed; the raw batch is kept, `infra-monitor replay` retries it",
+                    fields: ["key": event.key, "error": "\(error)"]
+                )
+            }
+        }
+    }
+
+    var collector: DataCollector {
+        DataCollector(
+            collector: SystemCollector(
+                procRoot: configuration.collection.procRoot,
+                hostName: hostName,
+                sampleWindowSeconds: configuration.collection.sampleWindowSeconds
+            ),
+            hostName: hostName,
+            objects: objects,
+            state: store,
+            logs: logs
+        )
+    }
+
+    /// SNS, and the local outbox when the topic cannot be reached.
+    var notifier: FallbackNotifier {
+        let services = services
+        let environment = ProcessInfo.processInfo.environment
+        let sns = SNSNotifier(sns: services.sns) {
+            if let arn = environment["INFRA_MONITOR_TOPIC_ARN"], !arn.isEmpty { return arn }
+            return try await services.topicARN()
+        }
+        return FallbackNotifier(primary: sns, fallback: OutboxNotifier(store: store, settings: configuration.notifications)) { error in
+            Output.note("warning: cannot publish to SNS (\(error)); the notification is kept in the local outbox (`infra-monitor notifications`)")
+        }
+    }
+
+    /// The deployed state machine.
+    var stateMachine: StepFunctionsPipeline {
+        StepFunctionsPipeline(stepFunctions: services.stepFunctions, stateMachineName: PipelineDefinition.stateMachineName)
+    }
+
+    /// The pipeline runner: the definition interpreted here, its Tasks on AWS storage.
+    func runner() throws -> PipelineRunner {
+        let path = try PipelineDefinition.locate(configured: configuration.stateMachineDefinition)
+        let definition = try PipelineDefinition(path: path, substitutions: PipelineDefinition.localSubstitutions(region: region))
+        return PipelineRunner(
+            definition: definition,
+            collector: collector,
+            notifier: notifier,
+            executions: store,
+            logs: logs,
+            activity: activity
+        )
+    }
+}

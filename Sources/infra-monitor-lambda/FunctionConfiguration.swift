@@ -1,0 +1,78 @@
+import AWSBackend
+import AWSClients
+import Collectors
+import Foundation
+import InfraMonitorCore
+import LambdaRuntime
+import Pipeline
+
+/// The function's settings, from its environment.
+struct FunctionConfiguration {
+    /// `_HANDLER`: `data-collector` or `log-processor`.
+    var handler: String
+    /// `BUCKET_NAME` (default: the seed's bucket).
+    var bucket: String
+    /// `TABLE_NAME` (default: `InfraMetrics`).
+    var table: String
+    /// `AWS_ENDPOINT_URL`: a compatible endpoint instead of AWS (tests).
+    var endpointURL: URL?
+    /// `AWS_REGION`, as Lambda sets it.
+    var region: String?
+    /// `HOST_NAME` for the samples (default: the system's).
+    var hostName: String
+
+    /// The handlers this executable serves.
+    static let handlers = ["data-collector", "log-processor"]
+
+    init(environment: [String: String]) throws {
+        guard let handler = environment["_HANDLER"], Self.handlers.contains(handler) else {
+            throw FunctionSetupError(
+                reason: "_HANDLER is \(environment["_HANDLER"].map { "'\($0)'" } ?? "not set"); set it to data-collector or log-processor"
+            )
+        }
+        self.handler = handler
+        bucket = environment["BUCKET_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? ObjectKeys.bucket
+        table = environment["TABLE_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? DynamoDBMetricTable.tableName
+        if let text = environment["AWS_ENDPOINT_URL"], !text.isEmpty {
+            guard let url = URL(string: text), url.scheme != nil else {
+                throw FunctionSetupError(reason: "AWS_ENDPOINT_URL '\(text)' is not a URL; set it to e.g. http://127.0.0.1:5000")
+            }
+            endpointURL = url
+        }
+        region = environment["AWS_REGION"]
+        hostName = environment["HOST_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? HostName.system()
+    }
+
+    /// The handler `_HANDLER` names, over the AWS adapters.
+    func makeHandler(environment: [String: String]) -> any LambdaHandler {
+        let services = AWSServices(
+            client: AWSClient(configuration: .standard(region: region, endpointURL: endpointURL, environment: environment)),
+            bucket: bucket,
+            table: table
+        )
+        let logs = StdoutLogSink()
+        switch handler {
+        case "data-collector":
+            return DataCollectorFunction(
+                collector: DataCollector(
+                    collector: SystemCollector(hostName: hostName),
+                    hostName: hostName,
+                    objects: services.objects,
+                    state: MemoryCollectorState(),
+                    logs: logs
+                )
+            )
+        default:
+            return LogProcessorFunction(
+                processor: LogProcessor(objects: services.objects, table: services.metricTable, index: RawObjectSampleIndex(), logs: logs),
+                bucket: bucket
+            )
+        }
+    }
+}
+
+/// The function cannot start with its configuration.
+struct FunctionSetupError: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { reason }
+}

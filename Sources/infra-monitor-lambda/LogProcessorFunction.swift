@@ -1,0 +1,49 @@
+import AWSBackend
+import InfraJSON
+import InfraMonitorCore
+import LambdaRuntime
+import Pipeline
+
+/// `_HANDLER=log-processor`: an S3 event notification in (several records, URL-encoded keys),
+/// one report per processed object out.
+///
+/// Every record is processed even when an earlier one fails; the invocation then fails naming
+/// the objects that did not go through, so that Lambda's retry processes them again (processing
+/// is idempotent).
+struct LogProcessorFunction: LambdaHandler {
+    let processor: LogProcessor
+    let bucket: String
+
+    func handle(_ event: JSON, context: LambdaContext) async throws -> JSON {
+        var reports: [JSON] = []
+        var failures: [String] = []
+        for created in try S3EventNotification.objectsCreated(in: event) {
+            guard created.bucket == bucket else {
+                failures.append("\(created.bucket)/\(created.key): not the configured bucket \(bucket)")
+                continue
+            }
+            do {
+                let report = try await processor.handle(created)
+                var entry: [String: JSON] = [
+                    "key": .string(report.key), "lines": .number(Double(report.lines)),
+                    "invalid_lines": .number(Double(report.invalidLines)), "records": .number(Double(report.records)),
+                ]
+                if let quarantine = report.quarantineKey { entry["quarantine_key"] = .string(quarantine) }
+                reports.append(.object(entry))
+            } catch {
+                failures.append("\(created.key): \(error)")
+            }
+        }
+        if !failures.isEmpty { throw LogProcessorFailure(failures: failures) }
+        return ["processed": .array(reports)]
+    }
+}
+
+/// Some objects of an S3 event could not be processed.
+struct LogProcessorFailure: Error, CustomStringConvertible {
+    var failures: [String]
+
+    var description: String {
+        "\(failures.count) object(s) not processed, Lambda retries the event: " + failures.joined(separator: "; ")
+    }
+}

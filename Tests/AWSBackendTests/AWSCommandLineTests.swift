@@ -1,0 +1,200 @@
+import AWSBackend
+import AWSClients
+import Foundation
+import InfraJSON
+import InfraMonitorCore
+import TestSupport
+import Testing
+
+/// `infra-monitor … --backend aws` end to end against moto_server. The tests create the
+/// resources with `run --create-resources` (or the clients) and check them with the clients.
+@Suite(.serialized) struct AWSCommandLineTests {
+    static let scheduled = "2026-11-25T18:00:00Z"
+
+    static func keys(execution: String) -> Set<String> {
+        Set(
+            Metric.allCases.map {
+                ObjectKeys.rawBatch(scheduledAt: Timestamp.parseRFC3339(scheduled)!, executionID: execution, metric: $0.rawValue)
+            }
+        )
+    }
+
+    static func run(_ arguments: [String], endpoint: String, dataDir: String) throws -> ProcessResult {
+        try CommandRunner.infraMonitor(
+            arguments + ["--backend", "aws", "--endpoint-url", endpoint, "--data-dir", dataDir],
+            environment: MotoServer.environment
+        )
+    }
+
+    @Test func runStoresBatchesRecordsNotificationMetricDataAndLogEvents() async throws {
+        let moto = try MotoServer()
+        defer { moto.stop() }
+        let dataDir = try Fixtures.temporaryDirectory("aws-run")
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+
+        let result = try Self.run(
+            ["run", "--create-resources", "--execution-id", "e2e-1", "--scheduled-time", Self.scheduled],
+            endpoint: moto.endpoint,
+            dataDir: dataDir
+        )
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("execution e2e-1 SUCCEEDED"))
+
+        let services = AWSServices(client: moto.client)
+        let stored = try await services.s3.listAllObjects(bucket: ObjectKeys.bucket, prefix: ObjectKeys.rawPrefix).map(\.key)
+        #expect(Set(stored) == Self.keys(execution: "e2e-1"))
+
+        let records = try await DynamoDBMetricTable(dynamoDB: services.dynamoDB).records(metricID: nil, from: nil, to: nil, limit: nil)
+        #expect(records.contains { $0.metric == "memory_usage" && $0.count == 1 })
+        #expect(records.allSatisfy { Self.keys(execution: "e2e-1").contains($0.source) })
+        let one = try #require(records.first { $0.metric == "memory_usage" })
+        let cli = try Self.run(["records", "--metric-id", one.metricID, "--format", "json"], endpoint: moto.endpoint, dataDir: dataDir)
+        #expect(cli.status == 0, "stderr: \(cli.stderr)")
+        #expect(cli.stdout == one.jsonLine + "\n")
+
+        let topics = try moto.data()["sns"]?["Topic"]?.arrayValue ?? []
+        let sent = topics.flatMap { $0["sent_notifications"]?.arrayValue ?? [] }
+        #expect(sent.count == 1)
+        #expect(sent.first?[2] == "InfraMonitor: Pipeline Success")
+        let message = try sent.first?[1]?.stringValue.map { try JSON(parsing: $0) }
+        #expect(message?["execution_id"] == "e2e-1")
+        #expect(message?["status"] == "SUCCEEDED")
+
+        let metricNames = try await services.cloudWatch.listMetrics(namespace: CloudWatchMetricPublisher.namespace)
+        #expect(Set(metricNames) == Set(records.map(\.metric)))
+        #expect(Set(metricNames).isSubset(of: Set(Metric.allCases.map(\.rawValue))))
+
+        for group in LogGroup.allCases {
+            let streams = try await services.client.json(.logs, operation: "DescribeLogStreams", input: ["logGroupName": .string(group.rawValue)])
+            let names = (streams["logStreams"]?.arrayValue ?? []).compactMap { $0["logStreamName"]?.stringValue }
+            #expect(names.count == 1, "\(group.rawValue)")
+            let events = try await services.logs.getLogEvents(group: group.rawValue, stream: names.first ?? "")
+            #expect(!events.isEmpty, "\(group.rawValue)")
+            #expect(events.allSatisfy { (try? JSON(parsing: $0.message))?["message"] != nil })
+        }
+    }
+
+    @Test func queryReturnsAthenaResults() throws {
+        let moto = try MotoServer()
+        defer { moto.stop() }
+        let dataDir = try Fixtures.temporaryDirectory("aws-query")
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        let cell = { (text: String) -> JSON in ["VarCharValue": .string(text)] }
+        try moto.post(
+            "/moto-api/static/athena/query-results",
+            [
+                "region": "eu-west-1",
+                "results": [
+                    [
+                        "rows": [
+                            ["Data": [cell("metric"), cell("samples")]],
+                            ["Data": [cell("cpu_utilization"), cell("4")]],
+                            ["Data": [cell("memory_usage"), cell("4")]],
+                        ],
+                        "column_info": [
+                            ["Name": "metric", "Type": "varchar", "CatalogName": "hive", "SchemaName": "", "TableName": "", "Label": "metric"],
+                            ["Name": "samples", "Type": "bigint", "CatalogName": "hive", "SchemaName": "", "TableName": "", "Label": "samples"],
+                        ],
+                    ]
+                ],
+            ]
+        )
+        let result = try Self.run(
+            ["query", "--format", "csv", "SELECT metric, count(*) AS samples FROM metrics GROUP BY metric ORDER BY metric"],
+            endpoint: moto.endpoint,
+            dataDir: dataDir
+        )
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout == "metric,samples\ncpu_utilization,4\nmemory_usage,4\n")
+
+        let refused = try Self.run(["query", "DROP TABLE metrics"], endpoint: moto.endpoint, dataDir: dataDir)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("only reads"))
+    }
+
+    @Test func remoteRunStartsTheStateMachineFromTheDefinitionAndDescribesIt() async throws {
+        let moto = try MotoServer()
+        defer { moto.stop() }
+        let dataDir = try Fixtures.temporaryDirectory("aws-remote")
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        try moto.post("/moto-api/config", ["stepfunctions": ["execute_state_machine": true]])
+        var definition = try String(contentsOfFile: CommandRunner.projectRoot + "/pipeline/state-machine.asl.json", encoding: .utf8)
+        for (name, value) in [
+            "DataCollectorFunctionArn": "arn:aws:lambda:eu-west-1:123456789012:function:data-collector",
+            "LogProcessorFunctionArn": "arn:aws:lambda:eu-west-1:123456789012:function:log-processor",
+            "AlarmTopicArn": "arn:aws:sns:eu-west-1:123456789012:InfraMonitoring-Alarms",
+        ] {
+            definition = definition.replacingOccurrences(of: "${\(name)}", with: value)
+        }
+        let arn = try await StepFunctionsClient(client: moto.client).createStateMachine(
+            name: "InfraMonitoring-Pipeline-Orch",
+            definition: definition,
+            roleARN: "arn:aws:iam::123456789012:role/infra-monitor-pipeline"
+        )
+        #expect(arn.hasSuffix(":stateMachine:InfraMonitoring-Pipeline-Orch"))
+
+        let run = try Self.run(
+            ["run", "--remote", "--execution-id", "remote-1", "--scheduled-time", Self.scheduled],
+            endpoint: moto.endpoint,
+            dataDir: dataDir
+        )
+        #expect(run.stderr.contains(":execution:InfraMonitoring-Pipeline-Orch:remote-1"), "stderr: \(run.stderr)")
+        let line = run.stdout.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(line.hasPrefix("execution remote-1 SUCCEEDED") || line.hasPrefix("execution remote-1 FAILED"), "stdout: \(run.stdout)")
+        #expect(run.status == (line.contains("SUCCEEDED") ? 0 : 1))
+
+        let show = try Self.run(["executions", "show", "remote-1"], endpoint: moto.endpoint, dataDir: dataDir)
+        #expect(show.status == 0, "stderr: \(show.stderr)")
+        #expect(show.stdout.contains("execution  remote-1"))
+        #expect(show.stdout.contains("CollectMetrics"))
+
+        let list = try Self.run(["executions", "list"], endpoint: moto.endpoint, dataDir: dataDir)
+        #expect(list.status == 0, "stderr: \(list.stderr)")
+        #expect(list.stdout.contains("remote-1"))
+    }
+
+    @Test func batchesOfARunWithTheEndpointDownAreSpooledAndUploadedByTheNextRunWithTheirKeys() async throws {
+        let dataDir = try Fixtures.temporaryDirectory("aws-spool")
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        let closedPort = try CommandRunner.freePort()
+        let down = try Self.run(
+            ["run", "--execution-id", "spooled-1", "--scheduled-time", Self.scheduled],
+            endpoint: "http://127.0.0.1:\(closedPort)",
+            dataDir: dataDir
+        )
+        #expect(down.status == 1)
+        #expect(down.stderr.contains("kept in \(dataDir)/spool"), "stderr: \(down.stderr)")
+        let spool = Spool(root: dataDir + "/spool")
+        #expect(Set(try spool.pending()) == Self.keys(execution: "spooled-1"))
+        var bodies: [String: [UInt8]] = [:]
+        for key in try spool.pending() { bodies[key] = try spool.body(key: key) }
+        let outbox = try CommandRunner.infraMonitor(["notifications", "--format", "json", "--data-dir", dataDir])
+        #expect(outbox.stdout.contains("InfraMonitor: Pipeline Failure"), "the failure notification goes to the local outbox")
+
+        let moto = try MotoServer()
+        defer { moto.stop() }
+        let up = try Self.run(
+            ["run", "--create-resources", "--execution-id", "after-1", "--scheduled-time", Self.scheduled],
+            endpoint: moto.endpoint,
+            dataDir: dataDir
+        )
+        #expect(up.status == 0, "stderr: \(up.stderr)")
+        #expect(up.stderr.contains("uploaded 4 spooled batch(es)"))
+        #expect(try spool.pending().isEmpty)
+        let s3 = S3Client(client: moto.client)
+        let stored = try await s3.listAllObjects(bucket: ObjectKeys.bucket, prefix: ObjectKeys.rawPrefix).map(\.key)
+        #expect(Set(stored) == Self.keys(execution: "spooled-1").union(Self.keys(execution: "after-1")))
+        for (key, body) in bodies {
+            #expect(try await s3.getObject(bucket: ObjectKeys.bucket, key: key) == body, "\(key)")
+        }
+        let records = try await DynamoDBMetricTable(dynamoDB: DynamoDBClient(client: moto.client)).records(
+            metricID: nil,
+            from: nil,
+            to: nil,
+            limit: nil
+        )
+        #expect(
+            Set(records.map(\.source)).isSuperset(of: Self.keys(execution: "spooled-1").filter { !$0.contains("network") && !$0.contains("disk") })
+        )
+    }
+}
