@@ -60,17 +60,14 @@ public struct StepFunctionsPipeline: Sendable {
             for item in output["executions"]?.arrayValue ?? [] {
                 summaries.append(
                     Self.summary(
-                        StepFunctionsExecution(
-                            executionARN: item["executionArn"]?.stringValue ?? "",
-                            stateMachineARN: arn,
-                            status: item["status"]?.stringValue ?? "UNKNOWN",
-                            input: nil,
-                            output: nil,
-                            error: nil,
-                            cause: nil,
-                            startDate: item["startDate"]?.doubleValue,
-                            stopDate: item["stopDate"]?.doubleValue
-                        )
+                        arn: item["executionArn"]?.stringValue ?? "",
+                        status: item["status"]?.stringValue ?? "UNKNOWN",
+                        input: nil,
+                        output: nil,
+                        error: nil,
+                        cause: nil,
+                        startDate: item["startDate"]?.doubleValue,
+                        stopDate: item["stopDate"]?.doubleValue
                     )
                 )
             }
@@ -117,18 +114,41 @@ public struct StepFunctionsPipeline: Sendable {
 
     /// A described execution as an ``ExecutionSummary``; its name is the id.
     static func summary(_ execution: StepFunctionsExecution) -> ExecutionSummary {
-        let name = execution.executionARN.split(separator: ":").last.map(String.init) ?? execution.executionARN
-        let started = execution.startDate.map { Timestamp(milliseconds: Int64(($0 * 1000).rounded())) } ?? Timestamp(seconds: 0)
-        let scheduled = execution.input.flatMap { try? JSON(parsing: $0) }?["time"]?.stringValue.flatMap { Timestamp.parseRFC3339($0) }
-        return ExecutionSummary(
-            id: name,
-            status: ExecutionStatus(stepFunctions: execution.status),
-            scheduledTime: scheduled ?? started,
-            startedAt: started,
-            finishedAt: execution.stopDate.map { Timestamp(milliseconds: Int64(($0 * 1000).rounded())) },
+        summary(
+            arn: execution.executionARN,
+            status: execution.status,
+            input: execution.input,
+            output: execution.output,
             error: execution.error,
             cause: execution.cause,
-            output: execution.output
+            startDate: execution.startDate,
+            stopDate: execution.stopDate
+        )
+    }
+
+    /// An execution's fields as an ``ExecutionSummary``; its name is the id.
+    static func summary(
+        arn: String,
+        status: String,
+        input: String?,
+        output: String?,
+        error: String?,
+        cause: String?,
+        startDate: Double?,
+        stopDate: Double?
+    ) -> ExecutionSummary {
+        let name = arn.split(separator: ":").last.map(String.init) ?? arn
+        let started = startDate.map { Timestamp(milliseconds: Int64(($0 * 1000).rounded())) } ?? Timestamp(seconds: 0)
+        let scheduled = input.flatMap { try? JSON(parsing: $0) }?["time"]?.stringValue.flatMap { Timestamp.parseRFC3339($0) }
+        return ExecutionSummary(
+            id: name,
+            status: ExecutionStatus(stepFunctions: status),
+            scheduledTime: scheduled ?? started,
+            startedAt: started,
+            finishedAt: stopDate.map { Timestamp(milliseconds: Int64(($0 * 1000).rounded())) },
+            error: error,
+            cause: cause,
+            output: output
         )
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import ZIPFoundation
+internal import ZIPFoundation
 
 /// The deployable Lambda artifact: the `infra-monitor-lambda` executable, built for Linux with the
 /// Swift standard library linked statically, zipped as `bootstrap` (the custom runtime's entry).

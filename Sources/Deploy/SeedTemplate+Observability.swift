@@ -80,6 +80,7 @@ extension SeedTemplate {
                 ],
             ])
         }
+        let stateMachineArn = "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:\(SeedNames.stateMachine)"
         widgets.append([
             "type": "metric",
             "x": 0,
@@ -95,11 +96,11 @@ extension SeedTemplate {
                 "metrics": [
                     [
                         "AWS/States", "ExecutionsSucceeded", "StateMachineArn",
-                        "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:\(SeedNames.stateMachine)",
+                        .string(stateMachineArn),
                     ],
                     [
                         "AWS/States", "ExecutionsFailed", "StateMachineArn",
-                        "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:\(SeedNames.stateMachine)",
+                        .string(stateMachineArn),
                     ],
                 ],
             ],

@@ -21,9 +21,9 @@ struct DeployCommand: AsyncParsableCommand {
     )
 }
 
-extension Template.Format: @retroactive ExpressibleByArgument {}
-extension LambdaArchitecture: @retroactive ExpressibleByArgument {}
-extension MetricDimensions: @retroactive ExpressibleByArgument {}
+extension Template.Format: ExpressibleByArgument {}
+extension LambdaArchitecture: ExpressibleByArgument {}
+extension MetricDimensions: ExpressibleByArgument {}
 
 /// Options that say which definition and architecture the template is for.
 struct TemplateOptions: ParsableArguments {

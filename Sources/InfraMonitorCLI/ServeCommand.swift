@@ -1,10 +1,114 @@
 import ArgumentParser
+import Dashboard
+import Foundation
+import InfraMonitorCore
+import LocalBackend
+import Logging
+import Pipeline
+import Scheduler
+import ServiceLifecycle
 
-/// `infra-monitor serve`: being built in this session.
+/// `infra-monitor serve`: the scheduler (EventBridge) and the dashboard (CloudWatch) in one service.
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the scheduler and the dashboard.")
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the pipeline on its schedule and serve the dashboard, /metrics, /healthz and the JSON API.",
+        discussion: """
+            The schedule is --schedule, else the config's `schedule` (default rate(3 hours)), in EventBridge syntax; \
+            rates fire on multiples of the interval since the Unix epoch, UTC.
+
+            Missed ticks: on start, if the tick after the newest recorded execution has already passed (or \
+            nothing ever ran), one execution runs at once; older missed ticks are not replayed. Executions never \
+            overlap: a tick that falls while an execution runs (or while `infra-monitor run` holds the data \
+            directory) is skipped and counted in /metrics. SIGTERM/SIGINT stop the server and let a running \
+            execution finish; an execution killed mid-way is marked ABORTED by the next start.
+
+            Security: binds 127.0.0.1 by default; any other address needs --token (or $INFRA_MONITOR_TOKEN), \
+            which every request must then carry as `Authorization: Bearer T`, `?token=T` or the cookie it sets.
+            """
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "Address to listen on; anything but loopback requires a token.")
+    var bind = "127.0.0.1"
+
+    @Option(help: "TCP port.")
+    var port = 8080
+
+    @Option(help: "Token every request must carry (default: $INFRA_MONITOR_TOKEN).")
+    var token: String?
+
+    @Option(help: "Schedule expression, such as 'rate(3 hours)' or 'cron(0 */6 * * ? *)' (default: the config's).")
+    var schedule: String?
+
+    @Option(help: .hidden)
+    var tickSeconds: Int?
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
+        if let tickSeconds, tickSeconds < 1 { throw ValidationError("--tick-seconds must be at least 1") }
+    }
 
     func run() async throws {
-        throw CLIError.failed("`serve` is not part of this build yet")
+        let environment = try EmbeddedEnvironment(options: options)
+        let token = (token ?? ProcessInfo.processInfo.environment["INFRA_MONITOR_TOKEN"]).flatMap { $0.isEmpty ? nil : $0 }
+        if !DashboardSettings.isLoopback(bind) && token == nil {
+            throw CLIError.usage("binding \(bind) exposes the dashboard beyond this machine; set --token or INFRA_MONITOR_TOKEN, or bind 127.0.0.1")
+        }
+        let expression: ScheduleExpression
+        do {
+            expression = try tickSeconds.map { .rate(seconds: Int64($0)) } ?? ScheduleExpression(parsing: schedule ?? environment.configuration.schedule)
+        } catch let error as ScheduleError {
+            throw CLIError.usage(error.description)
+        }
+        do {
+            let lock = try RunLock(path: environment.dataDirectory.lockPath, timeoutSeconds: 0)
+            for id in try environment.store.abortInterruptedExecutions() {
+                Output.note("marked interrupted execution \(id) as ABORTED; rerun it with `infra-monitor run --execution-id \(id)`")
+            }
+            withExtendedLifetime(lock) {}
+        } catch LocalBackendError.busy {
+            Output.note("another `infra-monitor run` holds the data directory; interrupted executions are checked at the next tick")
+        }
+        let status = ServiceStatus(schedule: tickSeconds.map { "every \($0) s (test override)" } ?? expression.description)
+        var logger = Logger(label: "infra-monitor.serve")
+        logger.logLevel = .warning
+        let settings = DashboardSettings(bind: bind, port: port, token: token)
+        let app = DashboardServer.application(store: environment.store, settings: settings, status: status, logger: logger)
+        let options = options
+        let scheduler = ScheduleService(
+            schedule: expression, lastScheduled: try environment.store.executionTotals().latestScheduledTime, status: status,
+            execute: { time in await Self.execute(options: options, scheduledTime: time) },
+            log: { Output.note("serve: " + $0) }
+        )
+        Output.note("serve: dashboard on http://\(bind):\(port)/ · schedule \(status.schedule)")
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: app), .init(service: scheduler)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+    }
+
+    /// One tick, as `infra-monitor run` does it: the data directory lock (skip when busy), interrupted
+    /// executions marked ABORTED, expired records deleted, then one execution.
+    static func execute(options: GlobalOptions, scheduledTime: Timestamp) async -> TickOutcome {
+        do {
+            let environment = try EmbeddedEnvironment(options: options)
+            let lock: RunLock
+            do {
+                lock = try RunLock(path: environment.dataDirectory.lockPath, timeoutSeconds: 0)
+            } catch LocalBackendError.busy {
+                return .busy("another execution holds the data directory (infra-monitor run)")
+            }
+            for id in try environment.store.abortInterruptedExecutions() {
+                Output.note("serve: marked interrupted execution \(id) as ABORTED")
+            }
+            try environment.store.deleteExpiredRecords()
+            let outcome = try await environment.runner().run(scheduledTime: scheduledTime, executionID: PipelineRunner.newExecutionID())
+            withExtendedLifetime(lock) {}
+            return .executed(outcome.summary)
+        } catch {
+            return .failed(CLIError.from(error).message)
+        }
     }
 }

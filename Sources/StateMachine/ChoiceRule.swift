@@ -32,6 +32,15 @@ indirect enum ChoiceRule: Sendable {
         case isString
         case isBoolean
         case isTimestamp
+
+        /// Whether the operator has a `…Path` variant comparing against another path (the ordered
+        /// comparisons and the equalities do; `StringMatches` and the type tests do not).
+        var hasPathVariant: Bool {
+            switch self {
+            case .equals, .lessThan, .greaterThan, .lessThanEquals, .greaterThanEquals: true
+            default: false
+            }
+        }
     }
 
     /// Every comparison operator name (without the `Path` suffix variants), and what it compares.

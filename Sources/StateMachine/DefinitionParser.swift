@@ -443,22 +443,36 @@ struct DefinitionParser {
             problem(location, "a choice rule needs Variable and a comparison operator, or And, Or or Not")
             return nil
         }
-        guard let variableText = variableJSON.stringValue, let variable = try? JSONPath.parse(variableText) else {
-            problem(location + ".Variable", "Variable must be a valid path")
+        guard let variableText = variableJSON.stringValue else {
+            problem(location + ".Variable", "Variable must be a valid path string")
+            return nil
+        }
+        let variable: JSONPath
+        do {
+            variable = try JSONPath.parse(variableText)
+        } catch {
+            problem(location + ".Variable", "Variable must be a valid path: \(error.message)")
             return nil
         }
         guard fields.count == 1, let (key, operandJSON) = fields.first else {
             problem(location, "a choice rule needs exactly one comparison operator, found \(fields.keys.sorted())")
             return nil
         }
-        let isPath = key.hasSuffix("Path") && ChoiceRule.operators[String(key.dropLast(4))] != nil
+        let isPath = key.hasSuffix("Path") && ChoiceRule.operators[String(key.dropLast(4))]?.hasPathVariant == true
         guard let op = ChoiceRule.operators[isPath ? String(key.dropLast(4)) : key] else {
             problem(location + DefinitionProblem.member(key), "unknown comparison operator '\(key)'")
             return nil
         }
         if isPath {
-            guard let text = operandJSON.stringValue, let operand = try? JSONPath.parse(text) else {
-                problem(location + "." + key, "\(key) must be a valid path")
+            guard let text = operandJSON.stringValue else {
+                problem(location + "." + key, "\(key) must be a valid path string")
+                return nil
+            }
+            let operand: JSONPath
+            do {
+                operand = try JSONPath.parse(text)
+            } catch {
+                problem(location + "." + key, "\(key) must be a valid path: \(error.message)")
                 return nil
             }
             return .compare(variable: variable, op: op, operand: .path(operand))

@@ -74,6 +74,26 @@ struct CommandTests {
         #expect(result.status == 0, "\(result.stderr)")
     }
 
+    @Test("notifications are mailed through the sendmail interface with the contract's subject")
+    func sendmailDelivery() throws {
+        let dir = try Fixtures.temporaryDirectory("sendmail")
+        let script = dir + "/sendmail"
+        try "#!/bin/sh\necho \"$@\" > \(dir)/args\ncat > \(dir)/mail\n".write(toFile: script, atomically: true, encoding: .utf8)
+        _ = try CommandRunner.shell("chmod +x \(script)")
+        try "notifications:\n  email_to: ops@example.com\n  sendmail_path: \(script)\n"
+            .write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)
+        let run = try CommandRunner.infraMonitor(["run", "--data-dir", dir])
+        #expect(run.status == 0, "\(run.stderr)")
+        let mail = try String(contentsOfFile: dir + "/mail", encoding: .utf8)
+        #expect(mail.contains("To: ops@example.com"))
+        #expect(mail.contains("Subject: InfraMonitor: Pipeline Success"))
+        let body = try #require(mail.components(separatedBy: "\n\n").dropFirst().first)
+        #expect(try JSON(parsing: body)["status"] == "SUCCEEDED")
+        #expect(try String(contentsOfFile: dir + "/args", encoding: .utf8).contains("-t"))
+        let outbox = try CommandRunner.infraMonitor(["notifications", "--format", "json", "--data-dir", dir])
+        #expect(outbox.stdout.contains("\"email_status\":\"sent\""), "\(outbox.stdout)")
+    }
+
     @Test("notifications reach a webhook, and the webhook's token never reaches the logs")
     func webhookDelivery() throws {
         let dir = try Fixtures.temporaryDirectory("webhook")

@@ -1,0 +1,75 @@
+import Hummingbird
+import InfraJSON
+import InfraMonitorCore
+import LocalBackend
+
+/// The JSON API behind the pages (docs/api.md).
+enum APIRoutes {
+    static func add(to router: Router<BasicRequestContext>, data: DashboardData, status: ServiceStatus) {
+        let store = data.store
+        router.get("/api/overview") { _, _ in
+            let latest = try store.latestSamples()
+            return json([
+                "schedule": .string(status.schedule),
+                "next_tick": await status.nextTick.map { .string($0.iso8601Milliseconds) } ?? .null,
+                "ticks_skipped": .number(Double(await status.ticksSkipped)),
+                "series": .array(latest.map(DashboardData.sampleJSON)),
+            ])
+        }
+        router.get("/api/series") { request, _ in
+            let parameters = request.uri.queryParameters
+            let range = parameters.get("range") ?? "24h"
+            guard let seconds = DashboardData.ranges.first(where: { $0.0 == range })?.1 else {
+                throw HTTPError(.badRequest, message: "range must be one of 3h, 24h, 7d, 30d, 90d")
+            }
+            let samples = try store.samples(
+                metric: parameters.get("metric"), host: parameters.get("host"), since: Timestamp.now().adding(seconds: -seconds)
+            )
+            return json(["range": .string(range), "samples": .array(samples.map(DashboardData.sampleJSON))])
+        }
+        router.get("/api/executions") { _, _ in
+            json(["executions": .array(try await store.list(limit: 200).map(DashboardData.executionJSON))])
+        }
+        router.get("/api/executions/:id") { _, context in
+            let id = try context.parameters.require("id")
+            guard let execution = try await store.execution(id: id) else {
+                throw HTTPError(.notFound, message: "no execution \(id)")
+            }
+            let events = try await store.events(executionID: id)
+            return json(["execution": DashboardData.executionJSON(execution), "events": .array(events.map(DashboardData.eventJSON))])
+        }
+        router.get("/api/notifications") { _, _ in
+            json(["notifications": .array(try store.outbox(limit: 200).map(DashboardData.outboxJSON))])
+        }
+        router.get("/api/query") { request, _ in
+            guard let sql = request.uri.queryParameters.get("sql") else {
+                throw HTTPError(.badRequest, message: "add ?sql=SELECT ... to the URL")
+            }
+            let result: QueryResult
+            do {
+                result = try data.query(sql)
+            } catch let error as LocalBackendError {
+                return json(["error": .string(error.description)], status: .badRequest)
+            }
+            if request.uri.queryParameters.get("format") == "csv" {
+                var csv = response(DashboardData.csv(result), type: "text/csv; charset=utf-8")
+                csv.headers[.contentDisposition] = "attachment; filename=\"query.csv\""
+                return csv
+            }
+            let rows: [JSON] = result.rows.map { row in
+                .array(
+                    row.map { cell in
+                        switch cell {
+                        case .null: return .null
+                        case .integer(let v): return .number(Double(v))
+                        case .real(let v): return .number(v)
+                        case .text(let v): return .string(v)
+                        case .blob(let n): return .string("<\(n) bytes>")
+                        }
+                    }
+                )
+            }
+            return json(["columns": .array(result.columns.map { .string($0) }), "rows": .array(rows)])
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Hummingbird
+import InfraJSON
+import InfraMonitorCore
+import LocalBackend
+import Logging
+
+/// How `serve` listens and what the query page allows.
+public struct DashboardSettings: Sendable {
+    public var bind: String
+    public var port: Int
+    /// When set, every request must carry it (bearer header, `?token=` or cookie).
+    public var token: String?
+    public var queryRowLimit: Int
+    public var queryTimeLimitSeconds: Double
+
+    public init(bind: String = "127.0.0.1", port: Int = 8080, token: String? = nil, queryRowLimit: Int = 1000, queryTimeLimitSeconds: Double = 5) {
+        self.bind = bind
+        self.port = port
+        self.token = token
+        self.queryRowLimit = queryRowLimit
+        self.queryTimeLimitSeconds = queryTimeLimitSeconds
+    }
+
+    /// Loopback addresses need no token; any other bind address does.
+    public static func isLoopback(_ address: String) -> Bool {
+        address == "localhost" || address == "::1" || address.hasPrefix("127.")
+    }
+}
+
+/// The dashboard's HTTP application: pages, `/metrics`, `/healthz` and `/api/...`.
+public enum DashboardServer {
+    /// Builds the Hummingbird application (a `Service`, to run in a `ServiceGroup`).
+    public static func application(
+        store: SQLiteStore, settings: DashboardSettings, status: ServiceStatus, logger: Logger
+    ) -> some ApplicationProtocol {
+        let router = router(store: store, settings: settings, status: status)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(settings.bind, port: settings.port), serverName: "infra-monitor"),
+            logger: logger
+        )
+    }
+
+    static func router(store: SQLiteStore, settings: DashboardSettings, status: ServiceStatus) -> Router<BasicRequestContext> {
+        let data = DashboardData(store: store, queries: QueryEngine(databasePath: store.path), settings: settings)
+        let pages = Pages(data: data, status: status)
+        let router = Router()
+        router.add(middleware: CountingMiddleware(status: status))
+        if let token = settings.token { router.add(middleware: TokenMiddleware(token: token)) }
+
+        router.get("/healthz") { _, _ in text("ok\n") }
+        router.get("/static/style.css") { _, _ in
+            response(Style.css, type: "text/css; charset=utf-8")
+        }
+        router.get("/") { _, _ in html(try await pages.overview()) }
+        router.get("/metric/:name") { request, context in
+            let name = try context.parameters.require("name")
+            let range = request.uri.queryParameters.get("range") ?? "24h"
+            return html(try pages.metric(name: name, host: request.uri.queryParameters.get("host"), range: range))
+        }
+        router.get("/executions") { _, _ in html(try await pages.executions()) }
+        router.get("/executions/:id") { _, context in
+            let id = try context.parameters.require("id")
+            guard let page = try await pages.execution(id: id) else { throw HTTPError(.notFound, message: "no execution \(id)") }
+            return html(page)
+        }
+        router.get("/notifications") { _, _ in html(try pages.notifications()) }
+        router.get("/query") { request, _ in html(pages.query(sql: request.uri.queryParameters.get("sql"))) }
+        router.get("/metrics") { _, _ in
+            let body = Prometheus.exposition(
+                latest: try store.latestSamples(), totals: try store.executionTotals(), ticksSkipped: await status.ticksSkipped,
+                requests: await status.requests
+            )
+            return response(body, type: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        APIRoutes.add(to: router, data: data, status: status)
+        return router
+    }
+}
+
+/// Counts requests for `/metrics`.
+struct CountingMiddleware<Context: RequestContext>: RouterMiddleware {
+    let status: ServiceStatus
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        await status.requestServed()
+        return try await next(request, context)
+    }
+}
+
+func response(_ body: String, type: String, status: HTTPResponse.Status = .ok) -> Response {
+    var response = Response(status: status, body: .init(byteBuffer: ByteBuffer(string: body)))
+    response.headers[.contentType] = type
+    response.headers[.cacheControl] = "no-store"
+    response.headers[.init("X-Content-Type-Options")!] = "nosniff"
+    return response
+}
+
+func html(_ body: String) -> Response {
+    var result = response(body, type: "text/html; charset=utf-8")
+    result.headers[.init("Content-Security-Policy")!] = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'"
+    return result
+}
+
+func text(_ body: String) -> Response { response(body, type: "text/plain; charset=utf-8") }
+
+func json(_ value: JSON, status: HTTPResponse.Status = .ok) -> Response {
+    response(value.text + "\n", type: "application/json", status: status)
+}
