@@ -1,8 +1,106 @@
+import AWSClients
+import AWSSigner
 import Benchmark
+import Foundation
 
-/// Filled by the work on this area.
+/// A moto_server on a free port, started for the S3 throughput benchmark and killed by PID after it.
+private final class Moto: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+
+    init() async throws {
+        let probe = Process()
+        let pipe = Pipe()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["python3", "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"]
+        probe.standardOutput = pipe
+        try probe.run()
+        probe.waitUntilExit()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["moto_server", "-H", "127.0.0.1", "-p", String(port)]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let transport = HTTPClientTransport()
+        for _ in 0..<300 {
+            let request = AWSHTTPRequest(url: URL(string: "http://127.0.0.1:\(port)/moto-api/")!, method: "GET")
+            if (try? await transport.send(request, timeout: .seconds(1))) != nil { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        stop()
+        throw AWSTransportError(url: "http://127.0.0.1:\(port)", reason: "moto_server did not start; is it installed?")
+    }
+
+    func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+}
+
+private let signer = AWSSigner(
+    credentials: AWSCredentials(accessKeyID: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+    service: "s3",
+    region: "eu-west-1"
+)
+private let objectURL = URL(string: "https://raw-batches.s3.eu-west-1.amazonaws.com/raw/2026/11/25/web-1/batch-0001.jsonl.gz")!
+private let smallBatch = Array(repeating: UInt8(ascii: "x"), count: 512)
+
 let benchmarks: @Sendable () -> Void = {
-    Benchmark("placeholder") { benchmark in
-        blackHole(1)
+    let signing = Benchmark.Configuration(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput],
+        timeUnits: .nanoseconds,
+        scalingFactor: .kilo,
+        maxDuration: .seconds(10),
+        maxIterations: 50
+    )
+
+    // One iteration signs 1,000 requests; the report is per signature.
+    Benchmark("SigV4 signHeaders (512-byte PUT)", configuration: signing) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(
+                signer.signHeaders(
+                    url: objectURL,
+                    method: "PUT",
+                    headers: [("content-type", "application/gzip")],
+                    body: .bytes(smallBatch)
+                )
+            )
+        }
+    }
+
+    Benchmark("SigV4 signURL (presigned GET)", configuration: signing) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(signer.signURL(url: objectURL, method: "GET", expires: 3600))
+        }
+    }
+
+    // One iteration PUTs 1,000 small batches into moto sequentially (signing, HTTP, moto's work);
+    // the report is per PUT, throughput in PUTs/s.
+    Benchmark(
+        "S3 PutObject x1000 against moto",
+        configuration: .init(
+            metrics: [.wallClock, .cpuTotal, .throughput],
+            timeUnits: .microseconds,
+            scalingFactor: .kilo,
+            maxDuration: .seconds(120),
+            maxIterations: 3
+        )
+    ) { benchmark in
+        let moto = try await Moto()
+        defer { moto.stop() }
+        let configuration = AWSClientConfiguration(
+            region: "eu-west-1",
+            credentialProvider: StaticCredentialProvider(AWSCredentials(accessKeyID: "AKIDBENCH", secretAccessKey: "bench")),
+            endpointURL: URL(string: "http://127.0.0.1:\(moto.port)")!
+        )
+        let s3 = S3Client(client: AWSClient(configuration: configuration))
+        try await s3.createBucket(bucket: "bench")
+        benchmark.startMeasurement()
+        for index in benchmark.scaledIterations {
+            try await s3.putObject(bucket: "bench", key: "raw/batch-\(index).jsonl", body: smallBatch)
+        }
+        benchmark.stopMeasurement()
     }
 }

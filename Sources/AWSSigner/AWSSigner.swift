@@ -62,7 +62,11 @@ public struct AWSSigner: Sendable {
     ///   - body: The payload to cover, or `.unsigned`.
     ///   - date: The signing time; AWS rejects signatures more than 15 minutes off.
     public func signHeaders(
-        url: URL, method: String, headers: [(String, String)] = [], body: Payload = .empty, date: Date = Date()
+        url: URL,
+        method: String,
+        headers: [(String, String)] = [],
+        body: Payload = .empty,
+        date: Date = Date()
     ) -> [(String, String)] {
         let stamp = SigningDate(date)
         var result = headers.filter { name, _ in
@@ -79,7 +83,12 @@ public struct AWSSigner: Sendable {
         }
         let parts = Canonical.requestParts(url: url, s3Rules: usesS3PathRules)
         let signing = signature(
-            method: method, path: parts.path, query: parts.query, headers: result, payloadHash: payloadHash, date: stamp
+            method: method,
+            path: parts.path,
+            query: parts.query,
+            headers: result,
+            payloadHash: payloadHash,
+            date: stamp
         )
         result.append(("authorization", authorization(signedHeaders: signing.signedHeaders, signature: signing.signature, date: stamp)))
         return result
@@ -107,7 +116,11 @@ public struct AWSSigner: Sendable {
         let fullQuery = existing.isEmpty ? added : "\(existing)&\(added)"
         let parts = Canonical.requestParts(url: url, s3Rules: usesS3PathRules)
         let signing = signature(
-            method: method, path: parts.path, query: fullQuery, headers: signedHeaders, payloadHash: Self.unsignedPayload,
+            method: method,
+            path: parts.path,
+            query: fullQuery,
+            headers: signedHeaders,
+            payloadHash: Self.unsignedPayload,
             date: stamp
         )
         var components = URLComponents(url: url, resolvingAgainstBaseURL: false) ?? URLComponents()
@@ -130,7 +143,12 @@ public struct AWSSigner: Sendable {
     /// Signs a request given as wire parts: `path` and `query` exactly as they appear in the
     /// request line (percent-encoded or not), headers as sent (including `host` and `x-amz-date`).
     public func signature(
-        method: String, path: String, query: String, headers: [(String, String)], payloadHash: String, date: SigningDate
+        method: String,
+        path: String,
+        query: String,
+        headers: [(String, String)],
+        payloadHash: String,
+        date: SigningDate
     ) -> Signing {
         let canonicalHeaders = Canonical.headers(headers)
         let canonicalRequest = [
@@ -150,7 +168,10 @@ public struct AWSSigner: Sendable {
         let key = SigningHash.signingKey(secret: credentials.secretAccessKey, date: date.date, region: region, service: service)
         let signature = SigningHash.hex(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
         return Signing(
-            canonicalRequest: canonicalRequest, stringToSign: stringToSign, signedHeaders: canonicalHeaders.names, signature: signature
+            canonicalRequest: canonicalRequest,
+            stringToSign: stringToSign,
+            signedHeaders: canonicalHeaders.names,
+            signature: signature
         )
     }
 

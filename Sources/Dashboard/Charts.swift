@@ -19,7 +19,7 @@ enum Charts {
             return "<svg class=\"spark\" width=\"260\" height=\"44\" role=\"img\" aria-label=\"not enough samples\"></svg>"
         }
         let span = high - low == 0 ? 1 : high - low
-        let points = values.enumerated().map { index, value in
+        let points: String = values.enumerated().map { index, value -> String in
             let x = Double(index) / Double(values.count - 1) * (width - 4) + 2
             let y = height - 4 - (value - low) / span * (height - 8)
             return "\(format(x)),\(format(y))"
@@ -70,7 +70,7 @@ enum Charts {
         svg += "<text x=\"\(format(width - right))\" y=\"\(format(height - 4))\" text-anchor=\"end\" fill=\"#6b7280\">UTC</text>"
         for (index, line) in lines.enumerated() {
             let color = palette[index % palette.count]
-            let points = line.points.map { "\(format(x($0.0))),\(format(y($0.1)))" }.joined(separator: " ")
+            let points: String = line.points.map { point -> String in "\(format(x(point.0))),\(format(y(point.1)))" }.joined(separator: " ")
             svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(points)\"/>"
             for point in line.points.suffix(1) {
                 svg += "<circle cx=\"\(format(x(point.0)))\" cy=\"\(format(y(point.1)))\" r=\"3.5\" fill=\"\(color)\"/>"

@@ -22,7 +22,7 @@ struct DashboardData: Sendable {
 
     /// `mountpoint=/` or `device=eth0, direction=rx` from the labels' JSON text.
     static func labelText(_ labels: String) -> String {
-        labelPairs(labels).map { "\($0.0)=\($0.1)" }.joined(separator: ", ")
+        labelPairs(labels).map { pair -> String in "\(pair.0)=\(pair.1)" }.joined(separator: ", ")
     }
 
     static func labelPairs(_ labels: String) -> [(String, String)] {

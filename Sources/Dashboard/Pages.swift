@@ -30,15 +30,17 @@ struct Pages: Sendable {
         if latest.isEmpty {
             body += "<p class=\"muted\">No samples yet: the first execution has not finished.</p>"
         }
-        for metric in Metric.allCases {
-            let series = latest.filter { $0.metric == metric.rawValue }
-            guard !series.isEmpty else { continue }
-            body += "<h2><a href=\"/metric/\(metric.rawValue)\">\(metric.rawValue)</a></h2><div class=\"grid\">"
+        let order = Dictionary(uniqueKeysWithValues: Metric.allCases.enumerated().map { ($1.rawValue, $0) })
+        for host in hosts.sorted() {
+            let series = latest.filter { $0.host == host }.sorted {
+                (order[$0.metric] ?? 9, $0.labels) < (order[$1.metric] ?? 9, $1.labels)
+            }
+            body += "<h2>\(HTML.escape(host))</h2><div class=\"grid\">"
             for sample in series {
                 let level = DashboardData.alarm(sample)
                 let color = ["ok": "#1f9d55", "warn": "#d98b00", "bad": "#d64545"][level] ?? "#2563eb"
                 let labels = DashboardData.labelText(sample.labels)
-                body += "<a class=\"card \(level)\" href=\"/metric/\(sample.metric)?host=\(HTML.query(sample.host))\">"
+                body += "<a class=\"card \(level)\" href=\"/metric/\(HTML.query(sample.metric))?host=\(HTML.query(sample.host))\">"
                 body += "<div class=\"name\">\(HTML.escape(sample.metric))</div>"
                 body += "<div class=\"host\">\(HTML.escape(sample.host))\(labels.isEmpty ? "" : " · " + HTML.escape(labels))</div>"
                 body += "<div class=\"value\">\(HTML.escape(Charts.formatValue(sample.value, unit: sample.unit)))</div>"
@@ -57,7 +59,7 @@ struct Pages: Sendable {
         let allHosts = Set(try data.store.latestSamples().filter { $0.metric == name }.map(\.host)).sorted()
         var body = "<h1>\(HTML.escape(name))</h1><div class=\"ranges\">"
         for (label, _) in DashboardData.ranges {
-            let href = "/metric/\(HTML.query(name))?range=\(label)" + (host.map { "&host=\(HTML.query($0))" } ?? "")
+            let href = "/metric/\(HTML.query(name))?range=\(label)" + (host.map { h -> String in "&host=\(HTML.query(h))" } ?? "")
             body += "<a href=\"\(HTML.escape(href))\"\(label == range ? " class=\"active\"" : "")>\(label)</a>"
         }
         body += "</div><div class=\"hosts\"><a href=\"/metric/\(HTML.query(name))?range=\(range)\"\(host == nil ? " class=\"active\"" : "")>all hosts</a>"

@@ -11,16 +11,18 @@ enum Style {
         header a.raw { margin-left:auto; font-family:ui-monospace, monospace; font-size:13px; }
         main { padding:22px 28px; max-width:1400px; }
         h1 { font-size:22px; margin:0 0 14px; } h2 { font-size:17px; margin:22px 0 10px; }
+        td .mono { white-space:nowrap; }
         .muted { color:var(--muted); } .mono { font-family:ui-monospace, SFMono-Regular, Menlo, monospace; font-size:13px; }
         .summary { display:flex; gap:14px; flex-wrap:wrap; margin-bottom:18px; }
         .summary div { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:10px 16px; min-width:150px; }
         .summary b { display:block; font-size:20px; }
-        .grid { display:grid; grid-template-columns:repeat(auto-fill, minmax(300px, 1fr)); gap:14px; }
+        .grid { display:grid; grid-template-columns:repeat(auto-fill, minmax(290px, 1fr)); gap:12px; }
+        .summary a { text-decoration:none; }
         .card { background:var(--card); border:1px solid var(--line); border-left:6px solid var(--ok); border-radius:8px; padding:12px 14px; color:inherit; text-decoration:none; display:block; }
         .card:hover { box-shadow:0 2px 8px rgba(0,0,0,.08); }
         .card.warn { border-left-color:var(--warn); } .card.bad { border-left-color:var(--bad); }
         .card .name { font-weight:600; } .card .host { color:var(--muted); font-size:13px; }
-        .card .value { font-size:26px; font-weight:700; margin:4px 0; } .card .value small { font-size:14px; color:var(--muted); font-weight:400; }
+        .card .value { font-size:24px; font-weight:700; margin:4px 0; } .card .value small { font-size:14px; color:var(--muted); font-weight:400; }
         .card.warn .value { color:var(--warn); } .card.bad .value { color:var(--bad); }
         table { border-collapse:collapse; background:var(--card); border:1px solid var(--line); border-radius:8px; width:100%; }
         th, td { text-align:left; padding:7px 12px; border-bottom:1px solid var(--line); vertical-align:top; }

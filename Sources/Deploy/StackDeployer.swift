@@ -19,6 +19,19 @@ public struct StackDeployer: Sendable {
         self.progress = progress
     }
 
+    /// A deployer over the standard configuration: region from `region`, `AWS_REGION`, the
+    /// profile or eu-west-1, credentials from the standard chain read from `environment`.
+    public init(
+        region: String?,
+        endpointURL: URL?,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        stackName: String = SeedNames.stackName,
+        progress: @escaping @Sendable (String) -> Void
+    ) {
+        let configuration = AWSClientConfiguration.standard(region: region, endpointURL: endpointURL, environment: environment)
+        self.init(client: AWSClient(configuration: configuration), stackName: stackName, progress: progress)
+    }
+
     /// What `apply` did.
     public enum ApplyOutcome: Sendable, Equatable {
         case created

@@ -1,4 +1,3 @@
-import AWSClients
 import ArgumentParser
 import Deploy
 import Foundation
@@ -109,8 +108,8 @@ struct StackOptions: ParsableArguments {
     @Option(help: "Endpoint URL of an AWS-compatible service (e.g. moto_server).")
     var endpointURL: String?
 
-    /// A client with the standard credential chain.
-    func client() throws -> AWSClient {
+    /// A deployer with the standard credential chain, printing progress on stderr.
+    func deployer() throws -> StackDeployer {
         var endpoint: URL?
         if let endpointURL {
             guard let url = URL(string: endpointURL), url.scheme == "http" || url.scheme == "https" else {
@@ -118,7 +117,7 @@ struct StackOptions: ParsableArguments {
             }
             endpoint = url
         }
-        return AWSClient(configuration: .standard(region: region, endpointURL: endpoint))
+        return StackDeployer(region: region, endpointURL: endpoint, stackName: stackName) { Output.note($0) }
     }
 }
 
@@ -162,7 +161,7 @@ struct DeployApplyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let template = try deployErrors { try templateOptions.template().rendered(.json) }
-        let deployer = StackDeployer(client: try stack.client(), stackName: stack.stackName) { Output.note($0) }
+        let deployer = try stack.deployer()
         let parameters = [
             "AlertEmail": alertEmail, "ScheduleExpression": schedule, "LogRetentionDays": String(logRetentionDays),
             "BucketNameSuffix": bucketNameSuffix,
@@ -199,7 +198,7 @@ struct DeployDestroyCommand: AsyncParsableCommand {
     var bucketNameSuffix: String = ""
 
     func run() async throws {
-        let deployer = StackDeployer(client: try stack.client(), stackName: stack.stackName) { Output.note($0) }
+        let deployer = try stack.deployer()
         let bucket = bucketNameSuffix.isEmpty ? SeedNames.bucket : SeedNames.bucket + "-" + bucketNameSuffix
         let deleted = try await asyncDeployErrors { try await deployer.destroy(deleteData: deleteData, fallbackBucket: bucket) }
         print(deleted ? "deleted stack \(stack.stackName)" : "no stack \(stack.stackName)")

@@ -55,12 +55,13 @@ import Testing
         defer { stop(function) }
         var recorded: [(String, String)] = []
         for _ in 0..<1200 {
+            let running = function.isRunning
             let text = (try? String(contentsOfFile: folder + "/record.jsonl", encoding: .utf8)) ?? ""
             recorded = try text.split(separator: "\n").map { line in
                 let json = try JSON(parsing: String(line))
                 return (json["path"]?.stringValue ?? "", json["body"]?.stringValue ?? "")
             }
-            if recorded.count >= posts || !function.isRunning { break }
+            if recorded.count >= posts || !running { break }
             usleep(50_000)
         }
         return recorded

@@ -14,8 +14,10 @@ import Testing
         try document.write(toFile: folder + "/creds", atomically: true, encoding: .utf8)
         let port = try CommandRunner.freePort()
         let server = try await LocalServer(
-            executable: "/usr/bin/env", arguments: ["python3", "-m", "http.server", "--bind", "127.0.0.1", "--directory", folder, String(port)],
-            port: port, readyPath: "/"
+            executable: "/usr/bin/env",
+            arguments: ["python3", "-m", "http.server", "--bind", "127.0.0.1", "--directory", folder, String(port)],
+            port: port,
+            readyPath: "/"
         )
         defer { server.stop() }
         let environment = [
@@ -38,7 +40,8 @@ import Testing
     @Test func imdsV2AgainstAClosedPortFailsWithAClearError() async throws {
         let port = try CommandRunner.freePort()
         let provider = InstanceMetadataCredentialProvider(
-            environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:\(port)"], transport: HTTPClientTransport()
+            environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:\(port)"],
+            transport: HTTPClientTransport()
         )
         do {
             _ = try await provider.credentials()
@@ -48,7 +51,8 @@ import Testing
         }
         let chain = DefaultCredentialChain(
             environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:\(port)", "HOME": "/nonexistent"],
-            files: AWSProfileFiles(credentialsText: nil, configText: nil), transport: HTTPClientTransport()
+            files: AWSProfileFiles(credentialsText: nil, configText: nil),
+            transport: HTTPClientTransport()
         )
         do {
             _ = try await chain.credentials()

@@ -1,5 +1,5 @@
-import AWSSigner
 import AWSClients
+import AWSSigner
 import Foundation
 import TestSupport
 
@@ -50,8 +50,11 @@ enum MotoServer {
     static func with<T>(environment: [String: String] = [:], _ body: (LocalServer) async throws -> T) async throws -> T {
         let port = try CommandRunner.freePort()
         let server = try await LocalServer(
-            executable: "/usr/bin/env", arguments: ["moto_server", "-H", "127.0.0.1", "-p", String(port)], port: port,
-            environment: environment, readyPath: "/moto-api/"
+            executable: "/usr/bin/env",
+            arguments: ["moto_server", "-H", "127.0.0.1", "-p", String(port)],
+            port: port,
+            environment: environment,
+            readyPath: "/moto-api/"
         )
         defer { server.stop() }
         return try await body(server)
@@ -59,7 +62,10 @@ enum MotoServer {
 
     /// A client configuration for `server` with fixed test credentials.
     static func configuration(
-        _ server: LocalServer, accessKey: String = "AKIDMOTOTEST", secret: String = "moto-secret", retryPolicy: AWSRetryPolicy = .standard
+        _ server: LocalServer,
+        accessKey: String = "AKIDMOTOTEST",
+        secret: String = "moto-secret",
+        retryPolicy: AWSRetryPolicy = .standard
     ) -> AWSClientConfiguration {
         AWSClientConfiguration(
             region: "eu-west-1",

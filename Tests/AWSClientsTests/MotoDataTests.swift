@@ -25,7 +25,8 @@ import Testing
             try await dynamo.batchWriteItem(table: "InfraMetrics", items: items)
 
             let query = DynamoDBQuery(
-                table: "InfraMetrics", keyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+                table: "InfraMetrics",
+                keyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
                 expressionAttributeValues: [
                     ":pk": DynamoDBValue.string("host#web-1"), ":from": DynamoDBValue.string("0000"), ":to": DynamoDBValue.string("0050"),
                 ],
@@ -74,7 +75,11 @@ import Testing
             let now = Date()
             let data = (0..<1500).map {
                 MetricDatum(
-                    name: "metric_\($0 % 3)", value: Double($0), unit: "Percent", timestamp: now, dimensions: [("Host", "web-\($0 % 2)")]
+                    name: "metric_\($0 % 3)",
+                    value: Double($0),
+                    unit: "Percent",
+                    timestamp: now,
+                    dimensions: [("Host", "web-\($0 % 2)")]
                 )
             }
             let calls = try await cloudWatch.putMetricData(namespace: "InfraMonitoring", data: data)

@@ -9,7 +9,9 @@ import Testing
         try await MotoServer.with { server in
             let athena = AthenaClient(client: AWSClient(configuration: MotoServer.configuration(server)))
             let id = try await athena.startQueryExecution(
-                query: "SELECT host, avg(value) FROM metrics GROUP BY host", database: "infra", outputLocation: "s3://athena-results/"
+                query: "SELECT host, avg(value) FROM metrics GROUP BY host",
+                database: "infra",
+                outputLocation: "s3://athena-results/"
             )
             try await athena.waitForQuery(id: id, pollInterval: .milliseconds(50))
             let status = try await athena.getQueryExecution(id: id)
@@ -43,8 +45,10 @@ import Testing
             let ruleARN = try await events.putRule(name: "infra-monitor-schedule", scheduleExpression: "rate(5 minutes)")
             #expect(ruleARN.hasSuffix("rule/infra-monitor-schedule"))
             let target = EventBridgeTarget(
-                id: "pipeline", arn: "arn:aws:states:eu-west-1:123456789012:stateMachine:infra-monitor-pipeline",
-                roleARN: "arn:aws:iam::123456789012:role/events", input: "{}"
+                id: "pipeline",
+                arn: "arn:aws:states:eu-west-1:123456789012:stateMachine:infra-monitor-pipeline",
+                roleARN: "arn:aws:iam::123456789012:role/events",
+                input: "{}"
             )
             try await events.putTargets(rule: "infra-monitor-schedule", targets: [target])
             #expect(try await events.listTargets(rule: "infra-monitor-schedule") == [target])

@@ -1,4 +1,5 @@
 import AWSClients
+import AWSSigner
 import Foundation
 import InfraJSON
 import TestSupport
@@ -12,7 +13,9 @@ import Testing
         let port = try CommandRunner.freePort()
         let countFile = try Fixtures.temporaryDirectory("aws-fault") + "/count"
         let server = try await LocalServer(
-            executable: "/usr/bin/env", arguments: ["python3", Fixtures.path("fault_server.py"), String(port), mode, countFile], port: port,
+            executable: "/usr/bin/env",
+            arguments: ["python3", Fixtures.path("fault_server.py"), String(port), mode, countFile],
+            port: port,
             readyPath: "/ready"
         )
         defer {
@@ -111,7 +114,9 @@ import Testing
         let configuration = AWSClientConfiguration(
             region: "eu-west-1",
             credentialProvider: StaticCredentialProvider(AWSCredentials(accessKeyID: "AKID", secretAccessKey: "SECRET")),
-            endpointURL: URL(string: "http://127.0.0.1:\(port)")!, retryPolicy: .none, timeout: .seconds(5)
+            endpointURL: URL(string: "http://127.0.0.1:\(port)")!,
+            retryPolicy: .none,
+            timeout: .seconds(5)
         )
         do {
             _ = try await S3Client(client: AWSClient(configuration: configuration)).getObject(bucket: "b", key: "k")

@@ -16,7 +16,9 @@ import Testing
         _ = try await admin.query(iam, action: "CreateUser", parameters: [("UserName", "pipeline")])
         let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
         _ = try await admin.query(
-            iam, action: "PutUserPolicy", parameters: [("UserName", "pipeline"), ("PolicyName", "all"), ("PolicyDocument", policy)]
+            iam,
+            action: "PutUserPolicy",
+            parameters: [("UserName", "pipeline"), ("PolicyName", "all"), ("PolicyDocument", policy)]
         )
         let key = try await admin.query(iam, action: "CreateAccessKey", parameters: [("UserName", "pipeline")])
         let access = try #require(key.string("CreateAccessKeyResult", "AccessKey", "AccessKeyId"))

@@ -1,4 +1,5 @@
 import AWSClients
+import AWSSigner
 import Foundation
 import InfraJSON
 import Testing
@@ -29,11 +30,24 @@ import Testing
     }
 
     @Test(arguments: [
-        (400, [("x", "y")], #"{"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException","message":"no table"}"#, "ResourceNotFoundException", "no table"),
+        (
+            400, [("x", "y")], #"{"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException","message":"no table"}"#,
+            "ResourceNotFoundException", "no table"
+        ),
         (400, [], #"{"__type":"ValidationException","Message":"bad"}"#, "ValidationException", "bad"),
-        (404, [("x-amzn-errortype", "ResourceNotFoundException:http://internal.amazon.com/")], #"{"message":"gone"}"#, "ResourceNotFoundException", "gone"),
-        (400, [], "<ErrorResponse><Error><Type>Sender</Type><Code>NotFound</Code><Message>Topic does not exist</Message></Error><RequestId>r-1</RequestId></ErrorResponse>", "NotFound", "Topic does not exist"),
-        (404, [], "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><RequestId>r-2</RequestId></Error>", "NoSuchKey", "The specified key does not exist."),
+        (
+            404, [("x-amzn-errortype", "ResourceNotFoundException:http://internal.amazon.com/")], #"{"message":"gone"}"#, "ResourceNotFoundException",
+            "gone"
+        ),
+        (
+            400, [],
+            "<ErrorResponse><Error><Type>Sender</Type><Code>NotFound</Code><Message>Topic does not exist</Message></Error><RequestId>r-1</RequestId></ErrorResponse>",
+            "NotFound", "Topic does not exist"
+        ),
+        (
+            404, [], "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><RequestId>r-2</RequestId></Error>",
+            "NoSuchKey", "The specified key does not exist."
+        ),
         (503, [], "", "ServiceUnavailable", ""),
     ])
     func errorParsing(status: Int, headers: [(String, String)], body: String, code: String, message: String) {
@@ -62,7 +76,9 @@ import Testing
         #expect(batches[1].contains { $0 == ("MetricData.member.1.Value", "1000.0") })
         let wide = (0..<600).map {
             MetricDatum(
-                name: String(repeating: "n", count: 200), value: Double($0), timestamp: now,
+                name: String(repeating: "n", count: 200),
+                value: Double($0),
+                timestamp: now,
                 dimensions: (0..<10).map { ("Dimension\($0)", String(repeating: "v", count: 150)) }
             )
         }
@@ -93,7 +109,9 @@ import Testing
         let moto = S3Client(
             client: AWSClient(
                 configuration: AWSClientConfiguration(
-                    region: "eu-west-1", credentialProvider: provider, endpointURL: URL(string: "http://127.0.0.1:5000")!
+                    region: "eu-west-1",
+                    credentialProvider: provider,
+                    endpointURL: URL(string: "http://127.0.0.1:5000")!
                 )
             )
         )

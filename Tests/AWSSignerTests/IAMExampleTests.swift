@@ -13,12 +13,15 @@ import Testing
         )
         let date = SigningDate(amzDate: "20150830T123600Z")!
         let signing = signer.signature(
-            method: "GET", path: "/", query: "Action=ListUsers&Version=2010-05-08",
+            method: "GET",
+            path: "/",
+            query: "Action=ListUsers&Version=2010-05-08",
             headers: [
                 ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"), ("Host", "iam.amazonaws.com"),
                 ("X-Amz-Date", "20150830T123600Z"),
             ],
-            payloadHash: AWSSigner.Payload.empty.hash, date: date
+            payloadHash: AWSSigner.Payload.empty.hash,
+            date: date
         )
         #expect(
             signing.canonicalRequest == """
@@ -42,7 +45,10 @@ import Testing
                 """
         )
         let key = SigningHash.signingKey(
-            secret: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", date: "20150830", region: "us-east-1", service: "iam"
+            secret: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            date: "20150830",
+            region: "us-east-1",
+            service: "iam"
         )
         #expect(SigningHash.hex(key.withUnsafeBytes { Array($0) }) == "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9")
         #expect(signing.signature == "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7")

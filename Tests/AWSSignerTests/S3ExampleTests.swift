@@ -19,11 +19,18 @@ import Testing
 
     @Test func getObjectWithRange() {
         let headers = Self.signer.signHeaders(
-            url: URL(string: "https://examplebucket.s3.amazonaws.com/test.txt")!, method: "GET", headers: [("Range", "bytes=0-9")],
-            body: .empty, date: Self.date
+            url: URL(string: "https://examplebucket.s3.amazonaws.com/test.txt")!,
+            method: "GET",
+            headers: [("Range", "bytes=0-9")],
+            body: .empty,
+            date: Self.date
         )
         let signing = Self.signer.signature(
-            method: "GET", path: "/test.txt", query: "", headers: headers.filter { $0.0 != "authorization" }, payloadHash: Self.emptyHash,
+            method: "GET",
+            path: "/test.txt",
+            query: "",
+            headers: headers.filter { $0.0 != "authorization" },
+            payloadHash: Self.emptyHash,
             date: SigningDate(Self.date)
         )
         #expect(
@@ -62,8 +69,10 @@ import Testing
         let body = Array("Welcome to Amazon S3.".utf8)
         #expect(AWSSigner.Payload.bytes(body).hash == "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072")
         let headers = Self.signer.signHeaders(
-            url: URL(string: "https://examplebucket.s3.amazonaws.com/test%24file.text")!, method: "PUT",
-            headers: [("Date", "Fri, 24 May 2013 00:00:00 GMT"), ("x-amz-storage-class", "REDUCED_REDUNDANCY")], body: .bytes(body),
+            url: URL(string: "https://examplebucket.s3.amazonaws.com/test%24file.text")!,
+            method: "PUT",
+            headers: [("Date", "Fri, 24 May 2013 00:00:00 GMT"), ("x-amz-storage-class", "REDUCED_REDUNDANCY")],
+            body: .bytes(body),
             date: Self.date
         )
         let authorization = headers.first { $0.0 == "authorization" }?.1 ?? ""
@@ -74,7 +83,10 @@ import Testing
     /// A sub-resource without value (`?lifecycle`) is canonicalized as `lifecycle=`.
     @Test func getBucketLifecycle() {
         let headers = Self.signer.signHeaders(
-            url: URL(string: "https://examplebucket.s3.amazonaws.com/?lifecycle")!, method: "GET", body: .empty, date: Self.date
+            url: URL(string: "https://examplebucket.s3.amazonaws.com/?lifecycle")!,
+            method: "GET",
+            body: .empty,
+            date: Self.date
         )
         #expect(Canonical.query("lifecycle") == "lifecycle=")
         #expect(Self.signature(of: headers) == "fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543")
@@ -82,7 +94,10 @@ import Testing
 
     @Test func listObjects() {
         let headers = Self.signer.signHeaders(
-            url: URL(string: "https://examplebucket.s3.amazonaws.com/?prefix=J&max-keys=2")!, method: "GET", body: .empty, date: Self.date
+            url: URL(string: "https://examplebucket.s3.amazonaws.com/?prefix=J&max-keys=2")!,
+            method: "GET",
+            body: .empty,
+            date: Self.date
         )
         #expect(Canonical.query("prefix=J&max-keys=2") == "max-keys=2&prefix=J")
         #expect(Self.signature(of: headers) == "34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7")
@@ -90,7 +105,10 @@ import Testing
 
     @Test func presignedURL() {
         let url = Self.signer.signURL(
-            url: URL(string: "https://examplebucket.s3.amazonaws.com/test.txt")!, method: "GET", expires: 86400, date: Self.date
+            url: URL(string: "https://examplebucket.s3.amazonaws.com/test.txt")!,
+            method: "GET",
+            expires: 86400,
+            date: Self.date
         )
         #expect(
             url.absoluteString
@@ -106,21 +124,30 @@ import Testing
         var signer = Self.signer
         signer.credentials.sessionToken = "TOKEN/with+chars"
         let headers = signer.signHeaders(
-            url: URL(string: "https://examplebucket.s3.amazonaws.com/test.txt")!, method: "GET", body: .empty, date: Self.date
+            url: URL(string: "https://examplebucket.s3.amazonaws.com/test.txt")!,
+            method: "GET",
+            body: .empty,
+            date: Self.date
         )
         #expect(headers.contains { $0 == ("x-amz-security-token", "TOKEN/with+chars") })
         let authorization = headers.first { $0.0 == "authorization" }?.1 ?? ""
         #expect(authorization.contains("SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token,"))
         #expect(Self.signature(of: headers) != "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41")
         let presigned = signer.signURL(
-            url: URL(string: "https://examplebucket.s3.amazonaws.com/test.txt")!, method: "GET", expires: 60, date: Self.date
+            url: URL(string: "https://examplebucket.s3.amazonaws.com/test.txt")!,
+            method: "GET",
+            expires: 60,
+            date: Self.date
         )
         #expect(presigned.query?.contains("X-Amz-Security-Token=TOKEN%2Fwith%2Bchars") == true)
     }
 
     @Test func unsignedPayloadIsTheContentHash() {
         let headers = Self.signer.signHeaders(
-            url: URL(string: "https://examplebucket.s3.amazonaws.com/big.bin")!, method: "PUT", body: .unsigned, date: Self.date
+            url: URL(string: "https://examplebucket.s3.amazonaws.com/big.bin")!,
+            method: "PUT",
+            body: .unsigned,
+            date: Self.date
         )
         #expect(headers.contains { $0 == ("x-amz-content-sha256", "UNSIGNED-PAYLOAD") })
     }

@@ -27,13 +27,19 @@ import Testing
     func signsLikeTheSuite(_ folder: String) throws {
         let testCase = try TestSuiteCase(folder)
         let signing = Self.signer.signature(
-            method: testCase.method, path: testCase.path, query: testCase.query, headers: testCase.headers,
-            payloadHash: AWSSigner.Payload.bytes(Array(testCase.body.utf8)).hash, date: testCase.signingDate
+            method: testCase.method,
+            path: testCase.path,
+            query: testCase.query,
+            headers: testCase.headers,
+            payloadHash: AWSSigner.Payload.bytes(Array(testCase.body.utf8)).hash,
+            date: testCase.signingDate
         )
         #expect(signing.canonicalRequest == testCase.canonicalRequest)
         #expect(signing.stringToSign == testCase.stringToSign)
         let authorization = Self.signer.authorization(
-            signedHeaders: signing.signedHeaders, signature: signing.signature, date: testCase.signingDate
+            signedHeaders: signing.signedHeaders,
+            signature: signing.signature,
+            date: testCase.signingDate
         )
         #expect(authorization == testCase.authorization)
     }
@@ -45,13 +51,19 @@ import Testing
         var signer = Self.signer
         signer.credentials.sessionToken = token
         let headers = signer.signHeaders(
-            url: URL(string: "https://example.amazonaws.com/")!, method: "POST", headers: [],
-            body: .precomputedHash(AWSSigner.Payload.empty.hash), date: Self.date(testCase.signingDate)
+            url: URL(string: "https://example.amazonaws.com/")!,
+            method: "POST",
+            headers: [],
+            body: .precomputedHash(AWSSigner.Payload.empty.hash),
+            date: Self.date(testCase.signingDate)
         )
         let signing = signer.signature(
-            method: "POST", path: "/", query: "",
+            method: "POST",
+            path: "/",
+            query: "",
             headers: headers.filter { $0.0 != "authorization" && $0.0 != "x-amz-content-sha256" },
-            payloadHash: AWSSigner.Payload.empty.hash, date: testCase.signingDate
+            payloadHash: AWSSigner.Payload.empty.hash,
+            date: testCase.signingDate
         )
         #expect(headers.contains { $0 == ("x-amz-security-token", token) })
         #expect(signing.canonicalRequest == testCase.canonicalRequest)
@@ -62,8 +74,12 @@ import Testing
     @Test func sessionTokenAddedAfterSigning() throws {
         let testCase = try TestSuiteCase("post-sts-token/post-sts-header-after")
         let signing = Self.signer.signature(
-            method: testCase.method, path: testCase.path, query: testCase.query, headers: testCase.headers,
-            payloadHash: AWSSigner.Payload.empty.hash, date: testCase.signingDate
+            method: testCase.method,
+            path: testCase.path,
+            query: testCase.query,
+            headers: testCase.headers,
+            payloadHash: AWSSigner.Payload.empty.hash,
+            date: testCase.signingDate
         )
         #expect(signing.canonicalRequest == testCase.canonicalRequest)
         #expect(

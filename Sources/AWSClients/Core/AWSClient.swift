@@ -56,7 +56,11 @@ public struct AWSClient: Sendable {
             .map { "\(Canonical.encode($0.0))=\(Canonical.encode($0.1))" }
             .joined(separator: "&")
         let response = try await send(
-            service, operation: action, method: "POST", path: "/", headers: [("content-type", service.serviceProtocol.contentType)],
+            service,
+            operation: action,
+            method: "POST",
+            path: "/",
+            headers: [("content-type", service.serviceProtocol.contentType)],
             body: Array(form.utf8)
         )
         do {
@@ -84,8 +88,13 @@ public struct AWSClient: Sendable {
         unsignedPayload: Bool = false
     ) async throws -> AWSHTTPResponse {
         try await send(
-            service, operation: operation, method: method, url: makeURL(base: endpoint(for: service), path: path, query: query),
-            headers: headers, body: body, unsignedPayload: unsignedPayload
+            service,
+            operation: operation,
+            method: method,
+            url: makeURL(base: endpoint(for: service), path: path, query: query),
+            headers: headers,
+            body: body,
+            unsignedPayload: unsignedPayload
         )
     }
 
@@ -109,7 +118,11 @@ public struct AWSClient: Sendable {
             let credentials = try await credentialCache.credentials()
             let signer = AWSSigner(credentials: credentials, service: service.signingName, region: configuration.region)
             let signed = signer.signHeaders(
-                url: url, method: method, headers: headers, body: unsignedPayload ? .unsigned : .bytes(body), date: Date()
+                url: url,
+                method: method,
+                headers: headers,
+                body: unsignedPayload ? .unsigned : .bytes(body),
+                date: Date()
             )
             let request = AWSHTTPRequest(url: url, method: method, headers: signed, body: body)
             let failure: any Error

@@ -29,8 +29,11 @@ public enum AWSErrorParser {
             if message.isEmpty { message = String(response.text.prefix(200)) }
         }
         return AWSError(
-            code: code ?? "HTTP\(response.status)", message: message, status: response.status,
-            requestID: requestID ?? bodyRequestID, service: service.signingName
+            code: code ?? "HTTP\(response.status)",
+            message: message,
+            status: response.status,
+            requestID: requestID ?? bodyRequestID,
+            service: service.signingName
         )
     }
 

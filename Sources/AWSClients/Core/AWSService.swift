@@ -37,33 +37,47 @@ public struct AWSService: Sendable, Hashable {
     public static let s3 = AWSService(signingName: "s3", endpointPrefix: "s3", serviceProtocol: .restXML)
     /// DynamoDB (JSON 1.0).
     public static let dynamoDB = AWSService(
-        signingName: "dynamodb", endpointPrefix: "dynamodb", serviceProtocol: .json(version: "1.0", targetPrefix: "DynamoDB_20120810")
+        signingName: "dynamodb",
+        endpointPrefix: "dynamodb",
+        serviceProtocol: .json(version: "1.0", targetPrefix: "DynamoDB_20120810")
     )
     /// Step Functions (JSON 1.0).
     public static let stepFunctions = AWSService(
-        signingName: "states", endpointPrefix: "states", serviceProtocol: .json(version: "1.0", targetPrefix: "AWSStepFunctions")
+        signingName: "states",
+        endpointPrefix: "states",
+        serviceProtocol: .json(version: "1.0", targetPrefix: "AWSStepFunctions")
     )
     /// CloudWatch Logs (JSON 1.1).
     public static let logs = AWSService(
-        signingName: "logs", endpointPrefix: "logs", serviceProtocol: .json(version: "1.1", targetPrefix: "Logs_20140328")
+        signingName: "logs",
+        endpointPrefix: "logs",
+        serviceProtocol: .json(version: "1.1", targetPrefix: "Logs_20140328")
     )
     /// Athena (JSON 1.1).
     public static let athena = AWSService(
-        signingName: "athena", endpointPrefix: "athena", serviceProtocol: .json(version: "1.1", targetPrefix: "AmazonAthena")
+        signingName: "athena",
+        endpointPrefix: "athena",
+        serviceProtocol: .json(version: "1.1", targetPrefix: "AmazonAthena")
     )
     /// EventBridge (JSON 1.1).
     public static let eventBridge = AWSService(
-        signingName: "events", endpointPrefix: "events", serviceProtocol: .json(version: "1.1", targetPrefix: "AWSEvents")
+        signingName: "events",
+        endpointPrefix: "events",
+        serviceProtocol: .json(version: "1.1", targetPrefix: "AWSEvents")
     )
     /// CloudWatch metrics (Query, 2010-08-01).
     public static let cloudWatch = AWSService(
-        signingName: "monitoring", endpointPrefix: "monitoring", serviceProtocol: .query(version: "2010-08-01")
+        signingName: "monitoring",
+        endpointPrefix: "monitoring",
+        serviceProtocol: .query(version: "2010-08-01")
     )
     /// SNS (Query, 2010-03-31).
     public static let sns = AWSService(signingName: "sns", endpointPrefix: "sns", serviceProtocol: .query(version: "2010-03-31"))
     /// CloudFormation (Query, 2010-05-15).
     public static let cloudFormation = AWSService(
-        signingName: "cloudformation", endpointPrefix: "cloudformation", serviceProtocol: .query(version: "2010-05-15")
+        signingName: "cloudformation",
+        endpointPrefix: "cloudformation",
+        serviceProtocol: .query(version: "2010-05-15")
     )
     /// STS (Query, 2011-06-15), for `GetCallerIdentity`.
     public static let sts = AWSService(signingName: "sts", endpointPrefix: "sts", serviceProtocol: .query(version: "2011-06-15"))

@@ -40,7 +40,12 @@ public struct AthenaClient: Sendable {
     public init(client: AWSClient) { self.client = client }
 
     /// Starts `query`; returns the execution id.
-    public func startQueryExecution(query: String, database: String? = nil, outputLocation: String? = nil, workGroup: String? = nil)
+    public func startQueryExecution(
+        query: String,
+        database: String? = nil,
+        outputLocation: String? = nil,
+        workGroup: String? = nil
+    )
         async throws -> String
     {
         var input: [String: JSON] = ["QueryString": .string(query)]

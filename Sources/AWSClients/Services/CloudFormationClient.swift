@@ -41,11 +41,17 @@ public struct CloudFormationClient: Sendable {
 
     /// Creates stack `name` from `templateBody`; returns the stack id.
     @discardableResult
-    public func createStack(name: String, templateBody: String, parameters: [String: String] = [:], capabilities: [String] = [])
+    public func createStack(
+        name: String,
+        templateBody: String,
+        parameters: [String: String] = [:],
+        capabilities: [String] = []
+    )
         async throws -> String
     {
         let xml = try await client.query(
-            .cloudFormation, action: "CreateStack",
+            .cloudFormation,
+            action: "CreateStack",
             parameters: Self.stackParameters(name: name, templateBody: templateBody, parameters: parameters, capabilities: capabilities)
         )
         return xml.string("CreateStackResult", "StackId") ?? ""
@@ -53,12 +59,18 @@ public struct CloudFormationClient: Sendable {
 
     /// Updates stack `name`; returns `false` when CloudFormation reports there is nothing to update.
     @discardableResult
-    public func updateStack(name: String, templateBody: String, parameters: [String: String] = [:], capabilities: [String] = [])
+    public func updateStack(
+        name: String,
+        templateBody: String,
+        parameters: [String: String] = [:],
+        capabilities: [String] = []
+    )
         async throws -> Bool
     {
         do {
             _ = try await client.query(
-                .cloudFormation, action: "UpdateStack",
+                .cloudFormation,
+                action: "UpdateStack",
                 parameters: Self.stackParameters(name: name, templateBody: templateBody, parameters: parameters, capabilities: capabilities)
             )
             return true
@@ -81,8 +93,11 @@ public struct CloudFormationClient: Sendable {
             if let key = output.string("OutputKey") { outputs[key] = output.string("OutputValue") ?? "" }
         }
         return CloudFormationStack(
-            name: member.string("StackName") ?? name, id: member.string("StackId") ?? "", status: member.string("StackStatus") ?? "",
-            statusReason: member.string("StackStatusReason"), outputs: outputs
+            name: member.string("StackName") ?? name,
+            id: member.string("StackId") ?? "",
+            status: member.string("StackStatus") ?? "",
+            statusReason: member.string("StackStatusReason"),
+            outputs: outputs
         )
     }
 
@@ -91,9 +106,12 @@ public struct CloudFormationClient: Sendable {
         let xml = try await client.query(.cloudFormation, action: "DescribeStackEvents", parameters: [("StackName", name)])
         return (xml.descendant("DescribeStackEventsResult", "StackEvents")?.children ?? []).map {
             CloudFormationStackEvent(
-                id: $0.string("EventId") ?? "", logicalResourceID: $0.string("LogicalResourceId") ?? "",
-                resourceType: $0.string("ResourceType") ?? "", status: $0.string("ResourceStatus") ?? "",
-                statusReason: $0.string("ResourceStatusReason"), timestamp: $0.string("Timestamp") ?? ""
+                id: $0.string("EventId") ?? "",
+                logicalResourceID: $0.string("LogicalResourceId") ?? "",
+                resourceType: $0.string("ResourceType") ?? "",
+                status: $0.string("ResourceStatus") ?? "",
+                statusReason: $0.string("ResourceStatusReason"),
+                timestamp: $0.string("Timestamp") ?? ""
             )
         }
     }
@@ -103,7 +121,12 @@ public struct CloudFormationClient: Sendable {
         _ = try await client.query(.cloudFormation, action: "DeleteStack", parameters: [("StackName", name)])
     }
 
-    static func stackParameters(name: String, templateBody: String, parameters: [String: String], capabilities: [String])
+    static func stackParameters(
+        name: String,
+        templateBody: String,
+        parameters: [String: String],
+        capabilities: [String]
+    )
         -> [(String, String)]
     {
         var result = [("StackName", name), ("TemplateBody", templateBody)]

@@ -34,7 +34,9 @@ public struct CloudWatchLogsClient: Sendable {
     public func createLogStream(group: String, stream: String, ifNotExists: Bool = true) async throws {
         try await tolerateExisting(ifNotExists) {
             _ = try await client.json(
-                .logs, operation: "CreateLogStream", input: ["logGroupName": .string(group), "logStreamName": .string(stream)]
+                .logs,
+                operation: "CreateLogStream",
+                input: ["logGroupName": .string(group), "logStreamName": .string(stream)]
             )
         }
     }
@@ -56,7 +58,8 @@ public struct CloudWatchLogsClient: Sendable {
     /// The events of one stream, oldest first (GetLogEvents, first page).
     public func getLogEvents(group: String, stream: String) async throws -> [LogEvent] {
         let output = try await client.json(
-            .logs, operation: "GetLogEvents",
+            .logs,
+            operation: "GetLogEvents",
             input: ["logGroupName": .string(group), "logStreamName": .string(stream), "startFromHead": true]
         )
         return (output["events"]?.arrayValue ?? []).map {

@@ -49,9 +49,14 @@ public struct DynamoDBQuery: Sendable, Hashable {
 
     /// A query from its parts.
     public init(
-        table: String, keyConditionExpression: String, expressionAttributeValues: DynamoDBItem,
-        expressionAttributeNames: [String: String] = [:], indexName: String? = nil, limit: Int? = nil,
-        scanIndexForward: Bool = true, filterExpression: String? = nil
+        table: String,
+        keyConditionExpression: String,
+        expressionAttributeValues: DynamoDBItem,
+        expressionAttributeNames: [String: String] = [:],
+        indexName: String? = nil,
+        limit: Int? = nil,
+        scanIndexForward: Bool = true,
+        filterExpression: String? = nil
     ) {
         self.table = table
         self.keyConditionExpression = keyConditionExpression
@@ -112,7 +117,8 @@ public struct DynamoDBClient: Sendable {
     /// The item with `key`, or `nil`.
     public func getItem(table: String, key: DynamoDBItem, consistentRead: Bool = false) async throws -> DynamoDBItem? {
         let output = try await call(
-            "GetItem", ["TableName": .string(table), "Key": .object(key), "ConsistentRead": .bool(consistentRead)]
+            "GetItem",
+            ["TableName": .string(table), "Key": .object(key), "ConsistentRead": .bool(consistentRead)]
         )
         return output["Item"]?.objectValue
     }
@@ -152,7 +158,8 @@ public struct DynamoDBClient: Sendable {
         if let exclusiveStartKey { input["ExclusiveStartKey"] = .object(exclusiveStartKey) }
         let output = try await call("Query", .object(input))
         return DynamoDBQueryPage(
-            items: (output["Items"]?.arrayValue ?? []).compactMap(\.objectValue), lastEvaluatedKey: output["LastEvaluatedKey"]?.objectValue
+            items: (output["Items"]?.arrayValue ?? []).compactMap(\.objectValue),
+            lastEvaluatedKey: output["LastEvaluatedKey"]?.objectValue
         )
     }
 

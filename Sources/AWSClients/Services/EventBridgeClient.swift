@@ -60,7 +60,8 @@ public struct EventBridgeClient: Sendable {
         let failed = output["FailedEntries"]?.arrayValue ?? []
         if !failed.isEmpty {
             throw EventBridgeTargetsError(
-                rule: rule, failures: failed.map { "\($0["TargetId"]?.stringValue ?? "?"): \($0["ErrorMessage"]?.stringValue ?? "")" }
+                rule: rule,
+                failures: failed.map { "\($0["TargetId"]?.stringValue ?? "?"): \($0["ErrorMessage"]?.stringValue ?? "")" }
             )
         }
     }
@@ -70,7 +71,9 @@ public struct EventBridgeClient: Sendable {
         let output = try await client.json(.eventBridge, operation: "ListTargetsByRule", input: ["Rule": .string(rule)])
         return (output["Targets"]?.arrayValue ?? []).map {
             EventBridgeTarget(
-                id: $0["Id"]?.stringValue ?? "", arn: $0["Arn"]?.stringValue ?? "", roleARN: $0["RoleArn"]?.stringValue,
+                id: $0["Id"]?.stringValue ?? "",
+                arn: $0["Arn"]?.stringValue ?? "",
+                roleARN: $0["RoleArn"]?.stringValue,
                 input: $0["Input"]?.stringValue
             )
         }

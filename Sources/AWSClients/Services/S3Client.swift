@@ -82,7 +82,12 @@ public struct S3Client: Sendable {
         var headers: [(String, String)] = []
         if let contentType { headers.append(("content-type", contentType)) }
         let response = try await client.send(
-            service, operation: "PutObject", method: "PUT", url: url(bucket: bucket, key: key), headers: headers, body: body
+            service,
+            operation: "PutObject",
+            method: "PUT",
+            url: url(bucket: bucket, key: key),
+            headers: headers,
+            body: body
         )
         return response.header("etag")
     }
@@ -94,7 +99,10 @@ public struct S3Client: Sendable {
 
     /// One page of keys under `prefix`, at most `maxKeys` (S3 caps pages at 1,000).
     public func listObjectsV2(
-        bucket: String, prefix: String? = nil, continuationToken: String? = nil, maxKeys: Int? = nil
+        bucket: String,
+        prefix: String? = nil,
+        continuationToken: String? = nil,
+        maxKeys: Int? = nil
     ) async throws -> S3ListPage {
         var query: [(String, String)] = [("list-type", "2")]
         if let prefix { query.append(("prefix", prefix)) }
@@ -104,7 +112,9 @@ public struct S3Client: Sendable {
         let xml = try XMLNode.parse(response.body)
         let objects = xml.children(named: "Contents").map {
             S3Object(
-                key: $0.string("Key") ?? "", size: Int($0.string("Size") ?? "") ?? 0, eTag: $0.string("ETag"),
+                key: $0.string("Key") ?? "",
+                size: Int($0.string("Size") ?? "") ?? 0,
+                eTag: $0.string("ETag"),
                 lastModified: $0.string("LastModified")
             )
         }
@@ -130,12 +140,17 @@ public struct S3Client: Sendable {
         var failures: [S3DeleteFailure] = []
         for start in stride(from: 0, to: keys.count, by: 1000) {
             let chunk = keys[start..<min(keys.count, start + 1000)]
-            let body = "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet>"
+            let body =
+                "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet>"
                 + chunk.map { "<Object><Key>\(XMLNode.escape($0))</Key></Object>" }.joined() + "</Delete>"
             let bytes = Array(body.utf8)
             let response = try await client.send(
-                service, operation: "DeleteObjects", method: "POST", url: url(bucket: bucket, query: [("delete", "")]),
-                headers: [("content-type", "application/xml"), ("content-md5", Self.contentMD5(bytes))], body: bytes
+                service,
+                operation: "DeleteObjects",
+                method: "POST",
+                url: url(bucket: bucket, query: [("delete", "")]),
+                headers: [("content-type", "application/xml"), ("content-md5", Self.contentMD5(bytes))],
+                body: bytes
             )
             let xml = try XMLNode.parse(response.body)
             failures += xml.children(named: "Error").map {
@@ -147,26 +162,35 @@ public struct S3Client: Sendable {
 
     /// Replaces the bucket's lifecycle configuration with `rules`.
     public func putBucketLifecycleConfiguration(bucket: String, rules: [S3LifecycleRule]) async throws {
-        let body = "<LifecycleConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+        let body =
+            "<LifecycleConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
             + rules.map {
                 "<Rule><ID>\(XMLNode.escape($0.id))</ID><Filter><Prefix>\(XMLNode.escape($0.prefix))</Prefix></Filter>"
                     + "<Status>Enabled</Status><Expiration><Days>\($0.expirationDays)</Days></Expiration></Rule>"
             }.joined() + "</LifecycleConfiguration>"
         let bytes = Array(body.utf8)
         _ = try await client.send(
-            service, operation: "PutBucketLifecycleConfiguration", method: "PUT", url: url(bucket: bucket, query: [("lifecycle", "")]),
-            headers: [("content-type", "application/xml"), ("content-md5", Self.contentMD5(bytes))], body: bytes
+            service,
+            operation: "PutBucketLifecycleConfiguration",
+            method: "PUT",
+            url: url(bucket: bucket, query: [("lifecycle", "")]),
+            headers: [("content-type", "application/xml"), ("content-md5", Self.contentMD5(bytes))],
+            body: bytes
         )
     }
 
     /// The bucket's lifecycle rules (id, prefix, days).
     public func getBucketLifecycleConfiguration(bucket: String) async throws -> [S3LifecycleRule] {
         let response = try await client.send(
-            service, operation: "GetBucketLifecycleConfiguration", method: "GET", url: url(bucket: bucket, query: [("lifecycle", "")])
+            service,
+            operation: "GetBucketLifecycleConfiguration",
+            method: "GET",
+            url: url(bucket: bucket, query: [("lifecycle", "")])
         )
         return try XMLNode.parse(response.body).children(named: "Rule").map {
             S3LifecycleRule(
-                id: $0.string("ID") ?? "", prefix: $0.string("Filter", "Prefix") ?? $0.string("Prefix") ?? "",
+                id: $0.string("ID") ?? "",
+                prefix: $0.string("Filter", "Prefix") ?? $0.string("Prefix") ?? "",
                 expirationDays: Int($0.string("Expiration", "Days") ?? "") ?? 0
             )
         }

@@ -1,0 +1,67 @@
+import Deploy
+import Foundation
+import InfraJSON
+import TestSupport
+import Testing
+
+/// Collects progress lines.
+private final class Lines: @unchecked Sendable {
+    private var lines: [String] = []
+    private let lock = NSLock()
+    func add(_ line: String) { lock.withLock { lines.append(line) } }
+    var text: String { lock.withLock { lines.joined(separator: "\n") } }
+}
+
+@Suite(.serialized) struct StackDeployerTests {
+    @Test func applyCreatesEveryResourceThenNoOpThenDestroyKeepsTheData() async throws {
+        let server = try MotoServer()
+        defer { server.stop() }
+        let folder = try Fixtures.temporaryDirectory("deployer")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let package = folder + "/lambda.zip"
+        try LambdaPackage.zip(binary: try fakePackage(in: folder), to: package)
+        let definition = try String(contentsOfFile: CommandRunner.projectRoot + "/pipeline/state-machine.asl.json", encoding: .utf8)
+        let template = try SeedTemplate(architecture: .x86_64, definitionText: definition).build().rendered(.json)
+        let lines = Lines()
+        var deployer = StackDeployer(
+            region: "eu-west-1",
+            endpointURL: URL(string: server.endpoint),
+            environment: server.environment
+        ) { lines.add($0) }
+        deployer.pollInterval = .milliseconds(200)
+        let parameters = ["AlertEmail": "ops@example.com"]
+
+        let first = try await deployer.apply(template: template, parameters: parameters, packagePath: package, codeBucket: nil)
+        #expect(first == .created)
+        #expect(lines.text.contains("CREATE_COMPLETE"), "\(lines.text)")
+        #expect(lines.text.contains("uploading"))
+        let created = try checkStack(server)
+        #expect(created["status"] == "CREATE_COMPLETE")
+        let missing = Set(created["missing"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        #expect(missing.isSubset(of: motoSkips), "missing after apply: \(missing.subtracting(motoSkips).sorted())")
+
+        let second = try await deployer.apply(template: template, parameters: parameters, packagePath: package, codeBucket: nil)
+        #expect(second == .unchanged)
+
+        #expect(try await deployer.destroy(deleteData: false))
+        let after = try checkStack(server)
+        #expect(after["status"] == "GONE" || after["status"] == "DELETE_COMPLETE", "\(after)")
+        #expect(after["found"]?.arrayValue?.contains("s3 infra-monitoring-pipeline-data") == true, "\(after)")
+        #expect(after["found"]?.arrayValue?.contains("dynamodb InfraMetrics") == false, "\(after)")
+
+        #expect(try await deployer.destroy(deleteData: true) == false)
+        let gone = try checkStack(server)
+        #expect(gone["found"]?.arrayValue?.contains("s3 infra-monitoring-pipeline-data") == false, "\(gone)")
+    }
+
+    @Test func missingPackageIsAUsageError() async throws {
+        let deployer = StackDeployer(
+            region: "eu-west-1",
+            endpointURL: URL(string: "http://127.0.0.1:9"),
+            environment: ["AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"]
+        ) { _ in }
+        await #expect(throws: DeployError.self) {
+            try await deployer.apply(template: "{}", parameters: [:], packagePath: "/nonexistent.zip", codeBucket: "b")
+        }
+    }
+}

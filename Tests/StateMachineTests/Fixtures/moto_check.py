@@ -1,0 +1,75 @@
+"""Runs conformance cases on moto_server's Step Functions interpreter and prints the results as JSON.
+
+Usage: python3 moto_check.py PORT CASES_FILE
+  CASES_FILE is a JSON array of {"name", "definition", "input"}. The script enables moto's state
+  machine execution (POST /moto-api/config), then for each case creates a state machine, starts an
+  execution, polls DescribeExecution until it leaves RUNNING and prints a JSON array of
+  {"name", "status", "output", "error", "cause"} on stdout.
+"""
+import json
+import sys
+import time
+import urllib.request
+
+import boto3
+
+port, cases_file = int(sys.argv[1]), sys.argv[2]
+endpoint = f"http://127.0.0.1:{port}"
+
+deadline = time.time() + 60
+while True:
+    try:
+        urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=2).read()
+        break
+    except OSError:
+        if time.time() > deadline:
+            sys.exit(f"moto_server did not answer on {endpoint} within 60 s")
+        time.sleep(0.2)
+
+request = urllib.request.Request(
+    f"{endpoint}/moto-api/config",
+    data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
+    headers={"Content-Type": "application/json"},
+    method="POST",
+)
+urllib.request.urlopen(request, timeout=10).read()
+
+client = boto3.client(
+    "stepfunctions",
+    endpoint_url=endpoint,
+    region_name="us-east-1",
+    aws_access_key_id="testing",
+    aws_secret_access_key="testing",
+)
+results = []
+with open(cases_file) as handle:
+    cases = json.load(handle)
+for index, case in enumerate(cases):
+    result = {"name": case["name"]}
+    try:
+        machine = client.create_state_machine(
+            name=f"conformance-{index}",
+            definition=json.dumps(case["definition"]),
+            roleArn="arn:aws:iam::123456789012:role/conformance",
+        )
+        execution = client.start_execution(
+            stateMachineArn=machine["stateMachineArn"], input=json.dumps(case["input"])
+        )
+        deadline = time.time() + 30
+        while True:
+            described = client.describe_execution(executionArn=execution["executionArn"])
+            if described["status"] != "RUNNING" or time.time() > deadline:
+                break
+            time.sleep(0.05)
+        result["status"] = described["status"]
+        if "output" in described:
+            result["output"] = json.loads(described["output"])
+        for key in ("error", "cause"):
+            if key in described:
+                result[key] = described[key]
+    except Exception as error:  # reported per case, so one rejected definition does not hide the rest
+        result["status"] = "CLIENT_ERROR"
+        result["error"] = type(error).__name__
+        result["cause"] = str(error)
+    results.append(result)
+print(json.dumps(results))
