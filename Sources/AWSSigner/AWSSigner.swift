@@ -41,6 +41,12 @@ public struct AWSSigner: Sendable {
     public var service: String
     /// The region, e.g. `eu-west-1`.
     public var region: String
+    /// Header names (lowercase) left out of the signature: by default `authorization`,
+    /// `content-length`, `expect` and `user-agent`, which clients and proxies set or change.
+    public var unsignedHeaders: Set<String> = AWSSigner.defaultUnsignedHeaders
+
+    /// The headers not signed unless a caller says otherwise.
+    public static let defaultUnsignedHeaders: Set<String> = ["authorization", "content-length", "expect", "user-agent"]
 
     /// A signer for `service` in `region`.
     public init(credentials: AWSCredentials, service: String, region: String) {
@@ -102,7 +108,7 @@ public struct AWSSigner: Sendable {
         if !signedHeaders.contains(where: { $0.0.lowercased() == "host" }) {
             signedHeaders.append(("host", Self.hostHeader(url)))
         }
-        let headerNames = Canonical.headers(signedHeaders).names
+        let headerNames = Canonical.headers(signedHeaders, unsigned: unsignedHeaders).names
         var query: [(String, String)] = [
             ("X-Amz-Algorithm", Self.algorithm),
             ("X-Amz-Credential", "\(credentials.accessKeyID)/\(stamp.scope(region: region, service: service))"),
@@ -150,7 +156,7 @@ public struct AWSSigner: Sendable {
         payloadHash: String,
         date: SigningDate
     ) -> Signing {
-        let canonicalHeaders = Canonical.headers(headers)
+        let canonicalHeaders = Canonical.headers(headers, unsigned: unsignedHeaders)
         let canonicalRequest = [
             method.uppercased(),
             Canonical.uri(path, s3Rules: usesS3PathRules),

@@ -113,13 +113,14 @@ public enum Canonical {
 
     /// The canonical header lines (`name:value`, each followed by a newline) and the signed
     /// header list. Names are lowercased; values are trimmed with inner runs of spaces collapsed;
-    /// repeated names join their values with `,` in order. `authorization`, `content-length`,
-    /// `expect` and `user-agent` are not signed, since proxies and clients change them.
-    public static func headers(_ headers: [(String, String)]) -> (lines: String, names: String) {
+    /// repeated names join their values with `,` in order. Names in `unsigned` are left out.
+    public static func headers(
+        _ headers: [(String, String)], unsigned: Set<String> = AWSSigner.defaultUnsignedHeaders
+    ) -> (lines: String, names: String) {
         var values: [String: [String]] = [:]
         for (name, value) in headers {
             let lower = name.lowercased()
-            if ["authorization", "content-length", "expect", "user-agent"].contains(lower) { continue }
+            if unsigned.contains(lower) { continue }
             values[lower, default: []].append(trimAll(value))
         }
         let names = values.keys.sorted()

@@ -23,7 +23,9 @@ enum APIRoutes {
                 throw HTTPError(.badRequest, message: "range must be one of 3h, 24h, 7d, 30d, 90d")
             }
             let samples = try store.samples(
-                metric: parameters.get("metric"), host: parameters.get("host"), since: Timestamp.now().adding(seconds: -seconds)
+                metric: parameters.get("metric"),
+                host: parameters.get("host"),
+                since: Timestamp.now().adding(seconds: -seconds)
             )
             return json(["range": .string(range), "samples": .array(samples.map(DashboardData.sampleJSON))])
         }

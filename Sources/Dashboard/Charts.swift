@@ -52,7 +52,8 @@ enum Charts {
             font-family="system-ui, sans-serif" font-size="12">
             """
         for tick in ticks {
-            svg += "<line x1=\"\(format(left))\" x2=\"\(format(width - right))\" y1=\"\(format(y(tick)))\" y2=\"\(format(y(tick)))\" stroke=\"#e5e7eb\"/>"
+            svg +=
+                "<line x1=\"\(format(left))\" x2=\"\(format(width - right))\" y1=\"\(format(y(tick)))\" y2=\"\(format(y(tick)))\" stroke=\"#e5e7eb\"/>"
             svg += "<text x=\"\(format(left - 8))\" y=\"\(format(y(tick) + 4))\" text-anchor=\"end\" fill=\"#4b5563\">"
             svg += HTML.escape(formatValue(tick, unit: unit)) + "</text>"
         }
@@ -64,8 +65,10 @@ enum Charts {
             svg += HTML.escape(timeLabel(t, span: to - from)) + "</text>"
         }
         svg += "<line x1=\"\(format(left))\" x2=\"\(format(left))\" y1=\"\(format(top))\" y2=\"\(format(height - bottom))\" stroke=\"#9ca3af\"/>"
-        svg += "<line x1=\"\(format(left))\" x2=\"\(format(width - right))\" y1=\"\(format(height - bottom))\" y2=\"\(format(height - bottom))\" stroke=\"#9ca3af\"/>"
-        svg += "<text x=\"14\" y=\"\(format(top + (height - top - bottom) / 2))\" transform=\"rotate(-90 14 \(format(top + (height - top - bottom) / 2)))\" "
+        svg +=
+            "<line x1=\"\(format(left))\" x2=\"\(format(width - right))\" y1=\"\(format(height - bottom))\" y2=\"\(format(height - bottom))\" stroke=\"#9ca3af\"/>"
+        svg +=
+            "<text x=\"14\" y=\"\(format(top + (height - top - bottom) / 2))\" transform=\"rotate(-90 14 \(format(top + (height - top - bottom) / 2)))\" "
         svg += "text-anchor=\"middle\" fill=\"#374151\">\(HTML.escape(unit))</text>"
         svg += "<text x=\"\(format(width - right))\" y=\"\(format(height - 4))\" text-anchor=\"end\" fill=\"#6b7280\">UTC</text>"
         for (index, line) in lines.enumerated() {

@@ -32,7 +32,10 @@ public struct DashboardSettings: Sendable {
 public enum DashboardServer {
     /// Builds the Hummingbird application (a `Service`, to run in a `ServiceGroup`).
     public static func application(
-        store: SQLiteStore, settings: DashboardSettings, status: ServiceStatus, logger: Logger
+        store: SQLiteStore,
+        settings: DashboardSettings,
+        status: ServiceStatus,
+        logger: Logger
     ) -> some ApplicationProtocol {
         let router = router(store: store, settings: settings, status: status)
         return Application(
@@ -69,7 +72,9 @@ public enum DashboardServer {
         router.get("/query") { request, _ in html(pages.query(sql: request.uri.queryParameters.get("sql"))) }
         router.get("/metrics") { _, _ in
             let body = Prometheus.exposition(
-                latest: try store.latestSamples(), totals: try store.executionTotals(), ticksSkipped: await status.ticksSkipped,
+                latest: try store.latestSamples(),
+                totals: try store.executionTotals(),
+                ticksSkipped: await status.ticksSkipped,
                 requests: await status.requests
             )
             return response(body, type: "text/plain; version=0.0.4; charset=utf-8")

@@ -1,4 +1,5 @@
 import Foundation
+import InfraJSON
 import InfraMonitorCore
 import LocalBackend
 
@@ -62,7 +63,8 @@ struct Pages: Sendable {
             let href = "/metric/\(HTML.query(name))?range=\(label)" + (host.map { h -> String in "&host=\(HTML.query(h))" } ?? "")
             body += "<a href=\"\(HTML.escape(href))\"\(label == range ? " class=\"active\"" : "")>\(label)</a>"
         }
-        body += "</div><div class=\"hosts\"><a href=\"/metric/\(HTML.query(name))?range=\(range)\"\(host == nil ? " class=\"active\"" : "")>all hosts</a>"
+        body +=
+            "</div><div class=\"hosts\"><a href=\"/metric/\(HTML.query(name))?range=\(range)\"\(host == nil ? " class=\"active\"" : "")>all hosts</a>"
         for h in allHosts {
             let href = "/metric/\(HTML.query(name))?range=\(range)&host=\(HTML.query(h))"
             body += "<a href=\"\(HTML.escape(href))\"\(h == host ? " class=\"active\"" : "")>\(HTML.escape(h))</a>"
@@ -83,7 +85,11 @@ struct Pages: Sendable {
             let unit = byHost[h]?.first?.unit ?? ""
             body += "<h2>\(HTML.escape(h)) <span class=\"muted\">· \(HTML.escape(unit)) · last \(range)</span></h2><div class=\"chart\">"
             body += Charts.timeSeries(
-                lines: lines, from: Double(now.seconds - seconds), to: Double(now.seconds), unit: unit, title: "\(name) on \(h)"
+                lines: lines,
+                from: Double(now.seconds - seconds),
+                to: Double(now.seconds),
+                unit: unit,
+                title: "\(name) on \(h)"
             )
             body += "<div class=\"legend\">"
             for (index, line) in lines.enumerated() {
@@ -150,8 +156,10 @@ struct Pages: Sendable {
             [
                 String(m.id), "<span class=\"mono\">\(HTML.escape(m.createdAt))</span>",
                 m.executionID.map { "<a class=\"mono\" href=\"/executions/\(HTML.query($0))\">\(HTML.escape($0))</a>" } ?? "",
-                HTML.escape(m.subject), "<pre>\(HTML.escape(m.message))</pre>",
-                HTML.escape([m.webhookStatus.map { "webhook: \($0)" }, m.emailStatus.map { "email: \($0)" }].compactMap { $0 }.joined(separator: "; ")),
+                HTML.escape(m.subject), Self.messageSummary(m.message),
+                HTML.escape(
+                    [m.webhookStatus.map { "webhook: \($0)" }, m.emailStatus.map { "email: \($0)" }].compactMap { $0 }.joined(separator: "; ")
+                ),
             ]
         }
         var body = "<h1>Notifications</h1><p class=\"muted\">The outbox: every message the pipeline published, newest first.</p>"
@@ -165,7 +173,8 @@ struct Pages: Sendable {
         body += "<span class=\"mono\">infra_metrics</span>; at most \(data.settings.queryRowLimit) rows and "
         body += "\(Int(data.settings.queryTimeLimitSeconds)) s.</p>"
         body += "<form method=\"get\" action=\"/query\"><textarea name=\"sql\">\(HTML.escape(text))</textarea>"
-        body += "<button type=\"submit\">Run</button><button type=\"submit\" formaction=\"/api/query\" name=\"format\" value=\"csv\">CSV</button></form>"
+        body +=
+            "<button type=\"submit\">Run</button><button type=\"submit\" formaction=\"/api/query\" name=\"format\" value=\"csv\">CSV</button></form>"
         if let sql {
             do {
                 let result = try data.query(sql)
@@ -176,6 +185,25 @@ struct Pages: Sendable {
             }
         }
         return HTML.page(title: "Query", active: "Query", body: body)
+    }
+
+    /// Status, duration and sample counts of a notification body, with the whole JSON folded below.
+    static func messageSummary(_ message: String) -> String {
+        var out = ""
+        if case .object(let body)? = try? JSON(parsing: message) {
+            if let status = body["status"]?.stringValue {
+                out += "<span class=\"status \(HTML.escape(status))\">\(HTML.escape(status))</span> "
+            }
+            if let duration = body["duration_ms"]?.doubleValue { out += String(format: "%.0f ms", duration) }
+            if case .object(let samples)? = body["samples"] {
+                let counts = samples.keys.sorted().map { key -> String in "\(key) \(Int(samples[key]?.doubleValue ?? 0))" }
+                out += "<div class=\"muted\">samples: \(HTML.escape(counts.joined(separator: ", ")))</div>"
+            }
+            if let error = body["error"]?.stringValue {
+                out += "<div class=\"error\">\(HTML.escape(error)): \(HTML.escape(body["cause"]?.stringValue ?? ""))</div>"
+            }
+        }
+        return out + "<details><summary class=\"muted\">message JSON</summary><pre>\(HTML.escape(message))</pre></details>"
     }
 
     private func key(_ s: SeriesSample) -> String { s.metric + "\u{1F}" + s.host + "\u{1F}" + s.labels }

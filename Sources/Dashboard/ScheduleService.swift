@@ -28,8 +28,11 @@ public struct ScheduleService: Service {
     public let log: @Sendable (String) -> Void
 
     public init(
-        schedule: ScheduleExpression, lastScheduled: Timestamp?, status: ServiceStatus,
-        execute: @escaping @Sendable (Timestamp) async -> TickOutcome, log: @escaping @Sendable (String) -> Void
+        schedule: ScheduleExpression,
+        lastScheduled: Timestamp?,
+        status: ServiceStatus,
+        execute: @escaping @Sendable (Timestamp) async -> TickOutcome,
+        log: @escaping @Sendable (String) -> Void
     ) {
         self.schedule = schedule
         self.lastScheduled = lastScheduled

@@ -79,6 +79,7 @@ extension SeedTemplate {
     }
 
     /// A function of the Swift executable on `provided.al2023`; the handler name picks the code path.
+    /// The `Ref` to its log group orders the log group first.
     private func function(_ name: String, role: String, logGroup: String) -> Resource {
         Resource(
             "AWS::Lambda::Function",
@@ -100,8 +101,7 @@ extension SeedTemplate {
                         "INFRA_MONITOR_NAMESPACE": .string(SeedNames.namespace),
                     ]
                 ],
-            ],
-            dependsOn: [logGroup]
+            ]
         )
     }
 }

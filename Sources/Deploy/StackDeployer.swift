@@ -1,5 +1,6 @@
 import AWSClients
 import Foundation
+import InfraJSON
 
 /// Creates, updates and deletes the stack through the CloudFormation API, uploading the Lambda
 /// package first and reporting progress from the stack's events while it waits.
@@ -78,6 +79,10 @@ public struct StackDeployer: Sendable {
                     "stack \(stackName) is in ROLLBACK_COMPLETE after a failed create; run `infra-monitor deploy destroy`, then apply again"
                 )
             }
+            if try await isDeployed(template: template, parameters: all) {
+                progress("stack \(stackName) is up to date: no updates are to be performed")
+                return .unchanged
+            }
             progress("updating stack \(stackName) (was \(existing.status))")
             guard try await cloudFormation.updateStack(name: stackName, templateBody: template, parameters: all, capabilities: capabilities)
             else {
@@ -114,6 +119,26 @@ public struct StackDeployer: Sendable {
             progress("kept the data bucket \(dataBucket) (DeletionPolicy Retain); `deploy destroy --delete-data` deletes it")
         }
         return true
+    }
+
+    /// Whether the stack already runs `template` with `parameters` (GetTemplate and the stack's
+    /// parameters), so that an unchanged apply makes no UpdateStack call at all.
+    func isDeployed(template: String, parameters: [String: String]) async throws -> Bool {
+        let current = try await client.query(.cloudFormation, action: "GetTemplate", parameters: [("StackName", stackName)])
+        guard let body = current.find("TemplateBody")?.text else { return false }
+        let same: Bool
+        if let deployed = try? JSON(parsing: body), let wanted = try? JSON(parsing: template) {
+            same = deployed == wanted
+        } else {
+            same = body == template
+        }
+        guard same else { return false }
+        let described = try await client.query(.cloudFormation, action: "DescribeStacks", parameters: [("StackName", stackName)])
+        var deployedParameters: [String: String] = [:]
+        for member in described.find("Parameters")?.children ?? [] {
+            if let key = member.string("ParameterKey") { deployedParameters[key] = member.string("ParameterValue") ?? "" }
+        }
+        return parameters.allSatisfy { deployedParameters[$0.key] == $0.value }
     }
 
     /// Empties and deletes `bucket`.

@@ -58,7 +58,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let expression: ScheduleExpression
         do {
-            expression = try tickSeconds.map { .rate(seconds: Int64($0)) } ?? ScheduleExpression(parsing: schedule ?? environment.configuration.schedule)
+            expression =
+                try tickSeconds.map { .rate(seconds: Int64($0)) } ?? ScheduleExpression(parsing: schedule ?? environment.configuration.schedule)
         } catch let error as ScheduleError {
             throw CLIError.usage(error.description)
         }
@@ -78,13 +79,19 @@ struct ServeCommand: AsyncParsableCommand {
         let app = DashboardServer.application(store: environment.store, settings: settings, status: status, logger: logger)
         let options = options
         let scheduler = ScheduleService(
-            schedule: expression, lastScheduled: try environment.store.executionTotals().latestScheduledTime, status: status,
+            schedule: expression,
+            lastScheduled: try environment.store.executionTotals().latestScheduledTime,
+            status: status,
             execute: { time in await Self.execute(options: options, scheduledTime: time) },
             log: { Output.note("serve: " + $0) }
         )
         Output.note("serve: dashboard on http://\(bind):\(port)/ · schedule \(status.schedule)")
         let group = ServiceGroup(
-            configuration: .init(services: [.init(service: app), .init(service: scheduler)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration: .init(
+                services: [.init(service: app), .init(service: scheduler)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
         )
         try await group.run()
     }

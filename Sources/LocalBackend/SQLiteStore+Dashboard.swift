@@ -73,14 +73,20 @@ extension SQLiteStore {
                 ) ?? 0
             let latest = try String.fetchOne(db, sql: "SELECT MAX(scheduled_time) FROM executions")
             return ExecutionTotals(
-                countByStatus: counts, durationSeconds: duration, latestScheduledTime: latest.flatMap { Timestamp.parseRFC3339($0) }
+                countByStatus: counts,
+                durationSeconds: duration,
+                latestScheduledTime: latest.flatMap { Timestamp.parseRFC3339($0) }
             )
         }
     }
 
     static func seriesSample(from row: Row) -> SeriesSample {
         SeriesSample(
-            metric: row["metric"], host: row["host"], labels: row["labels"], unit: row["unit"], timestamp: row["timestamp"],
+            metric: row["metric"],
+            host: row["host"],
+            labels: row["labels"],
+            unit: row["unit"],
+            timestamp: row["timestamp"],
             value: row["value"]
         )
     }

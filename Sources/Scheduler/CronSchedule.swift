@@ -117,7 +117,8 @@ public struct CronSchedule: Sendable, Hashable {
                 continue
             }
             if !months.contains(month) {
-                dayNumber = month == 12
+                dayNumber =
+                    month == 12
                     ? CivilDateTime.days(fromYear: year + 1, month: 1, day: 1)
                     : CivilDateTime.days(fromYear: year, month: month + 1, day: 1)
                 firstDay = false

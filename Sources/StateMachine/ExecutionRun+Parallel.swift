@@ -146,7 +146,9 @@ extension ExecutionRun {
                     failures += 1
                     outputs[index] = error.output
                     if failure == nil, tolerance.isExceeded(failures: failures, total: jobs.count) {
-                        failure = tolerance.isSet ? ExecutionError(StatesErrors.exceedToleratedFailureThreshold, tolerance.cause(failures, jobs.count)) : error
+                        failure =
+                            tolerance.isSet
+                            ? ExecutionError(StatesErrors.exceedToleratedFailureThreshold, tolerance.cause(failures, jobs.count)) : error
                         group.cancelAll()
                     } else {
                         launch()

@@ -95,7 +95,9 @@ struct MapSpec: Sendable {
         }
         if let path = toleratedFailurePercentagePath {
             guard let percentage = path.select(input: input, context: context)?.doubleValue, (0...100).contains(percentage) else {
-                throw ExecutionError.runtime("The ToleratedFailurePercentagePath '\(path.text)' did not select a number from 0 to 100 in '\(input.text)'")
+                throw ExecutionError.runtime(
+                    "The ToleratedFailurePercentagePath '\(path.text)' did not select a number from 0 to 100 in '\(input.text)'"
+                )
             }
             tolerance.percentage = percentage
         }

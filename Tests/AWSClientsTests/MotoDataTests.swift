@@ -95,10 +95,15 @@ import Testing
             try await logs.createLogGroup(name: "/infra-monitor/data-collector")
             try await logs.createLogStream(group: "/infra-monitor/data-collector", stream: "2026/11/25")
             try await logs.createLogStream(group: "/infra-monitor/data-collector", stream: "2026/11/25")
-            let events = [LogEvent(timestamp: 1_764_000_002_000, message: "second"), LogEvent(timestamp: 1_764_000_001_000, message: "first")]
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let events = [LogEvent(timestamp: now - 1000, message: "second"), LogEvent(timestamp: now - 2000, message: "first")]
             try await logs.putLogEvents(group: "/infra-monitor/data-collector", stream: "2026/11/25", events: events)
             let read = try await logs.getLogEvents(group: "/infra-monitor/data-collector", stream: "2026/11/25")
             #expect(read.map(\.message) == ["first", "second"])
+            let old = [LogEvent(timestamp: now - 30 * 86_400_000, message: "a month old")]
+            await #expect(throws: LogEventsRejectedError.self) {
+                try await logs.putLogEvents(group: "/infra-monitor/data-collector", stream: "2026/11/25", events: old)
+            }
             do {
                 try await logs.createLogGroup(name: "/infra-monitor/data-collector", ifNotExists: false)
                 Issue.record("creating an existing group twice succeeded")

@@ -6,11 +6,16 @@ import Testing
 /// The published AWS Signature V4 test suite: canonical request, string to sign and
 /// `Authorization` header must match the suite's files byte for byte.
 @Suite struct SignatureTestSuiteTests {
-    static let signer = AWSSigner(
-        credentials: AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
-        service: "service",
-        region: "us-east-1"
-    )
+    /// The suite's signer; the suite signs every header but `authorization`, `content-length` included.
+    static let signer: AWSSigner = {
+        var signer = AWSSigner(
+            credentials: AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+            service: "service",
+            region: "us-east-1"
+        )
+        signer.unsignedHeaders = ["authorization"]
+        return signer
+    }()
 
     static let cases = [
         "get-header-key-duplicate", "get-header-value-order", "get-header-value-trim", "get-unreserved", "get-utf8",
@@ -23,23 +28,28 @@ import Testing
         "normalize-path/get-slashes", "normalize-path/get-space",
     ]
 
+    /// Cases whose published `.sts` and `.authz` were not computed from their own `.creq` (the
+    /// hash in the `.sts` is not the SHA-256 of the `.creq`; the `.creq` signs `content-length`,
+    /// the `.authz` of the first does not). For these the canonical request must match and the
+    /// string to sign must carry the hash of that canonical request.
+    static let inconsistentInSuite: Set<String> = ["post-x-www-form-urlencoded", "post-x-www-form-urlencoded-parameters"]
+
     @Test(arguments: cases)
     func signsLikeTheSuite(_ folder: String) throws {
         let testCase = try TestSuiteCase(folder)
         let signing = Self.signer.signature(
-            method: testCase.method,
-            path: testCase.path,
-            query: testCase.query,
-            headers: testCase.headers,
-            payloadHash: AWSSigner.Payload.bytes(Array(testCase.body.utf8)).hash,
-            date: testCase.signingDate
+            method: testCase.method, path: testCase.path, query: testCase.query, headers: testCase.headers,
+            payloadHash: AWSSigner.Payload.bytes(Array(testCase.body.utf8)).hash, date: testCase.signingDate
         )
         #expect(signing.canonicalRequest == testCase.canonicalRequest)
+        if Self.inconsistentInSuite.contains(folder) {
+            #expect(signing.stringToSign.hasSuffix("\n" + AWSHashing.sha256Hex(Array(testCase.canonicalRequest.utf8))))
+            #expect(AWSHashing.sha256Hex(Array(testCase.canonicalRequest.utf8)) != testCase.stringToSign.split(separator: "\n").last.map(String.init))
+            return
+        }
         #expect(signing.stringToSign == testCase.stringToSign)
         let authorization = Self.signer.authorization(
-            signedHeaders: signing.signedHeaders,
-            signature: signing.signature,
-            date: testCase.signingDate
+            signedHeaders: signing.signedHeaders, signature: signing.signature, date: testCase.signingDate
         )
         #expect(authorization == testCase.authorization)
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `infra-monitor serve` as operators run it: the built binary on a free loopback port, a fast
 /// schedule (the hidden `--tick-seconds` override), real executions, pages loaded in headless Chromium.
@@ -48,7 +48,9 @@ struct ServeEndToEndTests {
         #expect(try server.get("/api/executions/no-such-id").status == 404)
         #expect(try server.get("/api/notifications").body.contains("InfraMonitor: Pipeline Success"))
         #expect(try server.get("/api/series?metric=cpu_utilization&range=3h").body.contains("\"unit\":\"Percent\""))
-        let csv = try server.get("/api/query?sql=SELECT%20metric%2C%20host%20FROM%20metrics%20WHERE%20metric%3D%27memory_usage%27%20LIMIT%201&format=csv")
+        let csv = try server.get(
+            "/api/query?sql=SELECT%20metric%2C%20host%20FROM%20metrics%20WHERE%20metric%3D%27memory_usage%27%20LIMIT%201&format=csv"
+        )
         #expect(csv.body == "metric,host\r\nmemory_usage,web-1\r\n")
 
         // The pages, in a real browser.
@@ -83,7 +85,11 @@ struct ServeEndToEndTests {
         defer { server.stop() }
         try await server.waitUntilReady()
         _ = try await server.waitForExecutions(1)
-        let count = "/api/query?sql=" + Self.encode("SELECT (SELECT COUNT(*) FROM metric_samples) || '/' || (SELECT COUNT(*) FROM outbox) || '/' || (SELECT COUNT(*) FROM executions) AS n")
+        let count =
+            "/api/query?sql="
+            + Self.encode(
+                "SELECT (SELECT COUNT(*) FROM metric_samples) || '/' || (SELECT COUNT(*) FROM outbox) || '/' || (SELECT COUNT(*) FROM executions) AS n"
+            )
         let before = try server.get(count).body
         #expect(before.contains("\"rows\":[[\""))
         let attached = dir + "/attached.db"
@@ -112,7 +118,10 @@ struct ServeEndToEndTests {
         try await server.waitUntilReady()
         _ = try await server.waitForExecutions(1)
         let profile = try Fixtures.temporaryDirectory("chromium")
-        for path in ["/", "/metric/cpu_utilization?range=3h", "/metric/disk_usage?host=" + Self.encode(hostile), "/query?sql=" + Self.encode("SELECT host FROM metrics LIMIT 1")] {
+        for path in [
+            "/", "/metric/cpu_utilization?range=3h", "/metric/disk_usage?host=" + Self.encode(hostile),
+            "/query?sql=" + Self.encode("SELECT host FROM metrics LIMIT 1"),
+        ] {
             let dom = try Browser.dumpDOM(server.baseURL + path, profile: profile)
             #expect(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "\(path) does not show the host name as text")
             #expect(!dom.contains("<script"), "\(path) has a script element")

@@ -65,7 +65,8 @@ final class ServeProcess: @unchecked Sendable {
     func waitForExecutions(_ count: Int) async throws -> String {
         for _ in 0..<900 {
             let (status, body) = try get("/api/executions")
-            let finished = body.components(separatedBy: "\"status\":\"SUCCEEDED\"").count - 1
+            let finished =
+                body.components(separatedBy: "\"status\":\"SUCCEEDED\"").count - 1
                 + body.components(separatedBy: "\"status\":\"FAILED\"").count - 1
             if status == 200 && finished >= count && !body.contains("\"RUNNING\"") { return body }
             try await Task.sleep(for: .milliseconds(300))

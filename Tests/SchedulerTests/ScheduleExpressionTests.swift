@@ -12,56 +12,81 @@ struct ScheduleExpressionTests {
     }
 
     static let cases: [Case] = [
-        Case(expression: "rate(5 minutes)", after: "2026-11-25T20:23:10Z", expected: ["2026-11-25T20:25:00", "2026-11-25T20:30:00", "2026-11-25T20:35:00"]),
+        Case(
+            expression: "rate(5 minutes)",
+            after: "2026-11-25T20:23:10Z",
+            expected: ["2026-11-25T20:25:00", "2026-11-25T20:30:00", "2026-11-25T20:35:00"]
+        ),
         Case(expression: "rate(1 minute)", after: "2026-11-25T20:23:00Z", expected: ["2026-11-25T20:24:00", "2026-11-25T20:25:00"]),
-        Case(expression: "rate(3 hours)", after: "2026-11-25T20:23:10Z", expected: ["2026-11-25T21:00:00", "2026-11-26T00:00:00", "2026-11-26T03:00:00"]),
+        Case(
+            expression: "rate(3 hours)",
+            after: "2026-11-25T20:23:10Z",
+            expected: ["2026-11-25T21:00:00", "2026-11-26T00:00:00", "2026-11-26T03:00:00"]
+        ),
         Case(expression: "rate(1 day)", after: "2026-12-31T23:59:59Z", expected: ["2027-01-01T00:00:00", "2027-01-02T00:00:00"]),
         Case(expression: "cron(0 12 * * ? *)", after: "2026-11-25T20:23:10Z", expected: ["2026-11-26T12:00:00", "2026-11-27T12:00:00"]),
-        Case(expression: "cron(0/15 * * * ? *)", after: "2026-11-25T20:23:10Z", expected: ["2026-11-25T20:30:00", "2026-11-25T20:45:00", "2026-11-25T21:00:00"]),
+        Case(
+            expression: "cron(0/15 * * * ? *)",
+            after: "2026-11-25T20:23:10Z",
+            expected: ["2026-11-25T20:30:00", "2026-11-25T20:45:00", "2026-11-25T21:00:00"]
+        ),
         Case(expression: "cron(15 10 * * ? *)", after: "2026-11-25T10:15:00Z", expected: ["2026-11-26T10:15:00"]),
         Case(
-            expression: "cron(*/20 8-10 ? * MON-FRI *)", after: "2026-11-25T20:23:10Z",
+            expression: "cron(*/20 8-10 ? * MON-FRI *)",
+            after: "2026-11-25T20:23:10Z",
             expected: ["2026-11-26T08:00:00", "2026-11-26T08:20:00", "2026-11-26T08:40:00", "2026-11-26T09:00:00"]
         ),
         Case(
-            expression: "cron(0 22 ? * 2-6 *)", after: "2026-11-27T22:00:00Z",
+            expression: "cron(0 22 ? * 2-6 *)",
+            after: "2026-11-27T22:00:00Z",
             expected: ["2026-11-30T22:00:00", "2026-12-01T22:00:00"]
         ),
         Case(
-            expression: "cron(0 0 L * ? *)", after: "2026-11-25T20:23:10Z",
+            expression: "cron(0 0 L * ? *)",
+            after: "2026-11-25T20:23:10Z",
             expected: ["2026-11-30T00:00:00", "2026-12-31T00:00:00", "2027-01-31T00:00:00", "2027-02-28T00:00:00", "2027-03-31T00:00:00"]
         ),
         Case(
-            expression: "cron(0 0 L 2 ? *)", after: "2026-11-25T20:23:10Z",
+            expression: "cron(0 0 L 2 ? *)",
+            after: "2026-11-25T20:23:10Z",
             expected: ["2027-02-28T00:00:00", "2028-02-29T00:00:00", "2029-02-28T00:00:00"]
         ),
         Case(expression: "cron(0 0 29 FEB ? *)", after: "2026-11-25T20:23:10Z", expected: ["2028-02-29T00:00:00", "2032-02-29T00:00:00"]),
         Case(expression: "cron(0 0 29 2 ? *)", after: "2099-01-01T00:00:00Z", expected: ["2104-02-29T00:00:00"]),
         Case(
-            expression: "cron(0 0 31 * ? *)", after: "2026-11-25T20:23:10Z",
+            expression: "cron(0 0 31 * ? *)",
+            after: "2026-11-25T20:23:10Z",
             expected: ["2026-12-31T00:00:00", "2027-01-31T00:00:00", "2027-03-31T00:00:00", "2027-05-31T00:00:00"]
         ),
         Case(
-            expression: "cron(0 9 ? * 6#3 *)", after: "2026-11-25T20:23:10Z",
+            expression: "cron(0 9 ? * 6#3 *)",
+            after: "2026-11-25T20:23:10Z",
             expected: ["2026-12-18T09:00:00", "2027-01-15T09:00:00", "2027-02-19T09:00:00"]
         ),
         Case(
-            expression: "cron(0 18 ? * 6L *)", after: "2026-11-25T20:23:10Z",
+            expression: "cron(0 18 ? * 6L *)",
+            after: "2026-11-25T20:23:10Z",
             expected: ["2026-11-27T18:00:00", "2026-12-25T18:00:00", "2027-01-29T18:00:00"]
         ),
         Case(expression: "cron(0 8 1W * ? *)", after: "2027-04-10T00:00:00Z", expected: ["2027-05-03T08:00:00", "2027-06-01T08:00:00"]),
         Case(expression: "cron(0 8 15W 5,8 ? *)", after: "2027-04-10T00:00:00Z", expected: ["2027-05-14T08:00:00", "2027-08-16T08:00:00"]),
         Case(
-            expression: "cron(0 0 LW * ? *)", after: "2026-11-25T20:23:10Z",
+            expression: "cron(0 0 LW * ? *)",
+            after: "2026-11-25T20:23:10Z",
             expected: ["2026-11-30T00:00:00", "2026-12-31T00:00:00", "2027-01-29T00:00:00", "2027-02-26T00:00:00"]
         ),
         Case(
-            expression: "cron(30 6 ? JAN,JUL SUN *)", after: "2026-11-25T20:23:10Z",
+            expression: "cron(30 6 ? JAN,JUL SUN *)",
+            after: "2026-11-25T20:23:10Z",
             expected: ["2027-01-03T06:30:00", "2027-01-10T06:30:00", "2027-01-17T06:30:00"]
         ),
         Case(expression: "cron(0 0 1 1 ? 2030-2031)", after: "2026-11-25T20:23:10Z", expected: ["2030-01-01T00:00:00", "2031-01-01T00:00:00"]),
         Case(expression: "cron(59 23 31 12 ? 2199)", after: "2199-12-31T23:59:00Z", expected: []),
-        Case(expression: "cron(5,10-12 1 1 1 ? 2027)", after: "2026-01-01T00:00:00Z", expected: ["2027-01-01T01:05:00", "2027-01-01T01:10:00", "2027-01-01T01:11:00", "2027-01-01T01:12:00"]),
+        Case(
+            expression: "cron(5,10-12 1 1 1 ? 2027)",
+            after: "2026-01-01T00:00:00Z",
+            expected: ["2027-01-01T01:05:00", "2027-01-01T01:10:00", "2027-01-01T01:11:00", "2027-01-01T01:12:00"]
+        ),
     ]
 
     @Test(arguments: cases)

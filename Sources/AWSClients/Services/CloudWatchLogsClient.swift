@@ -14,6 +14,19 @@ public struct LogEvent: Sendable, Hashable {
     }
 }
 
+/// Events CloudWatch Logs refused (too old, too new or expired), so the batch was not stored whole.
+public struct LogEventsRejectedError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The log group.
+    public var group: String
+    /// The log stream.
+    public var stream: String
+    /// The service's `rejectedLogEventsInfo`, as JSON.
+    public var details: String
+    public var description: String {
+        "CloudWatch Logs rejected events in \(group)/\(stream): \(details); events must be within 14 days past and 2 hours future"
+    }
+}
+
 /// CloudWatch Logs (JSON 1.1, `Logs_20140328`): groups, streams and `PutLogEvents` batched
 /// under its limits (10,000 events, 1,048,576 bytes counting 26 bytes per event, 24 hours per call).
 public struct CloudWatchLogsClient: Sendable {
@@ -50,7 +63,10 @@ public struct CloudWatchLogsClient: Sendable {
                 "logGroupName": .string(group), "logStreamName": .string(stream),
                 "logEvents": .array(batch.map { ["timestamp": .number(Double($0.timestamp)), "message": .string($0.message)] }),
             ]
-            _ = try await client.json(.logs, operation: "PutLogEvents", input: input)
+            let output = try await client.json(.logs, operation: "PutLogEvents", input: input)
+            if let rejected = output["rejectedLogEventsInfo"], rejected.objectValue?.isEmpty == false {
+                throw LogEventsRejectedError(group: group, stream: stream, details: rejected.text)
+            }
         }
         return batches.count
     }

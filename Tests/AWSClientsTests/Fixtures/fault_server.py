@@ -8,7 +8,8 @@ MODE is one of:
   drop       reads the request and closes the connection without answering
   denied     403 with a JSON AccessDeniedException (not retryable)
   flaky      503 SlowDown twice, then 200 with an empty JSON object
-After each request the number of requests seen so far is written to COUNT_FILE.
+GET /ready always answers 200 and is not counted (the tests wait for it before starting).
+After each other request the number of requests seen so far is written to COUNT_FILE.
 """
 
 import http.server
@@ -41,6 +42,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(length)
+        if self.path == "/ready":
+            self.answer(200, "ready", "text/plain")
+            return
         SEEN += 1
         with open(COUNT_FILE, "w") as f:
             f.write(str(SEEN))
