@@ -41,9 +41,9 @@ let package = Package(
         // Amazon States Language interpreter; knows nothing of AWS or of the pipeline.
         .target(name: "StateMachine", dependencies: ["InfraJSON"], swiftSettings: swiftSettings),
         // zlib, as the system provides it.
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
-        // Streaming gzip inflate/deflate over CZlib.
-        .target(name: "Compression", dependencies: ["CZlib"], swiftSettings: swiftSettings),
+        .systemLibrary(name: "CSystemZlib", path: "Sources/CSystemZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Streaming gzip inflate/deflate over the system zlib.
+        .target(name: "Compression", dependencies: ["CSystemZlib"], swiftSettings: swiftSettings),
         // Domain: samples, timestamps, keys, records, config and the ports backends implement.
         .target(name: "InfraMonitorCore", swiftSettings: swiftSettings),
         // procfs/statvfs collectors and node_exporter scrape mapping.

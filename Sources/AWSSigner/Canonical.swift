@@ -115,7 +115,8 @@ public enum Canonical {
     /// header list. Names are lowercased; values are trimmed with inner runs of spaces collapsed;
     /// repeated names join their values with `,` in order. Names in `unsigned` are left out.
     public static func headers(
-        _ headers: [(String, String)], unsigned: Set<String> = AWSSigner.defaultUnsignedHeaders
+        _ headers: [(String, String)],
+        unsigned: Set<String> = AWSSigner.defaultUnsignedHeaders
     ) -> (lines: String, names: String) {
         var values: [String: [String]] = [:]
         for (name, value) in headers {

@@ -1,4 +1,4 @@
-import CZlib
+import CSystemZlib
 
 /// Pulls at most `buffer.count` bytes into the start of `buffer` and returns how many were
 /// written; 0 means the end of the input. Any byte source adapts to it with a closure.

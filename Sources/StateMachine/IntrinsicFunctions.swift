@@ -40,7 +40,7 @@ struct IntrinsicCall: Sendable {
                 values.append(value)
             case .path(let path):
                 guard let value = path.select(input: input, context: context) else {
-                    throw failure("the path '\(path.text)' could not be found in the input")
+                    throw ExecutionError.runtime("\(name): the JSONPath '\(path.text)' could not be found in the input '\(input.text)'")
                 }
                 values.append(value)
             case .call(let call):

@@ -38,8 +38,12 @@ import Testing
     func signsLikeTheSuite(_ folder: String) throws {
         let testCase = try TestSuiteCase(folder)
         let signing = Self.signer.signature(
-            method: testCase.method, path: testCase.path, query: testCase.query, headers: testCase.headers,
-            payloadHash: AWSSigner.Payload.bytes(Array(testCase.body.utf8)).hash, date: testCase.signingDate
+            method: testCase.method,
+            path: testCase.path,
+            query: testCase.query,
+            headers: testCase.headers,
+            payloadHash: AWSSigner.Payload.bytes(Array(testCase.body.utf8)).hash,
+            date: testCase.signingDate
         )
         #expect(signing.canonicalRequest == testCase.canonicalRequest)
         if Self.inconsistentInSuite.contains(folder) {
@@ -49,7 +53,9 @@ import Testing
         }
         #expect(signing.stringToSign == testCase.stringToSign)
         let authorization = Self.signer.authorization(
-            signedHeaders: signing.signedHeaders, signature: signing.signature, date: testCase.signingDate
+            signedHeaders: signing.signedHeaders,
+            signature: signing.signature,
+            date: testCase.signingDate
         )
         #expect(authorization == testCase.authorization)
     }
