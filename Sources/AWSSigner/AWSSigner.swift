@@ -87,7 +87,7 @@ public struct AWSSigner: Sendable {
         if let token = credentials.sessionToken {
             result.append(("x-amz-security-token", token))
         }
-        let parts = Canonical.requestParts(url: url, s3Rules: usesS3PathRules)
+        let parts = Canonical.requestParts(url: url)
         let signing = signature(
             method: method,
             path: parts.path,
@@ -120,7 +120,7 @@ public struct AWSSigner: Sendable {
         let existing = url.query(percentEncoded: true) ?? ""
         let added = query.map { "\(Canonical.encode($0.0))=\(Canonical.encode($0.1))" }.joined(separator: "&")
         let fullQuery = existing.isEmpty ? added : "\(existing)&\(added)"
-        let parts = Canonical.requestParts(url: url, s3Rules: usesS3PathRules)
+        let parts = Canonical.requestParts(url: url)
         let signing = signature(
             method: method,
             path: parts.path,

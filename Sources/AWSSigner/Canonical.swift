@@ -62,7 +62,7 @@ public enum Canonical {
     }
 
     /// The wire path and query of `url` (percent-encoded as sent); an empty path is `/`.
-    static func requestParts(url: URL, s3Rules: Bool) -> (path: String, query: String) {
+    static func requestParts(url: URL) -> (path: String, query: String) {
         let path = url.path(percentEncoded: true)
         return (path.isEmpty ? "/" : path, url.query(percentEncoded: true) ?? "")
     }

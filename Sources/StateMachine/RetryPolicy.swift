@@ -14,13 +14,16 @@ struct Retrier: Sendable, Hashable {
     var maxDelaySeconds: Double?
     var jitter: Jitter = .none
 
+    /// The longest delay computed (one year), so that large backoffs stay finite for jitter.
+    static let longestDelay: Double = 31_536_000
+
     /// The delay before retry number `retry` (0 for the first retry) of this retrier, before jitter:
-    /// `IntervalSeconds × BackoffRate^retry`, capped at `MaxDelaySeconds`.
+    /// `IntervalSeconds × BackoffRate^retry`, capped at `MaxDelaySeconds` and at one year.
     func delay(forRetry retry: Int) -> Double {
         var delay = intervalSeconds
-        for _ in 0..<retry { delay *= backoffRate }
+        for _ in 0..<retry where delay < Self.longestDelay { delay *= backoffRate }
         if let maxDelaySeconds { delay = min(delay, maxDelaySeconds) }
-        return delay
+        return min(delay, Self.longestDelay)
     }
 }
 
