@@ -95,11 +95,7 @@ extension SeedTemplate {
                 "Role": .getAtt(role, "Arn"),
                 "LoggingConfig": ["LogGroup": .ref(logGroup), "LogFormat": "Text"],
                 "Environment": [
-                    "Variables": [
-                        "INFRA_MONITOR_BUCKET": Self.bucketName,
-                        "INFRA_MONITOR_TABLE": .string(SeedNames.table),
-                        "INFRA_MONITOR_NAMESPACE": .string(SeedNames.namespace),
-                    ]
+                    "Variables": ["BUCKET_NAME": Self.bucketName, "TABLE_NAME": .string(SeedNames.table)]
                 ],
             ]
         )

@@ -105,7 +105,7 @@ import Testing
             dataDir: dataDir
         )
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(result.stdout == "metric,samples\ncpu_utilization,4\nmemory_usage,4\n")
+        #expect(result.stdout == "metric,samples\r\ncpu_utilization,4\r\nmemory_usage,4\r\n")
 
         let refused = try Self.run(["query", "DROP TABLE metrics"], endpoint: moto.endpoint, dataDir: dataDir)
         #expect(refused.status == 2)

@@ -84,6 +84,8 @@ func resource(_ template: JSON, type: String, named name: String, key: String) -
             #expect(function["Timeout"] == 30)
             #expect(function["Architectures"] == [.string(architecture.rawValue)])
             #expect(function["Code"] == ["S3Bucket": ["Ref": "CodeBucket"], "S3Key": ["Ref": "CodeKey"]])
+            #expect(function["Environment"]?["Variables"]?["TABLE_NAME"] == "InfraMetrics")
+            #expect(function["Environment"]?["Variables"]?["BUCKET_NAME"]?["Fn::If"] != nil)
         }
         let group = try #require(resource(template, type: "AWS::Logs::LogGroup", named: "/aws/lambda/data-collector", key: "LogGroupName"))
         #expect(group["Properties"]?["RetentionInDays"]?["Ref"] == "LogRetentionDays")
