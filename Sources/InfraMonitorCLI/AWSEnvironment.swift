@@ -1,5 +1,6 @@
 import AWSBackend
 import AWSClients
+import AsyncHTTPClient
 import Collectors
 import Foundation
 import InfraMonitorCore
@@ -35,10 +36,25 @@ struct AWSEnvironment {
             }
             endpoint = url
         }
-        services = AWSServices(client: AWSClient(configuration: .standard(region: options.region, endpointURL: endpoint)))
+        services = AWSServices(
+            client: AWSClient(
+                configuration: .standard(region: options.region, endpointURL: endpoint, transport: HTTPClientTransport(client: Self.httpClient))
+            )
+        )
         spool = Spool(root: dataDirectory.path + "/spool")
         logs = CloudWatchLogsSink(logs: services.logs, streamName: CloudWatchLogsSink.defaultStreamName(host: hostName))
     }
+
+    /// The HTTP client of the command line. Unlike the shared one it does not keep retrying a
+    /// refused connection until the request's deadline: an unreachable endpoint fails each attempt
+    /// at once (the request layer's retries then apply) so that a batch is spooled in seconds.
+    /// It lives as long as the process.
+    static let httpClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.retryConnectionEstablishment = false
+        configuration.timeout = .init(connect: .seconds(5))
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     var region: String { services.client.configuration.region }
 
