@@ -51,7 +51,7 @@ struct AWSEnvironment {
     /// It lives as long as the process.
     static let httpClient: HTTPClient = {
         var configuration = HTTPClient.Configuration()
-        configuration.retryConnectionEstablishment = false
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout = .init(connect: .seconds(5))
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
