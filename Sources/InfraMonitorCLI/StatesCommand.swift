@@ -51,7 +51,9 @@ struct StatesCommand: AsyncParsableCommand {
             }
             let name = UUID().uuidString.lowercased()
             let options = ExecutionOptions(
-                executionName: name, startTime: Timestamp.nowText(), stateMachineName: URL(fileURLWithPath: definition).deletingPathExtension().lastPathComponent
+                executionName: name,
+                startTime: Timestamp.nowText(),
+                stateMachineName: URL(fileURLWithPath: definition).deletingPathExtension().lastPathComponent
             )
             let trace = trace
             let result = await Interpreter(definition: machine, bindings: ResourceBindings([:])).run(input: inputValue, options: options) { event in

@@ -22,8 +22,8 @@ final class ServeProcess: @unchecked Sendable {
         environment.removeValue(forKey: "INFRA_MONITOR_TOKEN")
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: CommandRunner.projectRoot)
-        FileManager.default.createFile(atPath: dataDirectory + "/serve.out", contents: nil)
-        FileManager.default.createFile(atPath: dataDirectory + "/serve.err", contents: nil)
+        _ = FileManager.default.createFile(atPath: dataDirectory + "/serve.out", contents: nil)
+        _ = FileManager.default.createFile(atPath: dataDirectory + "/serve.err", contents: nil)
         process.standardOutput = FileHandle(forWritingAtPath: dataDirectory + "/serve.out")
         process.standardError = FileHandle(forWritingAtPath: dataDirectory + "/serve.err")
         process.standardInput = FileHandle.nullDevice
