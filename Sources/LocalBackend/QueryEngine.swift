@@ -39,10 +39,11 @@ public struct QueryEngine: Sendable {
         self.databasePath = databasePath
     }
 
-    /// Runs one read statement and returns at most `rowLimit` rows.
+    /// Runs one read statement and returns at most `rowLimit` rows, interrupting it after
+    /// `timeLimitSeconds`.
     /// - Throws: ``LocalBackendError/readOnlyQuery(_:)`` for anything but a read,
-    ///   ``LocalBackendError/query(reason:)`` for SQL errors.
-    public func run(_ sql: String, rowLimit: Int = 100_000) throws -> QueryResult {
+    ///   ``LocalBackendError/query(reason:)`` for SQL errors and for a query stopped at the time limit.
+    public func run(_ sql: String, rowLimit: Int = 100_000, timeLimitSeconds: Double = 60) throws -> QueryResult {
         let trimmed = sql.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw LocalBackendError.readOnlyQuery("the query is empty") }
         let firstWord = trimmed.prefix { $0.isLetter }.uppercased()
@@ -57,6 +58,9 @@ public struct QueryEngine: Sendable {
         configuration.busyMode = .timeout(5)
         do {
             let queue = try DatabaseQueue(path: databasePath, configuration: configuration)
+            let timer = DispatchWorkItem { queue.interrupt() }
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeLimitSeconds, execute: timer)
+            defer { timer.cancel() }
             return try queue.read { db in
                 let statement = try db.makeStatement(sql: trimmed)
                 guard statement.isReadonly else {
@@ -65,32 +69,31 @@ public struct QueryEngine: Sendable {
                 let columns = statement.columnNames
                 var rows: [[QueryCell]] = []
                 let cursor = try Row.fetchCursor(statement)
-                while let row = try cursor.next(), rows.count < rowLimit {
-                    rows.append(
-                        (0..<columns.count).map { index in
-                            switch row[index] as DatabaseValue? {
-                            case .none: return .null
-                            case .some(let value):
-                                switch value.storage {
-                                case .null: return .null
-                                case .int64(let v): return .integer(v)
-                                case .double(let v): return .real(v)
-                                case .string(let v): return .text(v)
-                                case .blob(let d): return .blob(d.count)
-                                }
-                            }
-                        }
-                    )
+                while rows.count < rowLimit, let row = try cursor.next() {
+                    rows.append((0..<columns.count).map { Self.cell(row[$0] as DatabaseValue) })
                 }
                 return QueryResult(columns: columns, rows: rows)
             }
         } catch let error as LocalBackendError {
             throw error
         } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_INTERRUPT {
+                throw LocalBackendError.query(reason: "the query ran longer than \(timeLimitSeconds) s and was stopped; narrow it")
+            }
             if error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_AUTH {
                 throw LocalBackendError.readOnlyQuery(error.message ?? "the statement would write")
             }
             throw LocalBackendError.query(reason: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    private static func cell(_ value: DatabaseValue) -> QueryCell {
+        switch value.storage {
+        case .null: return .null
+        case .int64(let v): return .integer(v)
+        case .double(let v): return .real(v)
+        case .string(let v): return .text(v)
+        case .blob(let d): return .blob(d.count)
         }
     }
 }
