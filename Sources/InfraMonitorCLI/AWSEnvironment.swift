@@ -23,12 +23,11 @@ struct AWSEnvironment {
 
     /// Opens the data directory and the configuration and builds the clients (no call is made yet).
     init(options: GlobalOptions) throws {
-        dataDirectory = DataDirectory.resolve(explicit: options.dataDir)
-        let configPath = options.config ?? dataDirectory.configPath
-        configuration = try ConfigurationFile.load(path: configPath, required: options.config != nil)
-        try dataDirectory.prepare()
-        store = try SQLiteStore(path: dataDirectory.databasePath)
-        hostName = configuration.host.flatMap { $0.isEmpty ? nil : $0 } ?? HostName.system()
+        let machine = try MachineState(options: options)
+        dataDirectory = machine.dataDirectory
+        configuration = machine.configuration
+        store = machine.store
+        hostName = machine.hostName
         var endpoint: URL?
         if let text = options.endpointURL {
             guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {

@@ -17,14 +17,13 @@ struct EmbeddedEnvironment {
 
     /// Opens the data directory (creating it), the configuration and the database.
     init(options: GlobalOptions) throws {
-        dataDirectory = DataDirectory.resolve(explicit: options.dataDir)
-        let configPath = options.config ?? dataDirectory.configPath
-        configuration = try ConfigurationFile.load(path: configPath, required: options.config != nil)
-        try dataDirectory.prepare()
-        store = try SQLiteStore(path: dataDirectory.databasePath)
+        let machine = try MachineState(options: options)
+        dataDirectory = machine.dataDirectory
+        configuration = machine.configuration
+        store = machine.store
+        hostName = machine.hostName
         objects = FolderObjectStore(root: dataDirectory.objectsRoot)
         logs = FileLogSink(folder: dataDirectory.logsFolder)
-        hostName = configuration.host.flatMap { $0.isEmpty ? nil : $0 } ?? HostName.system()
     }
 
     var region: String { configuration.region }
@@ -85,5 +84,24 @@ struct EmbeddedEnvironment {
             logs: logs,
             activity: activity
         )
+    }
+}
+
+/// What every backend keeps on this machine: the data directory, its configuration, its SQLite
+/// database (collector state, outbox, local executions) and the host name put on samples.
+struct MachineState {
+    let dataDirectory: DataDirectory
+    let configuration: InfraMonitorCore.Configuration
+    let store: SQLiteStore
+    let hostName: String
+
+    /// Resolves `--data-dir` and `--config`, creates the data directory and opens the database.
+    init(options: GlobalOptions) throws {
+        dataDirectory = DataDirectory.resolve(explicit: options.dataDir)
+        let configPath = options.config ?? dataDirectory.configPath
+        configuration = try ConfigurationFile.load(path: configPath, required: options.config != nil)
+        try dataDirectory.prepare()
+        store = try SQLiteStore(path: dataDirectory.databasePath)
+        hostName = configuration.host.flatMap { $0.isEmpty ? nil : $0 } ?? HostName.system()
     }
 }
