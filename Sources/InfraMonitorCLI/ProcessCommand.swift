@@ -131,10 +131,12 @@ struct ReplayCommand: AsyncParsableCommand {
         let processor = environment.processor
         var records = 0
         var invalid = 0
-        for key in keys {
+        var progress = ProgressBar(total: keys.count, label: "replay")
+        for (index, key) in keys.enumerated() {
             let report = try await processor.handle(ObjectCreatedEvent(bucket: ObjectKeys.bucket, key: key, size: 0))
             records += report.records
             invalid += report.invalidLines
+            progress.update(done: index + 1)
         }
         print("replayed \(keys.count) batch(es): \(records) records, \(invalid) invalid lines")
     }
