@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 
 ./scripts/install-test-deps.sh
 
+# Tests talk to loopback servers only: never let the AWS credential chain reach for the EC2
+# instance metadata address.
+export AWS_EC2_METADATA_DISABLED=true
+
 flags=()
 if [ "${WARNINGS_AS_ERRORS:-0}" = 1 ]; then flags+=(-Xswiftc -warnings-as-errors); fi
 swift build "${flags[@]}" --product infra-monitor

@@ -29,11 +29,26 @@ public enum CommandLineEntry {
             return 0
         } catch let exit as ExitCode {
             return exit.rawValue
+        } catch  where Self.isArgumentParserError(error) {
+            // `--help` and `help SUBCOMMAND` arrive here as a command whose run throws.
+            if InfraMonitorCommand.exitCode(for: error) == .success {
+                print(InfraMonitorCommand.fullMessage(for: error))
+                return 0
+            }
+            Output.error(InfraMonitorCommand.message(for: error) + "; see `infra-monitor --help`")
+            return 2
         } catch {
             let cliError = CLIError.from(error)
             Output.error(cliError.message)
             return cliError.exitCode
         }
+    }
+}
+
+extension CommandLineEntry {
+    /// Whether `error` comes from the argument parser (help requests, validation) rather than a command.
+    static func isArgumentParserError(_ error: any Error) -> Bool {
+        error is ValidationError || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
     }
 }
 

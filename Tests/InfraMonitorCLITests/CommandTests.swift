@@ -19,6 +19,14 @@ struct CommandTests {
         #expect(again.stderr.contains("--force"))
     }
 
+    @Test("help prints the usage and exits 0", arguments: [["--help"], ["help", "run"], ["run", "--help"], ["executions", "show", "-h"]])
+    func help(arguments: [String]) throws {
+        let result = try CommandRunner.infraMonitor(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("USAGE:"), "\(result.stdout)")
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
+    }
+
     @Test("a broken config names the file and the problem")
     func brokenConfig() throws {
         let dir = try Fixtures.temporaryDirectory("badconfig")
