@@ -20,20 +20,15 @@ extension ExecutionRun {
         let jobs = branches.map { branch in (branch, branchInput) }
         let (outputs, failure, last) = await runConcurrently(jobs, limit: 0, previous: started)
         cursor.last = last
-        if let failure {
-            cursor.last = await recorder.emit(
-                "ParallelStateFailed",
-                previous: cursor.last,
-                state: state.name,
-                details: ["error": .string(failure.error), "cause": .string(failure.cause)]
-            )
-            throw failure
-        }
-        cursor.last = await recorder.emit("ParallelStateSucceeded", previous: cursor.last, state: state.name)
-        let result = JSON.array(outputs)
-        let selected = try state.resultSelector?.evaluate(input: result, context: context) ?? result
-        let merged = try DataFlow.applyResultPath(state.resultPath, result: selected, to: input)
-        return try DataFlow.applyOutputPath(state.outputPath, to: merged, context: context)
+        return try await finishFanOut(
+            "Parallel",
+            state,
+            outputs: outputs,
+            failure: failure,
+            input: input,
+            context: context,
+            cursor: cursor
+        )
     }
 
     /// One attempt of a Map state: the iterator runs once per item of `ItemsPath`, at most
@@ -76,16 +71,39 @@ extension ExecutionRun {
             tolerance: tolerance
         )
         cursor.last = last
+        return try await finishFanOut(
+            "Map",
+            state,
+            outputs: outputs,
+            failure: failure,
+            input: input,
+            context: context,
+            cursor: cursor
+        )
+    }
+
+    /// The common end of a Parallel or Map state: records `<kind>StateFailed` and rethrows the
+    /// failure, or records `<kind>StateSucceeded` and applies ResultSelector, ResultPath and
+    /// OutputPath to the array of outputs.
+    private func finishFanOut(
+        _ kind: String,
+        _ state: StateNode,
+        outputs: [JSON],
+        failure: ExecutionError?,
+        input: JSON,
+        context: JSON,
+        cursor: EventCursor
+    ) async throws(ExecutionError) -> JSON {
         if let failure {
             cursor.last = await recorder.emit(
-                "MapStateFailed",
+                "\(kind)StateFailed",
                 previous: cursor.last,
                 state: state.name,
                 details: ["error": .string(failure.error), "cause": .string(failure.cause)]
             )
             throw failure
         }
-        cursor.last = await recorder.emit("MapStateSucceeded", previous: cursor.last, state: state.name)
+        cursor.last = await recorder.emit("\(kind)StateSucceeded", previous: cursor.last, state: state.name)
         let result = JSON.array(outputs)
         let selected = try state.resultSelector?.evaluate(input: result, context: context) ?? result
         let merged = try DataFlow.applyResultPath(state.resultPath, result: selected, to: input)
