@@ -123,7 +123,7 @@ struct DefinitionParser {
                 if fields["TimeoutSeconds"] != nil { problem(location, "TimeoutSeconds and TimeoutSecondsPath are mutually exclusive") }
                 spec.timeoutSecondsPath = path(fields["TimeoutSecondsPath"], at: location + ".TimeoutSecondsPath", reference: true)
             }
-            parseHeartbeat(fields, timeout: spec.timeoutSeconds, at: location)
+            parseHeartbeat(fields, into: &spec, at: location)
             node.kind = .task(spec)
         case "Pass":
             node.kind = .pass(result: fields["Result"])
@@ -206,12 +206,12 @@ struct DefinitionParser {
     ]
 
     /// `HeartbeatSeconds` must be a positive integer below `TimeoutSeconds`; `HeartbeatSecondsPath` a
-    /// reference path; not both. In-process handlers send no heartbeats, so the interpreter checks but
-    /// does not enforce them (see ``TaskInvocation``).
-    mutating func parseHeartbeat(_ fields: [String: JSON], timeout: Int?, at location: String) {
+    /// reference path; not both. Handlers report progress with ``TaskInvocation/sendHeartbeat``.
+    mutating func parseHeartbeat(_ fields: [String: JSON], into spec: inout TaskSpec, at location: String) {
         if let heartbeat = fields["HeartbeatSeconds"] {
             if let seconds = heartbeat.intValue, seconds > 0 {
-                if let timeout, seconds >= timeout {
+                spec.heartbeatSeconds = seconds
+                if let timeout = spec.timeoutSeconds, seconds >= timeout {
                     problem(location + ".HeartbeatSeconds", "HeartbeatSeconds (\(seconds)) must be smaller than TimeoutSeconds (\(timeout))")
                 }
             } else {
@@ -220,7 +220,7 @@ struct DefinitionParser {
         }
         if fields["HeartbeatSecondsPath"] != nil {
             if fields["HeartbeatSeconds"] != nil { problem(location, "HeartbeatSeconds and HeartbeatSecondsPath are mutually exclusive") }
-            _ = path(fields["HeartbeatSecondsPath"], at: location + ".HeartbeatSecondsPath", reference: true)
+            spec.heartbeatSecondsPath = path(fields["HeartbeatSecondsPath"], at: location + ".HeartbeatSecondsPath", reference: true)
         }
     }
 

@@ -22,7 +22,7 @@ public enum StatesErrors {
     public static let all = "States.ALL"
     /// A Task ran longer than `TimeoutSeconds`, or an execution longer than its `TimeoutSeconds`.
     public static let timeout = "States.Timeout"
-    /// A Task failed; in a Retrier or Catcher it matches any error name except ``timeout``.
+    /// A Task failed; in a Retrier or Catcher it matches any error name except ``timeout`` and ``heartbeatTimeout``.
     public static let taskFailed = "States.TaskFailed"
     /// A path in `Parameters` or `ResultSelector` did not match the input.
     public static let parameterPathFailure = "States.ParameterPathFailure"
@@ -44,7 +44,7 @@ public enum StatesErrors {
     public static let runtime = "States.Runtime"
     /// Terminal error for oversized payloads (never raised by this interpreter; listed for matching rules).
     public static let dataLimitExceeded = "States.DataLimitExceeded"
-    /// A Task failed to heartbeat in time (never raised by this interpreter).
+    /// A Task sent no heartbeat for longer than `HeartbeatSeconds`; ``timeout`` in a Retrier or Catcher also matches it.
     public static let heartbeatTimeout = "States.HeartbeatTimeout"
     /// A Task had insufficient privileges (never raised by this interpreter).
     public static let permissions = "States.Permissions"

@@ -1,7 +1,26 @@
 import InfraJSON
+import Synchronization
 
 /// Thrown inside the timeout race when `TimeoutSeconds` elapses first.
 private struct TaskTimedOut: Error {}
+
+/// Thrown inside the timeout race when `HeartbeatSeconds` pass without a heartbeat.
+private struct HeartbeatMissed: Error {}
+
+/// The time of a running task's last heartbeat (or of its start), on the monotonic clock.
+private final class HeartbeatMonitor: Sendable {
+    private let last = Mutex(ContinuousClock.now)
+
+    func beat() { last.withLock { $0 = .now } }
+
+    var lastBeat: ContinuousClock.Instant { last.withLock { $0 } }
+}
+
+/// How long a task may run, and how long it may stay silent; `nil` means no limit.
+private struct TaskLimits {
+    var timeout: Double?
+    var heartbeat: Double?
+}
 
 extension ExecutionRun {
     /// `arn:aws:states:::lambda:invoke` → (`lambda`, `invoke`); any other resource → (`""`, resource).
@@ -28,23 +47,34 @@ extension ExecutionRun {
         guard let handler = bindings.handler(for: spec.resource) else {
             throw ExecutionError.runtime("No handler is bound to the resource '\(spec.resource)' of state '\(state.name)'")
         }
-        var timeout = spec.timeoutSeconds.map(Double.init)
-        if let path = spec.timeoutSecondsPath {
-            guard let seconds = path.select(input: effective, context: context)?.intValue, seconds > 0 else {
-                throw ExecutionError.runtime("The TimeoutSecondsPath '\(path.text)' did not select a positive integer")
-            }
-            timeout = Double(seconds)
+        let limits = TaskLimits(
+            timeout: try Self.seconds(spec.timeoutSeconds, spec.timeoutSecondsPath, "TimeoutSecondsPath", input: effective, context: context),
+            heartbeat: try Self.seconds(spec.heartbeatSeconds, spec.heartbeatSecondsPath, "HeartbeatSecondsPath", input: effective, context: context)
+        )
+        if let timeout = limits.timeout, let heartbeat = limits.heartbeat, heartbeat >= timeout {
+            throw ExecutionError.runtime(
+                "The heartbeat interval (\(JSON.number(heartbeat).text) s) of state '\(state.name)' must be smaller than its timeout (\(JSON.number(timeout).text) s)"
+            )
         }
         let (resourceType, resourceName) = Self.splitResource(spec.resource)
         var scheduled: [String: JSON] = [
             "resourceType": .string(resourceType), "resource": .string(resourceName), "parameters": .string(parameters.text),
         ]
-        if let timeout { scheduled["timeoutInSeconds"] = .number(timeout) }
+        if let timeout = limits.timeout { scheduled["timeoutInSeconds"] = .number(timeout) }
+        if let heartbeat = limits.heartbeat { scheduled["heartbeatInSeconds"] = .number(heartbeat) }
         cursor.last = await recorder.emit("TaskScheduled", previous: cursor.last, state: state.name, details: .object(scheduled))
         let identity: JSON = ["resourceType": .string(resourceType), "resource": .string(resourceName)]
         cursor.last = await recorder.emit("TaskStarted", previous: cursor.last, state: state.name, details: identity)
-        let invocation = TaskInvocation(resource: spec.resource, stateName: state.name, input: parameters, context: context, attempt: retryCount + 1)
-        switch await invoke(handler, invocation, timeout: timeout) {
+        let monitor = HeartbeatMonitor()
+        let invocation = TaskInvocation(
+            resource: spec.resource,
+            stateName: state.name,
+            input: parameters,
+            context: context,
+            attempt: retryCount + 1,
+            sendHeartbeat: { monitor.beat() }
+        )
+        switch await invoke(handler, invocation, limits: limits, monitor: monitor) {
         case .success(let result):
             cursor.last = await recorder.emit(
                 "TaskSucceeded",
@@ -57,7 +87,7 @@ extension ExecutionRun {
             return try DataFlow.applyOutputPath(state.outputPath, to: merged, context: context)
         case .failure(let error):
             cursor.last = await recorder.emit(
-                error.error == StatesErrors.timeout ? "TaskTimedOut" : "TaskFailed",
+                [StatesErrors.timeout, StatesErrors.heartbeatTimeout].contains(error.error) ? "TaskTimedOut" : "TaskFailed",
                 previous: cursor.last,
                 state: state.name,
                 details: [
@@ -69,15 +99,46 @@ extension ExecutionRun {
         }
     }
 
-    /// Calls the handler, racing it against `timeout` seconds when given.
-    private func invoke(_ handler: @escaping TaskHandler, _ invocation: TaskInvocation, timeout: Double?) async -> Result<JSON, ExecutionError> {
+    /// A fixed number of seconds, or the positive integer `path` selects from the effective input.
+    private static func seconds(
+        _ fixed: Int?,
+        _ path: JSONPath?,
+        _ field: String,
+        input: JSON,
+        context: JSON
+    ) throws(ExecutionError) -> Double? {
+        guard let path else { return fixed.map(Double.init) }
+        guard let seconds = path.select(input: input, context: context)?.intValue, seconds > 0 else {
+            throw ExecutionError.runtime("The \(field) '\(path.text)' did not select a positive integer")
+        }
+        return Double(seconds)
+    }
+
+    /// Calls the handler, racing it against the timeout and the heartbeat watchdog when given.
+    private func invoke(
+        _ handler: @escaping TaskHandler,
+        _ invocation: TaskInvocation,
+        limits: TaskLimits,
+        monitor: HeartbeatMonitor
+    ) async -> Result<JSON, ExecutionError> {
         do {
-            guard let timeout else { return .success(try await handler(invocation)) }
+            if limits.timeout == nil, limits.heartbeat == nil { return .success(try await handler(invocation)) }
             let result = try await withThrowingTaskGroup(of: JSON.self) { group in
                 group.addTask { try await handler(invocation) }
-                group.addTask {
-                    try await Task.sleep(nanoseconds: ExecutionOptions.nanoseconds(timeout))
-                    throw TaskTimedOut()
+                if let timeout = limits.timeout {
+                    group.addTask {
+                        try await Task.sleep(nanoseconds: ExecutionOptions.nanoseconds(timeout))
+                        throw TaskTimedOut()
+                    }
+                }
+                if let heartbeat = limits.heartbeat {
+                    group.addTask {
+                        let interval = Duration.nanoseconds(Int64(ExecutionOptions.nanoseconds(heartbeat)))
+                        while true {
+                            try await Task.sleep(until: monitor.lastBeat + interval, clock: .continuous)
+                            if monitor.lastBeat + interval <= .now { throw HeartbeatMissed() }
+                        }
+                    }
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next() else { throw TaskTimedOut() }
@@ -87,7 +148,16 @@ extension ExecutionRun {
         } catch let failure as TaskFailure {
             return .failure(ExecutionError(failure.error, failure.cause))
         } catch is TaskTimedOut {
-            return .failure(ExecutionError(StatesErrors.timeout, "The task did not finish within TimeoutSeconds (\(JSON.number(timeout ?? 0).text))"))
+            return .failure(
+                ExecutionError(StatesErrors.timeout, "The task did not finish within TimeoutSeconds (\(JSON.number(limits.timeout ?? 0).text))")
+            )
+        } catch is HeartbeatMissed {
+            return .failure(
+                ExecutionError(
+                    StatesErrors.heartbeatTimeout,
+                    "The task sent no heartbeat for HeartbeatSeconds (\(JSON.number(limits.heartbeat ?? 0).text))"
+                )
+            )
         } catch {
             return .failure(ExecutionError(String(describing: type(of: error)), String(describing: error)))
         }

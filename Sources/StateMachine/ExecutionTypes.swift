@@ -18,14 +18,27 @@ public struct TaskInvocation: Sendable {
     public var context: JSON
     /// The attempt number: 1 for the first run, 2 for the first retry, …
     public var attempt: Int
+    /// Reports that the task is still making progress, as `SendTaskHeartbeat` does on Step Functions.
+    ///
+    /// A Task with `HeartbeatSeconds` fails with `States.HeartbeatTimeout` when its handler lets that
+    /// many seconds pass without calling this; without `HeartbeatSeconds` calling it does nothing.
+    public var sendHeartbeat: @Sendable () -> Void
 
     /// Creates an invocation.
-    public init(resource: String, stateName: String, input: JSON, context: JSON, attempt: Int) {
+    public init(
+        resource: String,
+        stateName: String,
+        input: JSON,
+        context: JSON,
+        attempt: Int,
+        sendHeartbeat: @escaping @Sendable () -> Void = {}
+    ) {
         self.resource = resource
         self.stateName = stateName
         self.input = input
         self.context = context
         self.attempt = attempt
+        self.sendHeartbeat = sendHeartbeat
     }
 }
 

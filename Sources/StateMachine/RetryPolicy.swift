@@ -40,13 +40,16 @@ struct RetryPolicy: Sendable {
     var retriers: [Retrier]
     var catchers: [Catcher]
 
-    /// Whether an `ErrorEquals` list matches the error name, with the wildcards `States.ALL` and
-    /// `States.TaskFailed` (which matches everything but `States.Timeout`); terminal errors never match.
+    /// Whether an `ErrorEquals` list matches the error name, with the wildcards `States.ALL`,
+    /// `States.TaskFailed` (everything but the two timeouts) and `States.Timeout` (which also covers
+    /// `States.HeartbeatTimeout`, as on Step Functions); terminal errors never match.
     static func matches(_ errorEquals: [String], error: String) -> Bool {
         if error == StatesErrors.runtime || error == StatesErrors.dataLimitExceeded { return false }
+        let isTimeout = error == StatesErrors.timeout || error == StatesErrors.heartbeatTimeout
         for name in errorEquals {
             if name == error || name == StatesErrors.all { return true }
-            if name == StatesErrors.taskFailed, error != StatesErrors.timeout { return true }
+            if name == StatesErrors.taskFailed, !isTimeout { return true }
+            if name == StatesErrors.timeout, isTimeout { return true }
         }
         return false
     }

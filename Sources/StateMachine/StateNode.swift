@@ -53,6 +53,8 @@ struct TaskSpec: Sendable {
     var resource: String
     var timeoutSeconds: Int?
     var timeoutSecondsPath: JSONPath?
+    var heartbeatSeconds: Int?
+    var heartbeatSecondsPath: JSONPath?
 }
 
 struct FailSpec: Sendable {
