@@ -162,6 +162,12 @@ struct DefinitionParser {
                 problem(location + ".ItemProcessor", "a Map state needs an ItemProcessor (or Iterator)")
                 return node
             }
+            if let mode = processor["ProcessorConfig"]?["Mode"], mode != "INLINE" {
+                problem(
+                    location + "." + processorKey + ".ProcessorConfig.Mode",
+                    "only INLINE Map states run locally (got \(mode.text)); a DISTRIBUTED Map needs Step Functions"
+                )
+            }
             guard let iterator = parseBranch(processor, at: location + "." + processorKey) else { return node }
             var spec = MapSpec(iterator: iterator)
             if fields["ItemsPath"] != nil { spec.itemsPath = path(fields["ItemsPath"], at: location + ".ItemsPath", reference: true) ?? .identity }

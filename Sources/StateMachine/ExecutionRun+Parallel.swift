@@ -65,7 +65,7 @@ extension ExecutionRun {
         )
         let (outputs, failure, last) = await runConcurrently(
             jobs,
-            limit: spec.maxConcurrency,
+            limit: min(spec.maxConcurrency == 0 ? Self.inlineMapConcurrency : spec.maxConcurrency, Self.inlineMapConcurrency),
             previous: started,
             mapState: state.name,
             tolerance: tolerance
@@ -109,6 +109,10 @@ extension ExecutionRun {
         let merged = try DataFlow.applyResultPath(state.resultPath, result: selected, to: input)
         return try DataFlow.applyOutputPath(state.outputPath, to: merged, context: context)
     }
+
+    /// How many iterations of an inline Map state run at once at most, whatever `MaxConcurrency`
+    /// says: Step Functions runs inline Map states with up to 40 concurrent iterations.
+    static let inlineMapConcurrency = 40
 
     /// Runs branches concurrently (at most `limit` at once, 0 for all). Failures count against `tolerance`;
     /// once it is exceeded the remaining branches are cancelled. For a Map state (`mapState` set) every
