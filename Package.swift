@@ -103,7 +103,7 @@ let package = Package(
         .target(
             name: "Deploy",
             dependencies: [
-                "InfraMonitorCore", "InfraJSON", "AWSClients",
+                "InfraMonitorCore", "InfraJSON", "AWSClients", "Scheduler",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],

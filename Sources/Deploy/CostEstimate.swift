@@ -21,7 +21,7 @@ public enum MetricDimensions: String, Sendable, CaseIterable {
 /// What the estimate assumes besides the price table; every figure is printed with the estimate.
 public struct CostAssumptions: Sendable {
     public var hosts = 1
-    public var schedule = ScheduleExpression.seed
+    public var schedule = ScheduleFrequency.seed
     /// `nil`: the cheaper choice for the host count (``MetricDimensions/cheaper(hosts:seriesPerHost:prices:)``).
     public var dimensions: MetricDimensions?
     public var architecture = LambdaArchitecture.x86_64

@@ -46,7 +46,7 @@ public enum CostReport {
         out.append("Growth (billed $ a month, \(a.hosts) host(s)):")
         var scheduleRows: [[String]] = []
         for text in growthSchedules {
-            guard let schedule = try? ScheduleExpression(text) else { continue }
+            guard let schedule = try? ScheduleFrequency(text) else { continue }
             var changed = a
             changed.schedule = schedule
             let grown = estimate.with(changed)

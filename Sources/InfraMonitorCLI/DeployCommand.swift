@@ -153,7 +153,7 @@ struct DeployApplyCommand: AsyncParsableCommand {
     func validate() throws {
         if !alertEmail.contains("@") { throw ValidationError("--alert-email must be an email address") }
         do {
-            _ = try ScheduleExpression(schedule)
+            _ = try ScheduleFrequency(schedule)
         } catch {
             throw ValidationError(error.description)
         }
@@ -244,7 +244,7 @@ struct DeployCostCommand: AsyncParsableCommand {
             let definition = try JSON(parsing: try templateOptions.definitionText())
             var assumptions = CostAssumptions()
             assumptions.hosts = hosts
-            assumptions.schedule = try ScheduleExpression(schedule)
+            assumptions.schedule = try ScheduleFrequency(schedule)
             assumptions.dimensions = dimensions
             assumptions.seriesPerHost = seriesPerHost
             assumptions.athenaQueriesPerMonth = queries

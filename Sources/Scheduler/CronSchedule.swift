@@ -138,6 +138,18 @@ public struct CronSchedule: Sendable, Hashable {
         }
     }
 
+    /// Whether the schedule fires on the UTC day `dayNumber` (days since 1970-01-01).
+    public func fires(onDay dayNumber: Int64) -> Bool {
+        let (year, month, day) = CivilDateTime.civil(fromDays: dayNumber)
+        return years.contains(year) && months.contains(month) && matches(year: year, month: month, day: day, dayNumber: dayNumber)
+    }
+
+    /// How many times the schedule fires on each day it fires at all.
+    public var firesPerDay: Int { hours.count * minutes.count }
+
+    /// How many clock hours of each firing day have a fire.
+    public var hoursPerDay: Int { hours.count }
+
     /// 1 = Sunday … 7 = Saturday (1970-01-01 was a Thursday).
     static func weekday(ofDay dayNumber: Int64) -> Int {
         Int((((dayNumber + 4) % 7) + 7) % 7) + 1
