@@ -14,11 +14,16 @@ final class MotoServer {
         "AWS_PROFILE": "", "AWS_SESSION_TOKEN": "",
     ]
 
-    init() throws {
+    /// Starts moto with `environment` added to this process's, e.g. `INITIAL_NO_AUTH_ACTION_COUNT`
+    /// to make it verify signatures.
+    init(environment: [String: String] = [:]) throws {
         port = try CommandRunner.freePort()
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["moto_server", "-H", "127.0.0.1", "-p", String(port)]
+        var serverEnvironment = ProcessInfo.processInfo.environment
+        for (key, value) in environment { serverEnvironment[key] = value }
+        process.environment = serverEnvironment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -39,6 +44,17 @@ final class MotoServer {
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in Self.environment { environment[key] = value }
         return AWSClient(configuration: .standard(endpointURL: URL(string: endpoint)!, environment: environment))
+    }
+
+    /// A request layer pointed at this server that signs with `accessKey` and `secret`.
+    func client(accessKey: String, secret: String) -> AWSClient {
+        AWSClient(
+            configuration: AWSClientConfiguration(
+                region: "eu-west-1",
+                credentialProvider: StaticCredentialProvider(AWSCredentials(accessKeyID: accessKey, secretAccessKey: secret)),
+                endpointURL: URL(string: endpoint)!
+            )
+        )
     }
 
     /// Stops the server: SIGKILL, then waits for it.

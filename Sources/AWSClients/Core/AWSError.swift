@@ -34,7 +34,16 @@ public struct AWSError: Error, Sendable, Hashable, CustomStringConvertible {
         "SignatureDoesNotMatch", "InvalidSignatureException", "InvalidClientTokenId", "UnrecognizedClientException",
         "InvalidAccessKeyId", "AuthFailure", "IncompleteSignature", "ExpiredToken", "ExpiredTokenException", "AccessDenied",
         "AccessDeniedException", "MissingAuthenticationToken", "MissingAuthenticationTokenException",
+        AWSError.forbiddenWithoutDetails,
     ]
+
+    /// Codes of a request that was authenticated but not allowed (or, for a body-less 403, maybe
+    /// either): the key's permissions matter as well as the key.
+    static let permissionCodes: Set<String> = ["AccessDenied", "AccessDeniedException", AWSError.forbiddenWithoutDetails]
+
+    /// The code of a 403 without an error body (a HEAD response): the signature, the key or its
+    /// permissions were refused, the response does not say which.
+    public static let forbiddenWithoutDetails = "Forbidden"
 
     /// Whether the service asked the caller to slow down.
     public var isThrottling: Bool { Self.throttlingCodes.contains(code) || status == 429 }
@@ -46,8 +55,16 @@ public struct AWSError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        var text = "\(service) \(code) (HTTP \(status)): \(message.isEmpty ? "no message" : message)"
-        if isAuthenticationFailure { text += "; check the access key, secret and region" }
+        var text = "\(service) \(code) (HTTP \(status)): "
+        if isAuthenticationFailure {
+            text += Self.permissionCodes.contains(code) ? "access denied: " : "authentication failed: "
+        }
+        text += message.isEmpty ? "no message" : message
+        if isAuthenticationFailure {
+            if text.hasSuffix(".") { text.removeLast() }
+            text += "; check the access key, secret and region"
+            if Self.permissionCodes.contains(code) { text += ", and that the key's policy allows this action" }
+        }
         if let requestID { text += " [request id \(requestID)]" }
         return text
     }

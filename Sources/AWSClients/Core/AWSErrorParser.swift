@@ -27,6 +27,9 @@ public enum AWSErrorParser {
         if code == nil || code?.isEmpty == true {
             code = statusCode(response.status)
             if message.isEmpty { message = String(response.text.prefix(200)) }
+            if message.isEmpty && response.status == 403 {
+                message = "the request was refused without an error body (as for HEAD): a wrong secret, an unknown key or a missing permission"
+            }
         }
         return AWSError(
             code: code ?? "HTTP\(response.status)",
@@ -46,7 +49,7 @@ public enum AWSErrorParser {
         switch status {
         case 301: return "PermanentRedirect"
         case 400: return "BadRequest"
-        case 403: return "Forbidden"
+        case 403: return AWSError.forbiddenWithoutDetails
         case 404: return "NotFound"
         case 429: return "TooManyRequestsException"
         case 500: return "InternalError"

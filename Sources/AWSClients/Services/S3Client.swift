@@ -208,12 +208,22 @@ public struct S3Client: Sendable {
     }
 
     /// Whether `bucket` exists and is reachable with these credentials.
+    ///
+    /// - Returns: `false` when S3 answers 404.
+    /// - Throws: ``AWSError``; for a refusal (403), the error ListObjectsV2 gives on the same
+    ///   bucket, whose body says why (a HEAD response has none).
     public func headBucket(bucket: String) async throws -> Bool {
         do {
             _ = try await client.send(service, operation: "HeadBucket", method: "HEAD", url: url(bucket: bucket))
             return true
         } catch let error as AWSError where error.status == 404 {
             return false
+        } catch let error as AWSError where error.status == 403 && error.code == AWSError.forbiddenWithoutDetails {
+            // A HEAD response has no body, so S3's reason (SignatureDoesNotMatch, InvalidAccessKeyId,
+            // AccessDenied) is lost. ListObjectsV2 needs the same permission (s3:ListBucket) and
+            // answers with an error body: ask it, and throw its error when it has one.
+            _ = try await listObjectsV2(bucket: bucket, maxKeys: 0)
+            throw error
         }
     }
 
