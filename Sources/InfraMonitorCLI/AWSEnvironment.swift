@@ -11,23 +11,17 @@ import Pipeline
 /// DynamoDB with CloudWatch metric data, Athena, SNS (falling back to the local outbox), CloudWatch
 /// Logs and Step Functions. The data directory still holds the collector state, the spool, the
 /// outbox and the history of locally interpreted executions.
+@dynamicMemberLookup
 struct AWSEnvironment {
-    let dataDirectory: DataDirectory
-    let configuration: InfraMonitorCore.Configuration
-    let store: SQLiteStore
+    let machine: MachineState
     let services: AWSServices
     let spool: Spool
     let logs: CloudWatchLogsSink
-    let hostName: String
     let activity = ExecutionActivity()
 
     /// Opens the data directory and the configuration and builds the clients (no call is made yet).
     init(options: GlobalOptions) throws {
-        let machine = try MachineState(options: options)
-        dataDirectory = machine.dataDirectory
-        configuration = machine.configuration
-        store = machine.store
-        hostName = machine.hostName
+        machine = try MachineState(options: options)
         var endpoint: URL?
         if let text = options.endpointURL {
             guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
@@ -40,9 +34,12 @@ struct AWSEnvironment {
                 configuration: .standard(region: options.region, endpointURL: endpoint, transport: HTTPClientTransport(client: Self.httpClient))
             )
         )
-        spool = Spool(root: dataDirectory.path + "/spool")
-        logs = CloudWatchLogsSink(logs: services.logs, streamName: CloudWatchLogsSink.defaultStreamName(host: hostName))
+        spool = Spool(root: machine.dataDirectory.path + "/spool")
+        logs = CloudWatchLogsSink(logs: services.logs, streamName: CloudWatchLogsSink.defaultStreamName(host: machine.hostName))
     }
+
+    /// The data directory, configuration, database and host name, as `environment.store`.
+    subscript<Value>(dynamicMember keyPath: KeyPath<MachineState, Value>) -> Value { machine[keyPath: keyPath] }
 
     /// The HTTP client of the command line. Unlike the shared one it does not keep retrying a
     /// refused connection until the request's deadline: an unreachable endpoint fails each attempt
@@ -86,13 +83,13 @@ struct AWSEnvironment {
     var collector: DataCollector {
         DataCollector(
             collector: SystemCollector(
-                procRoot: configuration.collection.procRoot,
-                hostName: hostName,
-                sampleWindowSeconds: configuration.collection.sampleWindowSeconds
+                procRoot: machine.configuration.collection.procRoot,
+                hostName: machine.hostName,
+                sampleWindowSeconds: machine.configuration.collection.sampleWindowSeconds
             ),
-            hostName: hostName,
+            hostName: machine.hostName,
             objects: objects,
-            state: store,
+            state: machine.store,
             logs: logs
         )
     }
@@ -105,7 +102,8 @@ struct AWSEnvironment {
             if let arn = environment["INFRA_MONITOR_TOPIC_ARN"], !arn.isEmpty { return arn }
             return try await services.topicARN()
         }
-        return FallbackNotifier(primary: sns, fallback: OutboxNotifier(store: store, settings: configuration.notifications)) { error in
+        let outbox = OutboxNotifier(store: machine.store, settings: machine.configuration.notifications)
+        return FallbackNotifier(primary: sns, fallback: outbox) { error in
             Output.note("warning: cannot publish to SNS (\(error)); the notification is kept in the local outbox (`infra-monitor notifications`)")
         }
     }
@@ -117,13 +115,13 @@ struct AWSEnvironment {
 
     /// The pipeline runner: the definition interpreted here, its Tasks on AWS storage.
     func runner() throws -> PipelineRunner {
-        let path = try PipelineDefinition.locate(configured: configuration.stateMachineDefinition)
+        let path = try PipelineDefinition.locate(configured: machine.configuration.stateMachineDefinition)
         let definition = try PipelineDefinition(path: path, substitutions: PipelineDefinition.localSubstitutions(region: region))
         return PipelineRunner(
             definition: definition,
             collector: collector,
             notifier: notifier,
-            executions: store,
+            executions: machine.store,
             logs: logs,
             activity: activity
         )

@@ -6,48 +6,45 @@ import Pipeline
 
 /// The embedded backend wired together: the folder bucket notifies the log-processor, SQLite
 /// holds the tables, the outbox notifier and the log files stand in for SNS and CloudWatch Logs.
+@dynamicMemberLookup
 struct EmbeddedEnvironment {
-    let dataDirectory: DataDirectory
-    let configuration: InfraMonitorCore.Configuration
-    let store: SQLiteStore
+    let machine: MachineState
     let objects: FolderObjectStore
     let logs: FileLogSink
-    let hostName: String
     let activity = ExecutionActivity()
 
     /// Opens the data directory (creating it), the configuration and the database.
     init(options: GlobalOptions) throws {
-        let machine = try MachineState(options: options)
-        dataDirectory = machine.dataDirectory
-        configuration = machine.configuration
-        store = machine.store
-        hostName = machine.hostName
-        objects = FolderObjectStore(root: dataDirectory.objectsRoot)
-        logs = FileLogSink(folder: dataDirectory.logsFolder)
+        machine = try MachineState(options: options)
+        objects = FolderObjectStore(root: machine.dataDirectory.objectsRoot)
+        logs = FileLogSink(folder: machine.dataDirectory.logsFolder)
     }
 
-    var region: String { configuration.region }
+    /// The data directory, configuration, database and host name, as `environment.store`.
+    subscript<Value>(dynamicMember keyPath: KeyPath<MachineState, Value>) -> Value { machine[keyPath: keyPath] }
+
+    var region: String { machine.configuration.region }
 
     var collector: DataCollector {
         DataCollector(
             collector: SystemCollector(
-                procRoot: configuration.collection.procRoot,
-                hostName: hostName,
-                sampleWindowSeconds: configuration.collection.sampleWindowSeconds
+                procRoot: machine.configuration.collection.procRoot,
+                hostName: machine.hostName,
+                sampleWindowSeconds: machine.configuration.collection.sampleWindowSeconds
             ),
-            hostName: hostName,
+            hostName: machine.hostName,
             objects: objects,
-            state: store,
+            state: machine.store,
             logs: logs
         )
     }
 
     var processor: LogProcessor {
-        LogProcessor(objects: objects, table: store, index: store, logs: logs)
+        LogProcessor(objects: objects, table: machine.store, index: machine.store, logs: logs)
     }
 
     var notifier: OutboxNotifier {
-        OutboxNotifier(store: store, settings: configuration.notifications, logs: logs)
+        OutboxNotifier(store: machine.store, settings: machine.configuration.notifications, logs: logs)
     }
 
     /// Routes created-events under `raw-metrics/` to the log-processor, as the S3 notification does.
@@ -73,14 +70,14 @@ struct EmbeddedEnvironment {
 
     /// The pipeline runner over this environment.
     func runner() throws -> PipelineRunner {
-        let path = try PipelineDefinition.locate(configured: configuration.stateMachineDefinition)
+        let path = try PipelineDefinition.locate(configured: machine.configuration.stateMachineDefinition)
         let definition = try PipelineDefinition(path: path, substitutions: PipelineDefinition.localSubstitutions(region: region))
         connectProcessor()
         return PipelineRunner(
             definition: definition,
             collector: collector,
             notifier: notifier,
-            executions: store,
+            executions: machine.store,
             logs: logs,
             activity: activity
         )
