@@ -20,6 +20,7 @@ struct DefinitionParser {
         if let timeout = json["TimeoutSeconds"], (timeout.intValue ?? 0) <= 0 {
             problem("$.TimeoutSeconds", "must be a positive integer")
         }
+        checkQueryLanguage(json["QueryLanguage"], at: "$.QueryLanguage")
         let branch = parseBranch(json, at: "$")
         var seen: Set<String> = []
         resources = resources.filter { seen.insert($0).inserted }
@@ -91,7 +92,12 @@ struct DefinitionParser {
         }
         var node = StateNode(name: name, kind: .succeed)
         let allowed = Self.allowedFields[type]!
+        checkQueryLanguage(fields["QueryLanguage"], at: location + ".QueryLanguage")
         for key in fields.keys.sorted() where !allowed.contains(key) && !Self.commonFields.contains(key) {
+            if key == "Assign" {
+                problem(location + ".Assign", "variables (Assign) are not supported by the local interpreter yet; pass data through ResultPath")
+                continue
+            }
             problem(location + DefinitionProblem.member(key), "field '\(key)' is not allowed in a \(type) state")
         }
         if allowed.contains("InputPath") { node.inputPath = path(fields["InputPath"], at: location + ".InputPath", reference: false) }
@@ -191,7 +197,17 @@ struct DefinitionParser {
         return node
     }
 
-    static let commonFields: Set<String> = ["Type", "Comment"]
+    static let commonFields: Set<String> = ["Type", "Comment", "QueryLanguage"]
+
+    /// `QueryLanguage` may only say `JSONPath` (the default) here: JSONata is not interpreted locally.
+    mutating func checkQueryLanguage(_ value: JSON?, at location: String) {
+        guard let value, value != "JSONPath" else { return }
+        if value == "JSONata" {
+            problem(location, "JSONata is not supported by the local interpreter; write the definition with JSONPath")
+        } else {
+            problem(location, "must be \"JSONPath\" or \"JSONata\"")
+        }
+    }
     static let ioFields: Set<String> = ["InputPath", "OutputPath"]
     static let allowedFields: [String: Set<String>] = [
         "Task": ioFields.union([
@@ -289,7 +305,9 @@ struct DefinitionParser {
         }
         do {
             let parsed = try JSONPath.parse(text)
-            if reference, !parsed.isReference { problem(location, "'\(text)' must be a reference path (no wildcards or slices)") }
+            if reference, !parsed.isReference {
+                problem(location, "'\(text)' must be a reference path that selects one node (no wildcards, slices, unions, filters or '..')")
+            }
             if reference, location.hasSuffix(".ResultPath"), parsed.root == .context {
                 problem(location, "ResultPath cannot refer to the context object")
             }

@@ -50,15 +50,15 @@ import Testing
     @Test func heartbeatsKeepALongTaskAlive() async throws {
         let (result, _) = try await Self.run(
             """
-            {"StartAt":"Work","States":{"Work":{"Type":"Task","Resource":"work","HeartbeatSeconds":2,"End":true}}}
+            {"StartAt":"Work","States":{"Work":{"Type":"Task","Resource":"work","HeartbeatSeconds":5,"End":true}}}
             """,
-            handler: Self.worker(seconds: 3, heartbeatEvery: 0.2)
+            handler: Self.worker(seconds: 6, heartbeatEvery: 0.25)
         )
         guard case .succeeded(let output) = result else {
             Issue.record("expected success, got \(result)")
             return
         }
-        #expect((output["slept"]?.doubleValue ?? 0) >= 3)
+        #expect((output["slept"]?.doubleValue ?? 0) >= 6)
     }
 
     @Test(arguments: [
