@@ -301,6 +301,7 @@ private struct IntrinsicParser {
             return .literal(.string(text))
         }
         if chars[index...].starts(with: "States.".unicodeScalars) { return .call(try parseCall()) }
+        if chars[index] == "$" { return .path(try JSONPath.parse(scanPath())) }
         var token = ""
         var depth = 0
         while index < chars.count {
@@ -313,7 +314,6 @@ private struct IntrinsicParser {
             index += 1
         }
         let trimmed = String(token.unicodeScalars.filter { $0 != " " })
-        if trimmed.hasPrefix("$") { return .path(try JSONPath.parse(trimmed)) }
         switch trimmed {
         case "true": return .literal(.bool(true))
         case "false": return .literal(.bool(false))
@@ -322,5 +322,39 @@ private struct IntrinsicParser {
             guard let number = Double(trimmed), number.isFinite else { throw PathSyntaxError("invalid argument '\(trimmed)'") }
             return .literal(.number(number))
         }
+    }
+
+    /// The text of a path argument up to the `,` or `)` that ends it: brackets, parentheses and quoted
+    /// names inside it (filters, unions) are kept whole; spaces at its end are dropped.
+    mutating func scanPath() -> String {
+        var token = ""
+        var depth = 0
+        var quote: Unicode.Scalar?
+        while index < chars.count {
+            let char = chars[index]
+            if let open = quote {
+                if char == "\\", index + 1 < chars.count {
+                    token.unicodeScalars.append(char)
+                    index += 1
+                    token.unicodeScalars.append(chars[index])
+                    index += 1
+                    continue
+                }
+                if char == open { quote = nil }
+            } else if depth > 0, char == "'" || char == "\"" {
+                quote = char
+            } else if char == "[" || char == "(" {
+                depth += 1
+            } else if char == "]" || char == ")" {
+                if depth == 0 { break }
+                depth -= 1
+            } else if depth == 0, char == "," || char == "'" {
+                break
+            }
+            token.unicodeScalars.append(char)
+            index += 1
+        }
+        while token.last == " " { token.removeLast() }
+        return token
     }
 }
