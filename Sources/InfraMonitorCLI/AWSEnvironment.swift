@@ -80,19 +80,7 @@ struct AWSEnvironment {
         }
     }
 
-    var collector: DataCollector {
-        DataCollector(
-            collector: SystemCollector(
-                procRoot: machine.configuration.collection.procRoot,
-                hostName: machine.hostName,
-                sampleWindowSeconds: machine.configuration.collection.sampleWindowSeconds
-            ),
-            hostName: machine.hostName,
-            objects: objects,
-            state: machine.store,
-            logs: logs
-        )
-    }
+    var collector: DataCollector { machine.collector(objects: objects, logs: logs) }
 
     /// SNS, and the local outbox when the topic cannot be reached.
     var notifier: FallbackNotifier {
@@ -115,15 +103,6 @@ struct AWSEnvironment {
 
     /// The pipeline runner: the definition interpreted here, its Tasks on AWS storage.
     func runner() throws -> PipelineRunner {
-        let path = try PipelineDefinition.locate(configured: machine.configuration.stateMachineDefinition)
-        let definition = try PipelineDefinition(path: path, substitutions: PipelineDefinition.localSubstitutions(region: region))
-        return PipelineRunner(
-            definition: definition,
-            collector: collector,
-            notifier: notifier,
-            executions: machine.store,
-            logs: logs,
-            activity: activity
-        )
+        try machine.runner(region: region, collector: collector, notifier: notifier, logs: logs, activity: activity)
     }
 }

@@ -25,19 +25,7 @@ struct EmbeddedEnvironment {
 
     var region: String { machine.configuration.region }
 
-    var collector: DataCollector {
-        DataCollector(
-            collector: SystemCollector(
-                procRoot: machine.configuration.collection.procRoot,
-                hostName: machine.hostName,
-                sampleWindowSeconds: machine.configuration.collection.sampleWindowSeconds
-            ),
-            hostName: machine.hostName,
-            objects: objects,
-            state: machine.store,
-            logs: logs
-        )
-    }
+    var collector: DataCollector { machine.collector(objects: objects, logs: logs) }
 
     var processor: LogProcessor {
         LogProcessor(objects: objects, table: machine.store, index: machine.store, logs: logs)
@@ -70,17 +58,9 @@ struct EmbeddedEnvironment {
 
     /// The pipeline runner over this environment.
     func runner() throws -> PipelineRunner {
-        let path = try PipelineDefinition.locate(configured: machine.configuration.stateMachineDefinition)
-        let definition = try PipelineDefinition(path: path, substitutions: PipelineDefinition.localSubstitutions(region: region))
+        let runner = try machine.runner(region: region, collector: collector, notifier: notifier, logs: logs, activity: activity)
         connectProcessor()
-        return PipelineRunner(
-            definition: definition,
-            collector: collector,
-            notifier: notifier,
-            executions: machine.store,
-            logs: logs,
-            activity: activity
-        )
+        return runner
     }
 }
 
@@ -100,5 +80,34 @@ struct MachineState {
         try dataDirectory.prepare()
         store = try SQLiteStore(path: dataDirectory.databasePath)
         hostName = configuration.host.flatMap { $0.isEmpty ? nil : $0 } ?? HostName.system()
+    }
+
+    /// The data-collector of this host, writing batches to `objects`, its counter state in the database.
+    func collector(objects: any ObjectStore, logs: any LogSink) -> DataCollector {
+        DataCollector(
+            collector: SystemCollector(
+                procRoot: configuration.collection.procRoot,
+                hostName: hostName,
+                sampleWindowSeconds: configuration.collection.sampleWindowSeconds
+            ),
+            hostName: hostName,
+            objects: objects,
+            state: store,
+            logs: logs
+        )
+    }
+
+    /// The configured state-machine definition, its Task resources bound to `collector`, executions
+    /// recorded in the database.
+    func runner(
+        region: String,
+        collector: DataCollector,
+        notifier: any Notifier,
+        logs: any LogSink,
+        activity: ExecutionActivity
+    ) throws -> PipelineRunner {
+        let path = try PipelineDefinition.locate(configured: configuration.stateMachineDefinition)
+        let definition = try PipelineDefinition(path: path, substitutions: PipelineDefinition.localSubstitutions(region: region))
+        return PipelineRunner(definition: definition, collector: collector, notifier: notifier, executions: store, logs: logs, activity: activity)
     }
 }

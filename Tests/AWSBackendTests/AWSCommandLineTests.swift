@@ -79,26 +79,7 @@ import Testing
         defer { moto.stop() }
         let dataDir = try Fixtures.temporaryDirectory("aws-query")
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
-        let cell = { (text: String) -> JSON in ["VarCharValue": .string(text)] }
-        try moto.post(
-            "/moto-api/static/athena/query-results",
-            [
-                "region": "eu-west-1",
-                "results": [
-                    [
-                        "rows": [
-                            ["Data": [cell("metric"), cell("samples")]],
-                            ["Data": [cell("cpu_utilization"), cell("4")]],
-                            ["Data": [cell("memory_usage"), cell("4")]],
-                        ],
-                        "column_info": [
-                            ["Name": "metric", "Type": "varchar", "CatalogName": "hive", "SchemaName": "", "TableName": "", "Label": "metric"],
-                            ["Name": "samples", "Type": "bigint", "CatalogName": "hive", "SchemaName": "", "TableName": "", "Label": "samples"],
-                        ],
-                    ]
-                ],
-            ]
-        )
+        try moto.stageAthenaResult()
         let result = try Self.run(
             ["query", "--format", "csv", "SELECT metric, count(*) AS samples FROM metrics GROUP BY metric ORDER BY metric"],
             endpoint: moto.endpoint,

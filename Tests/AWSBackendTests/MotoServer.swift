@@ -72,6 +72,30 @@ final class MotoServer {
         guard result.status == 0 else { throw TestSupportError("POST \(path) to moto failed: \(result.stderr)") }
     }
 
+    /// Makes moto's Athena answer the next query with two rows.
+    func stageAthenaResult() throws {
+        let cell = { (text: String) -> JSON in ["VarCharValue": .string(text)] }
+        try post(
+            "/moto-api/static/athena/query-results",
+            [
+                "region": "eu-west-1",
+                "results": [
+                    [
+                        "rows": [
+                            ["Data": [cell("metric"), cell("samples")]],
+                            ["Data": [cell("cpu_utilization"), cell("4")]],
+                            ["Data": [cell("memory_usage"), cell("4")]],
+                        ],
+                        "column_info": [
+                            ["Name": "metric", "Type": "varchar", "CatalogName": "hive", "SchemaName": "", "TableName": "", "Label": "metric"],
+                            ["Name": "samples", "Type": "bigint", "CatalogName": "hive", "SchemaName": "", "TableName": "", "Label": "samples"],
+                        ],
+                    ]
+                ],
+            ]
+        )
+    }
+
     /// The state of moto's backends (`/moto-api/data.json`).
     func data() throws -> JSON {
         let result = try CommandRunner.run("/usr/bin/env", ["curl", "-sf", endpoint + "/moto-api/data.json"])

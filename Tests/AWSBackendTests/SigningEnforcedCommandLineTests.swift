@@ -137,7 +137,7 @@ import Testing
             #expect(!events.contains { $0.message.contains(key.secret) }, "\(group.rawValue) holds the secret")
         }
 
-        try Self.stageAthenaResult(moto)
+        try moto.stageAthenaResult()
         let query = try Self.run(
             ["query", "--format", "csv", "SELECT metric, count(*) AS samples FROM metrics GROUP BY metric ORDER BY metric"],
             moto: moto,
@@ -230,30 +230,6 @@ import Testing
         let xml = try await client.query(.cloudWatch, action: "GetMetricStatistics", parameters: parameters)
         let members = xml.descendant("GetMetricStatisticsResult", "Datapoints")?.children ?? []
         return members.map { (Double($0.string("SampleCount") ?? "") ?? .nan, Double($0.string("Average") ?? "") ?? .nan) }
-    }
-
-    /// Makes moto's Athena answer the next query with two rows.
-    static func stageAthenaResult(_ moto: MotoServer) throws {
-        let cell = { (text: String) -> JSON in ["VarCharValue": .string(text)] }
-        try moto.post(
-            "/moto-api/static/athena/query-results",
-            [
-                "region": "eu-west-1",
-                "results": [
-                    [
-                        "rows": [
-                            ["Data": [cell("metric"), cell("samples")]],
-                            ["Data": [cell("cpu_utilization"), cell("4")]],
-                            ["Data": [cell("memory_usage"), cell("4")]],
-                        ],
-                        "column_info": [
-                            ["Name": "metric", "Type": "varchar", "CatalogName": "hive", "SchemaName": "", "TableName": "", "Label": "metric"],
-                            ["Name": "samples", "Type": "bigint", "CatalogName": "hive", "SchemaName": "", "TableName": "", "Label": "samples"],
-                        ],
-                    ]
-                ],
-            ]
-        )
     }
 
     /// Creates `InfraMonitoring-Pipeline-Orch` from the project's definition with a signed call,
