@@ -89,7 +89,7 @@ struct RunCommand: AsyncParsableCommand {
         for metric in Metric.allCases {
             let count = outcome.samplesPerMetric[metric.rawValue]
             out += "  \(metric.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)) "
-            out += count.map { "\($0) sample\($0 == 1 ? "" : "s")" } ?? "not collected"
+            out += count.map { "\($0) sample\($0 == 1 ? "" : "s")" } ?? "no batch stored (see the error)"
             out += "\n"
         }
         let lines = outcome.processing.reduce(0) { $0 + $1.lines }
