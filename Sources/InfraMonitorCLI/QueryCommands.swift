@@ -39,27 +39,30 @@ struct QueryCommand: AsyncParsableCommand {
         }
         let directory = DataDirectory.resolve(explicit: options.dataDir)
         let result = try QueryEngine(databasePath: directory.databasePath).run(sql, rowLimit: limit)
-        let rows = result.rows.map { $0.map(\.text) }
+        let json = result.rows.map { row in
+            row.map { cell -> JSON in
+                switch cell {
+                case .null, .blob: .null
+                case .integer(let v): .number(Double(v))
+                case .real(let v): .number(v)
+                case .text(let v): .string(v)
+                }
+            }
+        }
+        printResult(columns: result.columns, text: result.rows.map { $0.map(\.text) }, json: json)
+    }
+
+    /// Prints rows as a table, CSV or JSON Lines: `text` for the first two, `json` (same shape) for the last.
+    func printResult(columns: [String], text: [[String]], json: [[JSON]]) {
         switch format {
         case .table:
-            print(Output.table(columns: result.columns, rows: rows), terminator: "")
-            print("(\(rows.count) row\(rows.count == 1 ? "" : "s"))")
+            print(Output.table(columns: columns, rows: text), terminator: "")
+            print("(\(text.count) row\(text.count == 1 ? "" : "s"))")
         case .csv:
-            print(Output.csv(columns: result.columns, rows: rows), terminator: "")
+            print(Output.csv(columns: columns, rows: text), terminator: "")
         case .json:
             var out = ""
-            for row in result.rows {
-                var object: [String: JSON] = [:]
-                for (column, cell) in zip(result.columns, row) {
-                    switch cell {
-                    case .null, .blob: object[column] = .null
-                    case .integer(let v): object[column] = .number(Double(v))
-                    case .real(let v): object[column] = .number(v)
-                    case .text(let v): object[column] = .string(v)
-                    }
-                }
-                out += JSON.object(object).text + "\n"
-            }
+            for row in json { out += JSON.object(Dictionary(zip(columns, row), uniquingKeysWith: { _, last in last })).text + "\n" }
             print(out, terminator: "")
         }
     }
@@ -76,22 +79,11 @@ extension QueryCommand {
         } catch let error as AWSBackendError {
             throw CLIError.usage(error.description)
         }
-        let rows = result.rows.map { $0.map { $0 ?? "" } }
-        switch format {
-        case .table:
-            print(Output.table(columns: result.columns, rows: rows), terminator: "")
-            print("(\(rows.count) row\(rows.count == 1 ? "" : "s"))")
-        case .csv:
-            print(Output.csv(columns: result.columns, rows: rows), terminator: "")
-        case .json:
-            var out = ""
-            for row in result.rows {
-                var object: [String: JSON] = [:]
-                for (column, cell) in zip(result.columns, row) { object[column] = cell.map(JSON.string) ?? .null }
-                out += JSON.object(object).text + "\n"
-            }
-            print(out, terminator: "")
-        }
+        printResult(
+            columns: result.columns,
+            text: result.rows.map { $0.map { $0 ?? "" } },
+            json: result.rows.map { $0.map { $0.map(JSON.string) ?? .null } }
+        )
     }
 }
 
