@@ -52,26 +52,7 @@ import Testing
         #expect(cli.status == 0, "stderr: \(cli.stderr)")
         #expect(cli.stdout == one.jsonLine + "\n")
 
-        let topics = try moto.data()["sns"]?["Topic"]?.arrayValue ?? []
-        let sent = topics.flatMap { $0["sent_notifications"]?.arrayValue ?? [] }
-        #expect(sent.count == 1)
-        #expect(sent.first?[2] == "InfraMonitor: Pipeline Success")
-        let message = try sent.first?[1]?.stringValue.map { try JSON(parsing: $0) }
-        #expect(message?["execution_id"] == "e2e-1")
-        #expect(message?["status"] == "SUCCEEDED")
-
-        let metricNames = try await services.cloudWatch.listMetrics(namespace: CloudWatchMetricPublisher.namespace)
-        #expect(Set(metricNames) == Set(records.map(\.metric)))
-        #expect(Set(metricNames).isSubset(of: Set(Metric.allCases.map(\.rawValue))))
-
-        for group in LogGroup.allCases {
-            let streams = try await services.client.json(.logs, operation: "DescribeLogStreams", input: ["logGroupName": .string(group.rawValue)])
-            let names = (streams["logStreams"]?.arrayValue ?? []).compactMap { $0["logStreamName"]?.stringValue }
-            #expect(names.count == 1, "\(group.rawValue)")
-            let events = try await services.logs.getLogEvents(group: group.rawValue, stream: names.first ?? "")
-            #expect(!events.isEmpty, "\(group.rawValue)")
-            #expect(events.allSatisfy { (try? JSON(parsing: $0.message))?["message"] != nil })
-        }
+        try await PipelineSideEffects.expect(in: moto, services: services, records: records, executionID: "e2e-1")
     }
 
     @Test func queryReturnsAthenaResults() throws {

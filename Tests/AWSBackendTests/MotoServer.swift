@@ -96,6 +96,12 @@ final class MotoServer {
         )
     }
 
+    /// Every message published to any topic, as moto records them (`[id, message, subject, …]`).
+    func sentNotifications() throws -> [JSON] {
+        let topics = try data()["sns"]?["Topic"]?.arrayValue ?? []
+        return topics.flatMap { $0["sent_notifications"]?.arrayValue ?? [] }
+    }
+
     /// The state of moto's backends (`/moto-api/data.json`).
     func data() throws -> JSON {
         let result = try CommandRunner.run("/usr/bin/env", ["curl", "-sf", endpoint + "/moto-api/data.json"])

@@ -112,29 +112,14 @@ import Testing
         #expect(cli.status == 0, "stderr: \(cli.stderr)")
         #expect(cli.stdout == memory.jsonLine + "\n")
 
-        let sent = try Self.sentNotifications(moto)
-        #expect(sent.count == 1)
-        #expect(sent.first?[2] == "InfraMonitor: Pipeline Success")
-        let message = try sent.first?[1]?.stringValue.map { try JSON(parsing: $0) }
-        #expect(message?["execution_id"] == "signed-1")
-        #expect(message?["status"] == "SUCCEEDED")
-
-        let metricNames = try await services.cloudWatch.listMetrics(namespace: CloudWatchMetricPublisher.namespace)
-        #expect(Set(metricNames) == Set(records.map(\.metric)))
-        #expect(Set(metricNames).isSubset(of: Set(Metric.allCases.map(\.rawValue))))
+        let logMessages = try await PipelineSideEffects.expect(in: moto, services: services, records: records, executionID: "signed-1")
         let points = try await Self.dataPoints(services.client, record: memory)
         #expect(points.count == 1)
         #expect(points.first?.count == 1)
         #expect(abs((points.first?.average ?? .nan) - memory.mean) < 1e-9)
 
-        for group in LogGroup.allCases {
-            let streams = try await services.client.json(.logs, operation: "DescribeLogStreams", input: ["logGroupName": .string(group.rawValue)])
-            let names = (streams["logStreams"]?.arrayValue ?? []).compactMap { $0["logStreamName"]?.stringValue }
-            #expect(names.count == 1, "\(group.rawValue)")
-            let events = try await services.logs.getLogEvents(group: group.rawValue, stream: names.first ?? "")
-            #expect(!events.isEmpty, "\(group.rawValue)")
-            #expect(events.allSatisfy { (try? JSON(parsing: $0.message))?["message"] != nil })
-            #expect(!events.contains { $0.message.contains(key.secret) }, "\(group.rawValue) holds the secret")
+        for (group, messages) in logMessages {
+            #expect(!messages.contains { $0.contains(key.secret) }, "\(group.rawValue) holds the secret")
         }
 
         try moto.stageAthenaResult()
@@ -178,7 +163,7 @@ import Testing
         // The same binary with a wrong secret: one line naming the authentication failure and
         // what to check, exit 1, no success, nothing stored.
         let wrong = key.secret + "wrong"
-        let sentBefore = try Self.sentNotifications(moto).count
+        let sentBefore = try moto.sentNotifications().count
         for arguments in [
             ["run", "--create-resources", "--execution-id", "signed-2", "--scheduled-time", Self.scheduled],
             ["records", "--format", "json"],
@@ -198,19 +183,13 @@ import Testing
         }
         let after = try await services.s3.listAllObjects(bucket: ObjectKeys.bucket).map(\.key)
         #expect(!after.contains { $0.contains("signed-2") }, "a refused run stored \(after)")
-        #expect(try Self.sentNotifications(moto).count == sentBefore, "a refused run published a notification")
+        #expect(try moto.sentNotifications().count == sentBefore, "a refused run published a notification")
 
         // The secret is never printed nor written under the data directory.
         for output in outputs {
             #expect(!output.stdout.contains(key.secret) && !output.stderr.contains(key.secret))
         }
         #expect(try Self.files(under: dataDir, containing: key.secret).isEmpty)
-    }
-
-    /// The notifications moto's SNS recorded: `[message id, message, subject]` each.
-    static func sentNotifications(_ moto: MotoServer) throws -> [JSON] {
-        let topics = try moto.data()["sns"]?["Topic"]?.arrayValue ?? []
-        return topics.flatMap { $0["sent_notifications"]?.arrayValue ?? [] }
     }
 
     /// The data points (sample count, average) CloudWatch holds for `record`'s series within
