@@ -41,8 +41,23 @@ struct StatesCommand: AsyncParsableCommand {
         @Flag(help: "Also print the history events (JSON Lines, on stderr).")
         var trace = false
 
+        @Option(
+            name: .customLong("task"),
+            help: ArgumentHelp(
+                "Bind a Task resource to a shell command (repeatable; RESOURCE may be *).",
+                discussion: """
+                    The command gets the task input as JSON on stdin and prints the result JSON on stdout. \
+                    To fail, it exits non-zero, optionally printing {"errorType": …, "errorMessage": …}; \
+                    anything it writes to stderr counts as a heartbeat.
+                    """,
+                valueName: "RESOURCE=COMMAND"
+            )
+        )
+        var tasks: [String] = []
+
         func run() async throws {
             let machine = try StatesCommand.load(definition)
+            let bindings = CommandTask.bindings(try tasks.map(CommandTask.init(parsing:)))
             let inputValue: JSON
             do {
                 inputValue = try JSON(parsing: input)
@@ -56,7 +71,7 @@ struct StatesCommand: AsyncParsableCommand {
                 stateMachineName: URL(fileURLWithPath: definition).deletingPathExtension().lastPathComponent
             )
             let trace = trace
-            let result = await Interpreter(definition: machine, bindings: ResourceBindings([:])).run(input: inputValue, options: options) { event in
+            let result = await Interpreter(definition: machine, bindings: bindings).run(input: inputValue, options: options) { event in
                 guard trace else { return }
                 let object: JSON = [
                     "id": .number(Double(event.id)), "previousEventId": .number(Double(event.previousEventID)), "type": .string(event.type),

@@ -1,0 +1,147 @@
+import Foundation
+import InfraJSON
+import StateMachine
+import Synchronization
+
+/// A Task resource bound to a shell command, for `states run --task RESOURCE=COMMAND`: a stand-in
+/// for a Lambda function or service integration while a state machine is developed locally.
+///
+/// The command runs with `/bin/sh -c`, gets the task's effective input as JSON on stdin and the
+/// environment variables `STATES_RESOURCE`, `STATES_STATE_NAME` and `STATES_ATTEMPT`. It answers
+/// like a Lambda function: exit 0 with the result JSON on stdout (nothing means `null`); or a
+/// non-zero exit, with `{"errorType": …, "errorMessage": …}` on stdout to fail with that error
+/// name (which Retry and Catch match), else `States.TaskFailed` with the last stderr line as the
+/// cause. Every write to stderr counts as a heartbeat (`HeartbeatSeconds`); a task that times out
+/// has its command and everything it started killed (SIGKILL to its process group). The task
+/// ends when the command and whatever it left running have exited.
+struct CommandTask: Sendable {
+    /// The exact `Resource` string, or `*` for every resource without a binding of its own.
+    let resource: String
+    let command: String
+
+    /// Parses `RESOURCE=COMMAND` (split at the first `=`).
+    init(parsing text: String) throws {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex, text.index(after: equals) != text.endIndex else {
+            throw CLIError.usage(
+                "--task '\(text)' must be RESOURCE=COMMAND, e.g. --task 'arn:aws:states:::lambda:invoke=./stub.sh' or --task '*=cat'"
+            )
+        }
+        resource = String(text[..<equals])
+        command = String(text[text.index(after: equals)...])
+    }
+
+    /// Bindings for `tasks`: exact resources first, then the `*` entry, if any.
+    ///
+    /// With any task bound, SIGPIPE is ignored so that writing the input to a command that exited
+    /// without reading it fails that write instead of killing this process.
+    static func bindings(_ tasks: [CommandTask]) -> ResourceBindings {
+        if !tasks.isEmpty { signal(SIGPIPE, SIG_IGN) }
+        let exact = Dictionary(tasks.filter { $0.resource != "*" }.map { ($0.resource, $0.command) }, uniquingKeysWith: { _, last in last })
+        let fallback = tasks.last { $0.resource == "*" }?.command
+        return ResourceBindings { resource in
+            guard let command = exact[resource] ?? fallback else { return nil }
+            return { invocation in try await run(command, invocation) }
+        }
+    }
+
+    /// Runs `command` for one task attempt and turns its answer into the task result or failure.
+    static func run(_ command: String, _ invocation: TaskInvocation) async throws -> JSON {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        var environment = ProcessInfo.processInfo.environment
+        environment["STATES_RESOURCE"] = invocation.resource
+        environment["STATES_STATE_NAME"] = invocation.stateName
+        environment["STATES_ATTEMPT"] = String(invocation.attempt)
+        process.environment = environment
+        let input = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        let stdout = CollectedOutput()
+        let stderr = CollectedOutput()
+        output.fileHandleForReading.readabilityHandler = { handle in stdout.append(handle.availableData) }
+        errors.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            stderr.append(data)
+            if !data.isEmpty { invocation.sendHeartbeat() }
+        }
+        let running = RunningProcess(process)
+        let status: Int32 = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+                process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+                do {
+                    try process.run()
+                    running.started()
+                } catch {
+                    process.terminationHandler = nil
+                    let cause = "cannot start /bin/sh: \(error.localizedDescription)"
+                    continuation.resume(throwing: TaskFailure(error: StatesErrors.taskFailed, cause: cause))
+                    return
+                }
+                // A command that does not read its input closes the pipe early: not an error.
+                try? input.fileHandleForWriting.write(contentsOf: Data(invocation.input.text.utf8))
+                try? input.fileHandleForWriting.close()
+            }
+        } onCancel: {
+            running.signalGroup(SIGKILL)
+        }
+        for (pipe, collected) in [(output, stdout), (errors, stderr)] {
+            pipe.fileHandleForReading.readabilityHandler = nil
+            collected.append(pipe.fileHandleForReading.readDataToEndOfFile())
+        }
+        try Task.checkCancellation()
+        return try answer(status: status, stdout: stdout.text, stderr: stderr.text)
+    }
+
+    /// The task result for exit status 0, else the failure the command reported.
+    static func answer(status: Int32, stdout: String, stderr: String) throws -> JSON {
+        let printed = stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = printed.isEmpty ? JSON.null : try? JSON(parsing: printed)
+        guard status == 0 else {
+            if let errorType = value?["errorType"]?.stringValue {
+                throw TaskFailure(error: errorType, cause: value?["errorMessage"]?.stringValue ?? "")
+            }
+            let lastLine = stderr.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
+            let cause = "the command exited with status \(status)" + (lastLine.isEmpty ? "" : ": \(lastLine)")
+            throw TaskFailure(error: StatesErrors.taskFailed, cause: cause)
+        }
+        guard let value else {
+            throw TaskFailure(error: StatesErrors.taskFailed, cause: "the command's output is not JSON: \(printed.prefix(200))")
+        }
+        return value
+    }
+}
+
+/// A started child process and the processes it starts. Foundation starts the child as the
+/// leader of a process group of its own; signalling that group reaches what the command started too.
+private final class RunningProcess: Sendable {
+    private let process: Process
+    /// The child's process group once it runs (0 before, or when it leads no group).
+    private let group = Mutex<pid_t>(0)
+
+    init(_ process: Process) { self.process = process }
+
+    /// Records the child's process group; call right after `run()`.
+    func started() {
+        let pid = process.processIdentifier
+        group.withLock { $0 = getpgid(pid) == pid ? pid : 0 }
+    }
+
+    /// Sends `signal` to the command's process group.
+    func signalGroup(_ signal: Int32) {
+        let leader = group.withLock { $0 }
+        if leader > 0 { kill(-leader, signal) }
+    }
+}
+
+/// Bytes a child process wrote, gathered from a pipe's readability handler.
+private final class CollectedOutput: Sendable {
+    private let data = Mutex(Data())
+
+    func append(_ chunk: Data) { data.withLock { $0.append(chunk) } }
+
+    var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
+}
