@@ -31,11 +31,7 @@ struct CommandTask: Sendable {
     }
 
     /// Bindings for `tasks`: exact resources first, then the `*` entry, if any.
-    ///
-    /// With any task bound, SIGPIPE is ignored so that writing the input to a command that exited
-    /// without reading it fails that write instead of killing this process.
     static func bindings(_ tasks: [CommandTask]) -> ResourceBindings {
-        if !tasks.isEmpty { signal(SIGPIPE, SIG_IGN) }
         let exact = Dictionary(tasks.filter { $0.resource != "*" }.map { ($0.resource, $0.command) }, uniquingKeysWith: { _, last in last })
         let fallback = tasks.last { $0.resource == "*" }?.command
         return ResourceBindings { resource in
@@ -54,10 +50,9 @@ struct CommandTask: Sendable {
         environment["STATES_STATE_NAME"] = invocation.stateName
         environment["STATES_ATTEMPT"] = String(invocation.attempt)
         process.environment = environment
-        let input = Pipe()
         let output = Pipe()
         let errors = Pipe()
-        process.standardInput = input
+        process.standardInput = try inputFile(invocation.input)
         process.standardOutput = output
         process.standardError = errors
         let stdout = CollectedOutput()
@@ -81,9 +76,6 @@ struct CommandTask: Sendable {
                     continuation.resume(throwing: TaskFailure(error: StatesErrors.taskFailed, cause: cause))
                     return
                 }
-                // A command that does not read its input closes the pipe early: not an error.
-                try? input.fileHandleForWriting.write(contentsOf: Data(invocation.input.text.utf8))
-                try? input.fileHandleForWriting.close()
             }
         } onCancel: {
             running.signalGroup(SIGKILL)
@@ -94,6 +86,17 @@ struct CommandTask: Sendable {
         }
         try Task.checkCancellation()
         return try answer(status: status, stdout: stdout.text, stderr: stderr.text)
+    }
+
+    /// `input` as JSON text in an already unlinked temporary file, open for reading: the command may
+    /// read it or not, and nothing is left behind.
+    static func inputFile(_ input: JSON) throws -> FileHandle {
+        let path = NSTemporaryDirectory() + "/infra-monitor-task-\(UUID().uuidString).json"
+        guard FileManager.default.createFile(atPath: path, contents: Data(input.text.utf8)), let handle = FileHandle(forReadingAtPath: path) else {
+            throw TaskFailure(error: StatesErrors.taskFailed, cause: "cannot write the task input to \(NSTemporaryDirectory())")
+        }
+        unlink(path)
+        return handle
     }
 
     /// The task result for exit status 0, else the failure the command reported.
