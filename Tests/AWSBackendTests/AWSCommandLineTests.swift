@@ -79,20 +79,7 @@ import Testing
         defer { moto.stop() }
         let dataDir = try Fixtures.temporaryDirectory("aws-remote")
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
-        try moto.post("/moto-api/config", ["stepfunctions": ["execute_state_machine": true]])
-        var definition = try String(contentsOfFile: CommandRunner.projectRoot + "/pipeline/state-machine.asl.json", encoding: .utf8)
-        for (name, value) in [
-            "DataCollectorFunctionArn": "arn:aws:lambda:eu-west-1:123456789012:function:data-collector",
-            "LogProcessorFunctionArn": "arn:aws:lambda:eu-west-1:123456789012:function:log-processor",
-            "AlarmTopicArn": "arn:aws:sns:eu-west-1:123456789012:InfraMonitoring-Alarms",
-        ] {
-            definition = definition.replacingOccurrences(of: "${\(name)}", with: value)
-        }
-        let arn = try await StepFunctionsClient(client: moto.client).createStateMachine(
-            name: "InfraMonitoring-Pipeline-Orch",
-            definition: definition,
-            roleARN: "arn:aws:iam::123456789012:role/infra-monitor-pipeline"
-        )
+        let arn = try await moto.createPipelineStateMachine(stepFunctions: StepFunctionsClient(client: moto.client))
         #expect(arn.hasSuffix(":stateMachine:InfraMonitoring-Pipeline-Orch"))
 
         let run = try Self.run(

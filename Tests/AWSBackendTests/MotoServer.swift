@@ -102,6 +102,25 @@ final class MotoServer {
         return topics.flatMap { $0["sent_notifications"]?.arrayValue ?? [] }
     }
 
+    /// Lets moto run state machines and creates `InfraMonitoring-Pipeline-Orch` from the project's
+    /// definition (its substitutions filled with this account's ARNs); returns its ARN.
+    func createPipelineStateMachine(stepFunctions: StepFunctionsClient) async throws -> String {
+        try post("/moto-api/config", ["stepfunctions": ["execute_state_machine": true]])
+        var definition = try String(contentsOfFile: CommandRunner.projectRoot + "/pipeline/state-machine.asl.json", encoding: .utf8)
+        for (name, value) in [
+            "DataCollectorFunctionArn": "arn:aws:lambda:eu-west-1:123456789012:function:data-collector",
+            "LogProcessorFunctionArn": "arn:aws:lambda:eu-west-1:123456789012:function:log-processor",
+            "AlarmTopicArn": "arn:aws:sns:eu-west-1:123456789012:InfraMonitoring-Alarms",
+        ] {
+            definition = definition.replacingOccurrences(of: "${\(name)}", with: value)
+        }
+        return try await stepFunctions.createStateMachine(
+            name: "InfraMonitoring-Pipeline-Orch",
+            definition: definition,
+            roleARN: "arn:aws:iam::123456789012:role/infra-monitor-pipeline"
+        )
+    }
+
     /// The state of moto's backends (`/moto-api/data.json`).
     func data() throws -> JSON {
         let result = try CommandRunner.run("/usr/bin/env", ["curl", "-sf", endpoint + "/moto-api/data.json"])

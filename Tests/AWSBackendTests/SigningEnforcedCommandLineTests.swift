@@ -134,7 +134,7 @@ import Testing
         #expect(query.status == 0, "stderr: \(query.stderr)")
         #expect(query.stdout == "metric,samples\r\ncpu_utilization,4\r\nmemory_usage,4\r\n")
 
-        try await Self.createStateMachine(moto, services: services)
+        _ = try await moto.createPipelineStateMachine(stepFunctions: services.stepFunctions)
         let remote = try Self.run(
             ["run", "--remote", "--execution-id", "remote-1", "--scheduled-time", Self.scheduled],
             moto: moto,
@@ -209,24 +209,5 @@ import Testing
         let xml = try await client.query(.cloudWatch, action: "GetMetricStatistics", parameters: parameters)
         let members = xml.descendant("GetMetricStatisticsResult", "Datapoints")?.children ?? []
         return members.map { (Double($0.string("SampleCount") ?? "") ?? .nan, Double($0.string("Average") ?? "") ?? .nan) }
-    }
-
-    /// Creates `InfraMonitoring-Pipeline-Orch` from the project's definition with a signed call,
-    /// and lets moto run it.
-    static func createStateMachine(_ moto: MotoServer, services: AWSServices) async throws {
-        try moto.post("/moto-api/config", ["stepfunctions": ["execute_state_machine": true]])
-        var definition = try String(contentsOfFile: CommandRunner.projectRoot + "/pipeline/state-machine.asl.json", encoding: .utf8)
-        for (name, value) in [
-            "DataCollectorFunctionArn": "arn:aws:lambda:eu-west-1:123456789012:function:data-collector",
-            "LogProcessorFunctionArn": "arn:aws:lambda:eu-west-1:123456789012:function:log-processor",
-            "AlarmTopicArn": "arn:aws:sns:eu-west-1:123456789012:InfraMonitoring-Alarms",
-        ] {
-            definition = definition.replacingOccurrences(of: "${\(name)}", with: value)
-        }
-        _ = try await services.stepFunctions.createStateMachine(
-            name: "InfraMonitoring-Pipeline-Orch",
-            definition: definition,
-            roleARN: "arn:aws:iam::123456789012:role/infra-monitor-pipeline"
-        )
     }
 }
