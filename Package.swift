@@ -24,9 +24,11 @@ let package = Package(
         .library(name: "AWSClients", targets: ["AWSClients"]),
         .library(name: "Scheduler", targets: ["Scheduler"]),
         .library(name: "InfraMonitorCLI", targets: ["InfraMonitorCLI"]),
+        .library(name: "InfraMonitorTesting", targets: ["InfraMonitorTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
@@ -44,8 +46,19 @@ let package = Package(
         .systemLibrary(name: "CSystemZlib", path: "Sources/CSystemZlib", providers: [.apt(["zlib1g-dev"])]),
         // Streaming gzip inflate/deflate over the system zlib.
         .target(name: "Compression", dependencies: ["CSystemZlib"], swiftSettings: swiftSettings),
-        // Domain: samples, timestamps, keys, records, config and the ports backends implement.
-        .target(name: "InfraMonitorCore", swiftSettings: swiftSettings),
+        // Domain: samples, timestamps, keys, records, settings, the ports backends implement and the
+        // `Backend` that bundles them.
+        .target(
+            name: "InfraMonitorCore",
+            dependencies: ["InfraJSON", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // In-memory implementations of every port, for tests (as HummingbirdTesting or NIOEmbedded).
+        .target(
+            name: "InfraMonitorTesting",
+            dependencies: ["InfraMonitorCore", "InfraJSON", "Collectors", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         // procfs/statvfs collectors and node_exporter scrape mapping.
         .target(name: "Collectors", dependencies: ["InfraMonitorCore"], swiftSettings: swiftSettings),
         // The log-processor: raw batch lines to samples, records and quarantine.
@@ -59,14 +72,18 @@ let package = Package(
         // Task handlers and the execution of the pipeline's state machine over the ports.
         .target(
             name: "Pipeline",
-            dependencies: ["InfraMonitorCore", "StateMachine", "Collectors", "Processing", "Compression", "InfraJSON"],
+            dependencies: [
+                "InfraMonitorCore", "StateMachine", "Collectors", "Processing", "Compression", "InfraJSON",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Embedded backend: folder object store, SQLite tables, outbox notifier, log files.
         .target(
             name: "LocalBackend",
             dependencies: [
-                "InfraMonitorCore",
+                "InfraMonitorCore", "InfraJSON",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -90,7 +107,7 @@ let package = Package(
         // The AWS adapters behind the ports: S3, DynamoDB, SNS, CloudWatch, Logs, Athena, Step Functions; the spool.
         .target(
             name: "AWSBackend",
-            dependencies: ["InfraMonitorCore", "AWSClients", "Pipeline", "InfraJSON", "Compression"],
+            dependencies: ["InfraMonitorCore", "AWSClients", "InfraJSON", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // The Lambda Runtime API loop (custom runtime `provided.al2023`).
@@ -113,8 +130,9 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
-                "InfraMonitorCore", "LocalBackend", "InfraJSON", "Scheduler",
+                "InfraMonitorCore", "InfraJSON", "Scheduler",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -133,7 +151,10 @@ let package = Package(
         .executableTarget(name: "infra-monitor", dependencies: ["InfraMonitorCLI"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "infra-monitor-lambda",
-            dependencies: ["LambdaRuntime", "AWSBackend", "Pipeline", "InfraMonitorCore", "InfraJSON", "Collectors"],
+            dependencies: [
+                "LambdaRuntime", "AWSBackend", "AWSClients", "Pipeline", "InfraMonitorCore", "InfraJSON", "Collectors",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -204,7 +225,16 @@ let package = Package(
         ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["Dashboard", "LocalBackend", "InfraMonitorCore", "InfraJSON", "TestSupport"],
+            dependencies: [
+                "Dashboard", "LocalBackend", "InfraMonitorCore", "InfraJSON", "TestSupport", "InfraMonitorTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "InfraMonitorTesting", "InfraMonitorCore", "InfraJSON", "Collectors"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,6 @@
 import AWSClients
 import Foundation
-import InfraMonitorCore
+public import InfraMonitorCore
 
 /// The service clients of the pipeline over one request layer, and the names of its resources.
 public struct AWSServices: Sendable {
@@ -24,13 +24,10 @@ public struct AWSServices: Sendable {
 
     /// The data bucket.
     public var objects: S3ObjectStore { S3ObjectStore(s3: s3, bucket: bucket) }
-    /// `InfraMetrics`, each upsert also published to CloudWatch.
-    public var metricTable: PublishingMetricTable {
-        PublishingMetricTable(
-            inner: DynamoDBMetricTable(dynamoDB: dynamoDB, table: table),
-            publisher: CloudWatchMetricPublisher(cloudWatch: cloudWatch)
-        )
-    }
+    /// `InfraMetrics`.
+    public var metricTable: DynamoDBMetricTable { DynamoDBMetricTable(dynamoDB: dynamoDB, table: table) }
+    /// Metric data in the `InfraMonitoring` namespace.
+    public var publisher: CloudWatchMetricPublisher { CloudWatchMetricPublisher(cloudWatch: cloudWatch) }
     /// The `metrics` table through Athena.
     public var metricsQuery: AthenaMetricsQuery { AthenaMetricsQuery(athena: athena, bucket: bucket) }
 

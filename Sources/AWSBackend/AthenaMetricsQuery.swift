@@ -1,7 +1,9 @@
-import AWSClients
+public import AWSClients
+public import InfraJSON
+public import InfraMonitorCore
 
 /// Read-only SQL on the `metrics` table of the `infra_monitoring` database, through Athena.
-public struct AthenaMetricsQuery: Sendable {
+public struct AthenaMetricsQuery: SampleQuery {
     public let athena: AthenaClient
     public let database: String
     /// Where Athena writes result files, e.g. `s3://infra-monitoring-pipeline-data/athena-results/`.
@@ -39,6 +41,19 @@ public struct AthenaMetricsQuery: Sendable {
         if columns.isEmpty, let header = rows.first { columns = header.map { $0 ?? "" } }
         if let header = rows.first, header.map({ $0 ?? "" }) == columns { rows.removeFirst() }
         return (columns, Array(rows.prefix(limit)))
+    }
+}
+
+extension AthenaMetricsQuery {
+    /// The port's form: every value comes back as text, as Athena returns it; a refused or failed
+    /// statement is a ``QueryRefusal``.
+    public func run(_ sql: String, rowLimit: Int, timeLimitSeconds: Double) async throws -> QueryTable {
+        do {
+            let result = try await run(sql, limit: rowLimit)
+            return QueryTable(columns: result.columns, rows: result.rows.map { $0.map { $0.map(JSON.string) ?? .null } })
+        } catch let error as AWSBackendError {
+            throw QueryRefusal(error.description)
+        }
     }
 }
 

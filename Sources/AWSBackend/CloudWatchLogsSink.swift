@@ -1,7 +1,8 @@
 import AWSClients
 import Foundation
 import InfraJSON
-import InfraMonitorCore
+public import InfraMonitorCore
+public import Logging
 
 /// Structured log events for the two Lambda log groups on CloudWatch Logs.
 ///
@@ -12,7 +13,7 @@ public actor CloudWatchLogsSink: LogSink {
     public let logs: CloudWatchLogsClient
     /// The stream this process writes, in every group.
     public let streamName: String
-    private var pending: [LogGroup: [LogEvent]] = [:]
+    private var pending: [LogGroup: [AWSClients.LogEvent]] = [:]
     private var createdStreams: Set<LogGroup> = []
 
     public init(logs: CloudWatchLogsClient, streamName: String) {
@@ -26,21 +27,23 @@ public actor CloudWatchLogsSink: LogSink {
         return now.civil.dateString(separator: "/") + "/infra-monitor/" + host + "/" + suffix
     }
 
-    public func log(_ group: LogGroup, level: String, message: String, fields: [String: String]) async {
+    public func log(_ group: LogGroup, level: Logger.Level, message: String, fields: [String: String]) async {
         let now = Timestamp.now()
         var object: [String: JSON] = fields.mapValues { .string($0) }
         object["time"] = .string(now.iso8601Milliseconds)
-        object["level"] = .string(level)
+        object["level"] = .string(level.logName)
         object["message"] = .string(message)
-        pending[group, default: []].append(LogEvent(timestamp: now.milliseconds, message: JSON.object(object).text))
+        pending[group, default: []].append(AWSClients.LogEvent(timestamp: now.milliseconds, message: JSON.object(object).text))
     }
 
     /// The events not sent yet, per group.
     public var pendingCount: Int { pending.values.reduce(0) { $0 + $1.count } }
 
+    public func flush() async { await flushReporting() }
+
     /// Sends the buffered events; returns the groups that could not be written, with why.
     @discardableResult
-    public func flush() async -> [LogGroup: String] {
+    public func flushReporting() async -> [LogGroup: String] {
         var failures: [LogGroup: String] = [:]
         for group in LogGroup.allCases {
             guard let events = pending[group], !events.isEmpty else { continue }

@@ -1,11 +1,11 @@
 import AWSClients
 import Foundation
-import InfraMonitorCore
+public import InfraMonitorCore
 
 /// Publishes each processed series to CloudWatch, namespace `InfraMonitoring`, under the metric's
 /// own name (`cpu_utilization`, `memory_usage`, `disk_usage`, `network_traffic`), with the host and
 /// the labels as dimensions and the series' mean in the batch as the value.
-public struct CloudWatchMetricPublisher: Sendable {
+public struct CloudWatchMetricPublisher: MetricPublisher {
     public let cloudWatch: CloudWatchClient
 
     /// The namespace of the seed.
@@ -41,33 +41,12 @@ public struct CloudWatchMetricPublisher: Sendable {
     }
 }
 
-/// The metric table with publishing: every upsert also goes to CloudWatch, as the log-processor
-/// of the seed puts its metric data after writing the records.
-public struct PublishingMetricTable: MetricTable {
-    public let inner: any MetricTable
-    public let publisher: CloudWatchMetricPublisher
-
-    public init(inner: any MetricTable, publisher: CloudWatchMetricPublisher) {
-        self.inner = inner
-        self.publisher = publisher
-    }
-
-    public func upsert(_ records: [MetricRecord]) async throws {
-        try await inner.upsert(records)
-        try await publisher.publish(records)
-    }
-
-    public func records(metricID: String?, from: Timestamp?, to: Timestamp?, limit: Int?) async throws -> [MetricRecord] {
-        try await inner.records(metricID: metricID, from: from, to: to, limit: limit)
-    }
-}
-
 /// The `metrics` table on AWS is Athena over the raw objects themselves, so indexing a batch only
 /// runs the stream through (counting and quarantining happen in the processor).
 public struct RawObjectSampleIndex: SampleIndex {
     public init() {}
 
-    public func replaceSamples(source: String, produce: (_ emit: (Sample) throws -> Void) throws -> Void) throws {
+    public func replaceSamples(source: String, produce: @escaping @Sendable (_ emit: (Sample) throws -> Void) throws -> Void) async throws {
         try produce { _ in }
     }
 }

@@ -1,5 +1,5 @@
 import AWSClients
-import InfraMonitorCore
+public import InfraMonitorCore
 
 /// Publishes the pipeline's notifications to the `InfraMonitoring-Alarms` topic.
 public struct SNSNotifier: Notifier {
@@ -22,6 +22,6 @@ public struct SNSNotifier: Notifier {
     }
 
     public func publish(_ notification: PipelineNotification) async throws {
-        try await sns.publish(topicARN: try await topicARN(), message: notification.message, subject: notification.subject)
+        try await sns.publish(topicARN: try await topicARN(), message: notification.message.text, subject: notification.subject)
     }
 }

@@ -1,28 +1,18 @@
-import InfraMonitorCore
+public import InfraMonitorCore
 
 /// An object store that never loses a batch: a put the bucket refuses (after the client's own
 /// retries) is kept in the ``Spool`` and reported as ``AWSBackendError/spooled(key:spoolPath:reason:)``;
 /// ``flush()`` uploads what the spool holds, keys unchanged.
-///
-/// Each stored object under `raw-metrics/` is handed to `onStored`, as the bucket's notification
-/// hands it to the log-processor.
 public struct SpoolingObjectStore: ObjectStore {
     public let inner: any ObjectStore
     public let spool: Spool
-    let onStored: @Sendable (ObjectCreatedEvent) async -> Void
-    let bucket: String
 
-    public init(
-        inner: any ObjectStore,
-        spool: Spool,
-        bucket: String = ObjectKeys.bucket,
-        onStored: @escaping @Sendable (ObjectCreatedEvent) async -> Void = { _ in }
-    ) {
+    public init(inner: any ObjectStore, spool: Spool) {
         self.inner = inner
         self.spool = spool
-        self.bucket = bucket
-        self.onStored = onStored
     }
+
+    public var bucket: String { inner.bucket }
 
     public func put(_ body: [UInt8], key: String) async throws {
         do {
@@ -32,9 +22,6 @@ public struct SpoolingObjectStore: ObjectStore {
             throw AWSBackendError.spooled(key: key, spoolPath: spool.path(for: key), reason: "\(error)")
         }
         try? spool.remove(key: key)
-        if key.hasPrefix(ObjectKeys.rawPrefix) {
-            await onStored(ObjectCreatedEvent(bucket: bucket, key: key, size: body.count))
-        }
     }
 
     public func get(key: String) async throws -> [UInt8] { try await inner.get(key: key) }
@@ -45,14 +32,14 @@ public struct SpoolingObjectStore: ObjectStore {
 
     /// What ``flush()`` did.
     public struct FlushReport: Sendable, Hashable {
-        /// Keys uploaded from the spool (and removed from it).
-        public var uploaded: [String]
+        /// The objects uploaded from the spool (and removed from it), as created-events.
+        public var uploaded: [ObjectCreatedEvent]
         /// Keys still in the spool, with why they could not be uploaded.
         public var remaining: [String: String]
     }
 
-    /// Uploads every spooled batch under its own key, oldest key first, and processes it as a
-    /// fresh put would.
+    /// Uploads every spooled batch under its own key, oldest key first; the caller processes the
+    /// uploaded raw batches as the bucket's notification would.
     public func flush() async throws -> FlushReport {
         var report = FlushReport(uploaded: [], remaining: [:])
         for key in try spool.pending() {
@@ -64,10 +51,7 @@ public struct SpoolingObjectStore: ObjectStore {
                 continue
             }
             try spool.remove(key: key)
-            report.uploaded.append(key)
-            if key.hasPrefix(ObjectKeys.rawPrefix) {
-                await onStored(ObjectCreatedEvent(bucket: bucket, key: key, size: body.count))
-            }
+            report.uploaded.append(ObjectCreatedEvent(bucket: bucket, key: key, size: body.count))
         }
         return report
     }

@@ -1,11 +1,11 @@
 import AWSClients
 import Foundation
-import InfraJSON
-import InfraMonitorCore
+public import InfraJSON
+public import InfraMonitorCore
 
 /// The deployed state machine `InfraMonitoring-Pipeline-Orch` on Step Functions: start an
 /// execution and wait for it, list executions, read one execution and its history.
-public struct StepFunctionsPipeline: Sendable {
+public struct StepFunctionsPipeline: ExecutionHistory, RemoteRunner {
     public let stepFunctions: StepFunctionsClient
     public let stateMachineName: String
     /// Time between status polls while waiting.
@@ -31,13 +31,17 @@ public struct StepFunctionsPipeline: Sendable {
     /// Starts an execution named `name` for the schedule tick `scheduledTime` (input `{"time": …}`,
     /// as EventBridge sends it) and returns its ARN.
     public func start(name: String, scheduledTime: Timestamp) async throws -> String {
-        let time = String(Timestamp(seconds: scheduledTime.seconds).iso8601Milliseconds.dropLast(5)) + "Z"
-        let input: JSON = ["time": .string(time)]
+        let input: JSON = ["time": .string(scheduledTime.iso8601Seconds)]
         return try await stepFunctions.startExecution(stateMachineARN: try await stateMachineARN(), input: input.text, name: name)
     }
 
+    /// Polls the execution until it is no longer RUNNING, at most 900 times.
+    public func wait(executionARN: String) async throws -> ExecutionSummary {
+        try await wait(executionARN: executionARN, maxPolls: 900)
+    }
+
     /// Polls the execution until it is no longer RUNNING, at most `maxPolls` times.
-    public func wait(executionARN: String, maxPolls: Int = 900) async throws -> ExecutionSummary {
+    public func wait(executionARN: String, maxPolls: Int) async throws -> ExecutionSummary {
         var last = try await stepFunctions.describeExecution(executionARN: executionARN)
         var polls = 1
         while last.status == "RUNNING" && polls < maxPolls {
@@ -87,6 +91,25 @@ public struct StepFunctionsPipeline: Sendable {
         Self.summary(try await stepFunctions.describeExecution(executionARN: arn))
     }
 
+    /// The ARN of `nameOrARN`: an ARN as it is, a name as an execution of this state machine.
+    func resolveARN(_ nameOrARN: String) async throws -> String {
+        nameOrARN.hasPrefix("arn:") ? nameOrARN : try await executionARN(name: nameOrARN)
+    }
+
+    /// The execution named `id` (or with the ARN `id`), or nil when Step Functions knows none.
+    public func execution(id: String) async throws -> ExecutionSummary? {
+        do {
+            return try await execution(arn: try await resolveARN(id))
+        } catch let error as AWSError where error.code == "ExecutionDoesNotExist" {
+            return nil
+        }
+    }
+
+    /// The history of the execution named `executionID` (or with that ARN).
+    public func events(executionID: String) async throws -> [ExecutionEvent] {
+        try await events(executionARN: try await resolveARN(executionID))
+    }
+
     /// The execution's history as ``ExecutionEvent``s, oldest first.
     public func events(executionARN: String) async throws -> [ExecutionEvent] {
         try await stepFunctions.getExecutionHistory(executionARN: executionARN).map(Self.event)
@@ -105,10 +128,10 @@ public struct StepFunctionsPipeline: Sendable {
         return ExecutionEvent(
             id: json["id"]?.intValue ?? 0,
             previousID: json["previousEventId"]?.intValue ?? 0,
-            type: json["type"]?.stringValue ?? "",
+            type: ExecutionEventType(name: json["type"]?.stringValue ?? ""),
             timestamp: timestamp,
             stateName: details["name"]?.stringValue,
-            details: details.text
+            details: details
         )
     }
 
@@ -148,7 +171,7 @@ public struct StepFunctionsPipeline: Sendable {
             finishedAt: stopDate.map { Timestamp(milliseconds: Int64(($0 * 1000).rounded())) },
             error: error,
             cause: cause,
-            output: output
+            output: output.flatMap { try? JSON(parsing: $0) }
         )
     }
 }

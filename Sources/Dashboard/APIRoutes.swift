@@ -1,14 +1,13 @@
 import Hummingbird
 import InfraJSON
 import InfraMonitorCore
-import LocalBackend
 
 /// The JSON API behind the pages (docs/api.md).
 enum APIRoutes {
     static func add(to router: Router<BasicRequestContext>, data: DashboardData, status: ServiceStatus) {
-        let store = data.store
+        let sources = data.sources
         router.get("/api/overview") { _, _ in
-            let latest = try store.latestSamples()
+            let latest = try await sources.series.latestSamples()
             return json([
                 "schedule": .string(status.schedule),
                 "next_tick": await status.nextTick.map { .string($0.iso8601Milliseconds) } ?? .null,
@@ -22,7 +21,7 @@ enum APIRoutes {
             guard let seconds = DashboardData.ranges.first(where: { $0.0 == range })?.1 else {
                 throw HTTPError(.badRequest, message: "range must be one of 3h, 24h, 7d, 30d, 90d")
             }
-            let samples = try store.samples(
+            let samples = try await sources.series.samples(
                 metric: parameters.get("metric"),
                 host: parameters.get("host"),
                 since: Timestamp.now().adding(seconds: -seconds)
@@ -30,48 +29,35 @@ enum APIRoutes {
             return json(["range": .string(range), "samples": .array(samples.map(DashboardData.sampleJSON))])
         }
         router.get("/api/executions") { _, _ in
-            json(["executions": .array(try await store.list(limit: 200).map(DashboardData.executionJSON))])
+            json(["executions": .array(try await sources.executions.list(limit: 200).map(DashboardData.executionJSON))])
         }
         router.get("/api/executions/:id") { _, context in
             let id = try context.parameters.require("id")
-            guard let execution = try await store.execution(id: id) else {
+            guard let execution = try await sources.executions.execution(id: id) else {
                 throw HTTPError(.notFound, message: "no execution \(id)")
             }
-            let events = try await store.events(executionID: id)
+            let events = try await sources.executions.events(executionID: id)
             return json(["execution": DashboardData.executionJSON(execution), "events": .array(events.map(DashboardData.eventJSON))])
         }
         router.get("/api/notifications") { _, _ in
-            json(["notifications": .array(try store.outbox(limit: 200).map(DashboardData.outboxJSON))])
+            json(["notifications": .array(try await sources.notifications.recent(limit: 200).map(DashboardData.notificationJSON))])
         }
         router.get("/api/query") { request, _ in
             guard let sql = request.uri.queryParameters.get("sql") else {
                 throw HTTPError(.badRequest, message: "add ?sql=SELECT ... to the URL")
             }
-            let result: QueryResult
+            let result: QueryTable
             do {
-                result = try data.query(sql)
-            } catch let error as LocalBackendError {
-                return json(["error": .string(error.description)], status: .badRequest)
+                result = try await data.query(sql)
+            } catch let refusal as QueryRefusal {
+                return json(["error": .string(refusal.description)], status: .badRequest)
             }
             if request.uri.queryParameters.get("format") == "csv" {
                 var csv = response(DashboardData.csv(result), type: "text/csv; charset=utf-8")
                 csv.headers[.contentDisposition] = "attachment; filename=\"query.csv\""
                 return csv
             }
-            let rows: [JSON] = result.rows.map { row in
-                .array(
-                    row.map { cell in
-                        switch cell {
-                        case .null: return .null
-                        case .integer(let v): return .number(Double(v))
-                        case .real(let v): return .number(v)
-                        case .text(let v): return .string(v)
-                        case .blob(let n): return .string("<\(n) bytes>")
-                        }
-                    }
-                )
-            }
-            return json(["columns": .array(result.columns.map { .string($0) }), "rows": .array(rows)])
+            return json(["columns": .array(result.columns.map { .string($0) }), "rows": .array(result.rows.map(JSON.array))])
         }
     }
 }

@@ -1,16 +1,41 @@
 import Foundation
-import InfraJSON
-import InfraMonitorCore
-import LocalBackend
+public import InfraJSON
+public import InfraMonitorCore
 
-/// The reads behind the pages and the JSON API, over the embedded database.
+/// What the dashboard reads, as ports: the series, the executions with their history, the
+/// notifications and read-only SQL. Both backends provide them, so `serve --backend aws` shows a
+/// deployment as `serve` shows this machine.
+public struct DashboardSources: Sendable {
+    public var series: any SeriesReader
+    public var executions: any ExecutionHistory
+    public var notifications: any NotificationLog
+    public var query: any SampleQuery
+
+    public init(series: any SeriesReader, executions: any ExecutionHistory, notifications: any NotificationLog, query: any SampleQuery) {
+        self.series = series
+        self.executions = executions
+        self.notifications = notifications
+        self.query = query
+    }
+
+    /// The read models of `backend`.
+    public init(backend: Backend) {
+        self.init(series: backend.series, executions: backend.executions, notifications: backend.notifications, query: backend.query)
+    }
+}
+
+/// The reads behind the pages and the JSON API.
 struct DashboardData: Sendable {
-    let store: SQLiteStore
-    let queries: QueryEngine
+    let sources: DashboardSources
     let settings: DashboardSettings
 
     /// The ranges a metric page offers, in seconds.
     static let ranges: [(String, Int64)] = [("3h", 3 * 3600), ("24h", 86_400), ("7d", 7 * 86_400), ("30d", 30 * 86_400), ("90d", 90 * 86_400)]
+
+    /// `range` when it is one of ``ranges``, else `24h`: nothing the client sends is echoed unchecked.
+    static func knownRange(_ range: String?) -> String {
+        ranges.contains { $0.0 == range } ? range ?? "24h" : "24h"
+    }
 
     /// Alarm level of a value: `ok`, `warn` (≥ 75 %) or `bad` (≥ 90 %); only percentages have thresholds.
     static func alarm(_ sample: SeriesSample) -> String {
@@ -20,22 +45,11 @@ struct DashboardData: Sendable {
         return "ok"
     }
 
-    /// `mountpoint=/` or `device=eth0, direction=rx` from the labels' JSON text.
-    static func labelText(_ labels: String) -> String {
-        labelPairs(labels).map { pair -> String in "\(pair.0)=\(pair.1)" }.joined(separator: ", ")
-    }
-
-    static func labelPairs(_ labels: String) -> [(String, String)] {
-        guard case .object(let members)? = try? JSON(parsing: labels) else { return [] }
-        return members.keys.sorted().map { ($0, members[$0]?.stringValue ?? "") }
-    }
-
     static func sampleJSON(_ s: SeriesSample) -> JSON {
-        var labels: [String: JSON] = [:]
-        for (key, value) in labelPairs(s.labels) { labels[key] = .string(value) }
-        return [
-            "metric": .string(s.metric), "host": .string(s.host), "labels": .object(labels), "unit": .string(s.unit),
-            "timestamp": .string(s.timestamp), "value": .number(s.value), "alarm": .string(alarm(s)),
+        [
+            "metric": .string(s.metric), "host": .string(s.host), "labels": .object(s.labels.mapValues(JSON.string)),
+            "unit": .string(s.unit), "timestamp": .string(s.timestamp.iso8601Milliseconds), "value": .number(s.value),
+            "alarm": .string(alarm(s)),
         ]
     }
 
@@ -50,32 +64,44 @@ struct DashboardData: Sendable {
 
     static func eventJSON(_ e: ExecutionEvent) -> JSON {
         [
-            "id": .number(Double(e.id)), "previous_id": .number(Double(e.previousID)), "type": .string(e.type),
-            "timestamp": .string(e.timestamp), "state_name": e.stateName.map { .string($0) } ?? .null,
-            "details": (try? JSON(parsing: e.details)) ?? .string(e.details),
+            "id": .number(Double(e.id)), "previous_id": .number(Double(e.previousID)), "type": .string(e.type.name),
+            "timestamp": .string(e.timestamp), "state_name": e.stateName.map { .string($0) } ?? .null, "details": e.details,
         ]
     }
 
-    static func outboxJSON(_ m: OutboxMessage) -> JSON {
+    static func notificationJSON(_ m: NotificationRecord) -> JSON {
         [
             "id": .number(Double(m.id)), "created_at": .string(m.createdAt), "execution_id": m.executionID.map { .string($0) } ?? .null,
-            "subject": .string(m.subject), "message": .string(m.message), "webhook_status": m.webhookStatus.map { .string($0) } ?? .null,
-            "email_status": m.emailStatus.map { .string($0) } ?? .null,
+            "subject": .string(m.subject), "message": .string(m.message.text),
+            "webhook_status": m.deliveries["webhook"].map { .string($0) } ?? .null,
+            "email_status": m.deliveries["email"].map { .string($0) } ?? .null,
         ]
     }
 
     /// Runs read-only SQL with the dashboard's row and time limits.
-    func query(_ sql: String) throws -> QueryResult {
-        try queries.run(sql, rowLimit: settings.queryRowLimit, timeLimitSeconds: settings.queryTimeLimitSeconds)
+    func query(_ sql: String) async throws -> QueryTable {
+        try await sources.query.run(sql, rowLimit: settings.queryRowLimit, timeLimitSeconds: settings.queryTimeLimitSeconds)
     }
 
-    static func csv(_ result: QueryResult) -> String {
+    /// A cell as the pages and CSV show it.
+    static func cellText(_ cell: JSON) -> String {
+        switch cell {
+        case .null: return ""
+        case .string(let text): return text
+        case .number(let value):
+            if value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
+            return value.description
+        default: return cell.text
+        }
+    }
+
+    static func csv(_ result: QueryTable) -> String {
         func field(_ text: String) -> String {
             text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
         var out = result.columns.map(field).joined(separator: ",") + "\r\n"
-        for row in result.rows { out += row.map { field($0.text) }.joined(separator: ",") + "\r\n" }
+        for row in result.rows { out += row.map { field(cellText($0)) }.joined(separator: ",") + "\r\n" }
         return out
     }
 }

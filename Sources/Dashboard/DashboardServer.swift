@@ -1,9 +1,8 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
 import InfraJSON
 import InfraMonitorCore
-import LocalBackend
-import Logging
+public import Logging
 
 /// How `serve` listens and what the query page allows.
 public struct DashboardSettings: Sendable {
@@ -32,12 +31,12 @@ public struct DashboardSettings: Sendable {
 public enum DashboardServer {
     /// Builds the Hummingbird application (a `Service`, to run in a `ServiceGroup`).
     public static func application(
-        store: SQLiteStore,
+        sources: DashboardSources,
         settings: DashboardSettings,
         status: ServiceStatus,
         logger: Logger
     ) -> some ApplicationProtocol {
-        let router = router(store: store, settings: settings, status: status)
+        let router = router(sources: sources, settings: settings, status: status)
         return Application(
             router: router,
             configuration: .init(address: .hostname(settings.bind, port: settings.port), serverName: "infra-monitor"),
@@ -45,8 +44,9 @@ public enum DashboardServer {
         )
     }
 
-    static func router(store: SQLiteStore, settings: DashboardSettings, status: ServiceStatus) -> Router<BasicRequestContext> {
-        let data = DashboardData(store: store, queries: QueryEngine(databasePath: store.path), settings: settings)
+    /// The routes, for the application and for in-process tests (`HummingbirdTesting`).
+    public static func router(sources: DashboardSources, settings: DashboardSettings, status: ServiceStatus) -> Router<BasicRequestContext> {
+        let data = DashboardData(sources: sources, settings: settings)
         let pages = Pages(data: data, status: status)
         let router = Router()
         router.add(middleware: CountingMiddleware(status: status))
@@ -59,8 +59,8 @@ public enum DashboardServer {
         router.get("/") { _, _ in html(try await pages.overview()) }
         router.get("/metric/:name") { request, context in
             let name = try context.parameters.require("name")
-            let range = request.uri.queryParameters.get("range") ?? "24h"
-            return html(try pages.metric(name: name, host: request.uri.queryParameters.get("host"), range: range))
+            let range = request.uri.queryParameters.get("range")
+            return html(try await pages.metric(name: name, host: request.uri.queryParameters.get("host"), range: range))
         }
         router.get("/executions") { _, _ in html(try await pages.executions()) }
         router.get("/executions/:id") { _, context in
@@ -68,12 +68,12 @@ public enum DashboardServer {
             guard let page = try await pages.execution(id: id) else { throw HTTPError(.notFound, message: "no execution \(id)") }
             return html(page)
         }
-        router.get("/notifications") { _, _ in html(try pages.notifications()) }
-        router.get("/query") { request, _ in html(pages.query(sql: request.uri.queryParameters.get("sql"))) }
+        router.get("/notifications") { _, _ in html(try await pages.notifications()) }
+        router.get("/query") { request, _ in html(await pages.query(sql: request.uri.queryParameters.get("sql"))) }
         router.get("/metrics") { _, _ in
             let body = Prometheus.exposition(
-                latest: try store.latestSamples(),
-                totals: try store.executionTotals(),
+                latest: try await sources.series.latestSamples(),
+                totals: try await sources.executions.totals(),
                 ticksSkipped: await status.ticksSkipped,
                 requests: await status.requests
             )
@@ -104,7 +104,7 @@ func response(_ body: String, type: String, status: HTTPResponse.Status = .ok) -
 
 func html(_ body: String) -> Response {
     var result = response(body, type: "text/html; charset=utf-8")
-    result.headers[.init("Content-Security-Policy")!] = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'"
+    result.headers[.init("Content-Security-Policy")!] = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     return result
 }
 

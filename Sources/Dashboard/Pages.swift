@@ -1,7 +1,6 @@
 import Foundation
 import InfraJSON
 import InfraMonitorCore
-import LocalBackend
 
 /// The server-rendered pages. Every value from the database goes through `HTML.escape`.
 struct Pages: Sendable {
@@ -9,11 +8,11 @@ struct Pages: Sendable {
     let status: ServiceStatus
 
     func overview() async throws -> String {
-        let latest = try data.store.latestSamples()
-        let recent = try data.store.samples(metric: nil, host: nil, since: Timestamp.now().adding(seconds: -86_400))
+        let latest = try await data.sources.series.latestSamples()
+        let recent = try await data.sources.series.samples(metric: nil, host: nil, since: Timestamp.now().adding(seconds: -86_400))
         var trends: [String: [Double]] = [:]
         for sample in recent { trends[key(sample), default: []].append(sample.value) }
-        let executions = try await data.store.list(limit: 1)
+        let executions = try await data.sources.executions.list(limit: 1)
         let hosts = Set(latest.map(\.host))
         let alarms = latest.filter { DashboardData.alarm($0) != "ok" }.count
         var body = "<h1>Fleet overview</h1><div class=\"summary\">"
@@ -34,30 +33,31 @@ struct Pages: Sendable {
         let order = Dictionary(uniqueKeysWithValues: Metric.allCases.enumerated().map { ($1.rawValue, $0) })
         for host in hosts.sorted() {
             let series = latest.filter { $0.host == host }.sorted {
-                (order[$0.metric] ?? 9, $0.labels) < (order[$1.metric] ?? 9, $1.labels)
+                (order[$0.metric] ?? 9, $0.labelText) < (order[$1.metric] ?? 9, $1.labelText)
             }
             body += "<h2>\(HTML.escape(host))</h2><div class=\"grid\">"
             for sample in series {
                 let level = DashboardData.alarm(sample)
                 let color = ["ok": "#1f9d55", "warn": "#d98b00", "bad": "#d64545"][level] ?? "#2563eb"
-                let labels = DashboardData.labelText(sample.labels)
+                let labels = sample.labelText
                 body += "<a class=\"card \(level)\" href=\"/metric/\(HTML.query(sample.metric))?host=\(HTML.query(sample.host))\">"
                 body += "<div class=\"name\">\(HTML.escape(sample.metric))</div>"
                 body += "<div class=\"host\">\(HTML.escape(sample.host))\(labels.isEmpty ? "" : " · " + HTML.escape(labels))</div>"
                 body += "<div class=\"value\">\(HTML.escape(Charts.formatValue(sample.value, unit: sample.unit)))</div>"
                 body += Charts.sparkline(trends[key(sample)] ?? [sample.value], color: color)
-                body += "<div class=\"muted mono\">\(HTML.escape(sample.timestamp))</div></a>"
+                body += "<div class=\"muted mono\">\(HTML.escape(sample.timestamp.iso8601Milliseconds))</div></a>"
             }
             body += "</div>"
         }
         return HTML.page(title: "Overview", active: "Overview", body: body)
     }
 
-    func metric(name: String, host: String?, range: String) throws -> String {
+    func metric(name: String, host: String?, range requested: String?) async throws -> String {
+        let range = DashboardData.knownRange(requested)
         let seconds = DashboardData.ranges.first { $0.0 == range }?.1 ?? 86_400
         let now = Timestamp.now()
-        let samples = try data.store.samples(metric: name, host: host, since: now.adding(seconds: -seconds))
-        let allHosts = Set(try data.store.latestSamples().filter { $0.metric == name }.map(\.host)).sorted()
+        let samples = try await data.sources.series.samples(metric: name, host: host, since: now.adding(seconds: -seconds))
+        let allHosts = Set(try await data.sources.series.latestSamples().filter { $0.metric == name }.map(\.host)).sorted()
         var body = "<h1>\(HTML.escape(name))</h1><div class=\"ranges\">"
         for (label, _) in DashboardData.ranges {
             let href = "/metric/\(HTML.query(name))?range=\(label)" + (host.map { h -> String in "&host=\(HTML.query(h))" } ?? "")
@@ -73,13 +73,11 @@ struct Pages: Sendable {
         let byHost = Dictionary(grouping: samples, by: \.host)
         if byHost.isEmpty { body += "<p class=\"muted\">No samples of \(HTML.escape(name)) in the last \(range).</p>" }
         for h in byHost.keys.sorted() {
-            let series = Dictionary(grouping: byHost[h] ?? [], by: \.labels)
+            let series = Dictionary(grouping: byHost[h] ?? [], by: \.labelText)
             let lines = series.keys.sorted().map { labels in
                 Charts.Line(
-                    label: DashboardData.labelText(labels),
-                    points: (series[labels] ?? []).compactMap { s in
-                        Timestamp.parseRFC3339(s.timestamp).map { (Double($0.milliseconds) / 1000, s.value) }
-                    }
+                    label: labels,
+                    points: (series[labels] ?? []).map { s in (Double(s.timestamp.milliseconds) / 1000, s.value) }
                 )
             }
             let unit = byHost[h]?.first?.unit ?? ""
@@ -103,7 +101,7 @@ struct Pages: Sendable {
     }
 
     func executions() async throws -> String {
-        let list = try await data.store.list(limit: 200)
+        let list = try await data.sources.executions.list(limit: 200)
         let rows = list.map { e -> [String] in
             [
                 "<a class=\"mono\" href=\"/executions/\(HTML.query(e.id))\">\(HTML.escape(e.id))</a>",
@@ -121,8 +119,8 @@ struct Pages: Sendable {
     }
 
     func execution(id: String) async throws -> String? {
-        guard let e = try await data.store.execution(id: id) else { return nil }
-        let events = try await data.store.events(executionID: id)
+        guard let e = try await data.sources.executions.execution(id: id) else { return nil }
+        let events = try await data.sources.executions.events(executionID: id)
         var body = "<h1>Execution <span class=\"mono\">\(HTML.escape(e.id))</span></h1><div class=\"summary\">"
         body += "<div><span class=\"muted\">Status</span><b><span class=\"status \(e.status.rawValue)\">\(e.status.rawValue)</span></b></div>"
         body += "<div><span class=\"muted\">Scheduled</span><b class=\"mono\">\(HTML.escape(e.scheduledTime.iso8601Milliseconds))</b></div>"
@@ -137,12 +135,12 @@ struct Pages: Sendable {
             if let start, let at = Timestamp.parseRFC3339(event.timestamp) {
                 offset = String(format: "+%.3f s", at.secondsSince(start))
             }
-            let failed = event.type.contains("Failed") || event.type.contains("Aborted") || event.type.contains("TimedOut")
+            let type = event.type.name
             return [
                 String(event.id), "<span class=\"mono\">\(offset ?? "")</span>",
-                failed ? "<b style=\"color:#d64545\">\(HTML.escape(event.type))</b>" : HTML.escape(event.type),
+                event.type.isFailure ? "<b style=\"color:#d64545\">\(HTML.escape(type))</b>" : HTML.escape(type),
                 HTML.escape(event.stateName ?? ""),
-                "<pre>\(HTML.escape(String(event.details.prefix(600))))</pre>",
+                "<pre>\(HTML.escape(String(event.details.text.prefix(600))))</pre>",
             ]
         }
         body += "<h2>Timeline</h2>"
@@ -150,15 +148,15 @@ struct Pages: Sendable {
         return HTML.page(title: "Execution \(e.id)", active: "Executions", body: body)
     }
 
-    func notifications() throws -> String {
-        let messages = try data.store.outbox(limit: 200)
+    func notifications() async throws -> String {
+        let messages = try await data.sources.notifications.recent(limit: 200)
         let rows = messages.map { m -> [String] in
             [
                 String(m.id), "<span class=\"mono\">\(HTML.escape(m.createdAt))</span>",
                 m.executionID.map { "<a class=\"mono\" href=\"/executions/\(HTML.query($0))\">\(HTML.escape($0))</a>" } ?? "",
                 HTML.escape(m.subject), Self.messageSummary(m.message),
                 HTML.escape(
-                    [m.webhookStatus.map { "webhook: \($0)" }, m.emailStatus.map { "email: \($0)" }].compactMap { $0 }.joined(separator: "; ")
+                    m.deliveries.keys.sorted().map { "\($0): \(m.deliveries[$0] ?? "")" }.joined(separator: "; ")
                 ),
             ]
         }
@@ -167,7 +165,7 @@ struct Pages: Sendable {
         return HTML.page(title: "Notifications", active: "Notifications", body: body)
     }
 
-    func query(sql: String?) -> String {
+    func query(sql: String?) async -> String {
         let text = sql ?? "SELECT metric, host, COUNT(*) AS samples, ROUND(AVG(value), 2) AS mean FROM metrics GROUP BY metric, host"
         var body = "<h1>Query</h1><p class=\"muted\">Read-only SQL over <span class=\"mono\">metrics</span> and "
         body += "<span class=\"mono\">infra_metrics</span>; at most \(data.settings.queryRowLimit) rows and "
@@ -177,9 +175,13 @@ struct Pages: Sendable {
             "<button type=\"submit\">Run</button><button type=\"submit\" formaction=\"/api/query\" name=\"format\" value=\"csv\">CSV</button></form>"
         if let sql {
             do {
-                let result = try data.query(sql)
+                let result = try await data.query(sql)
                 body += "<p class=\"muted\">\(result.rows.count) row(s)</p>"
-                body += HTML.table(headers: result.columns, rows: result.rows.map { $0.map { HTML.escape($0.text) } }, id: "result")
+                body += HTML.table(
+                    headers: result.columns,
+                    rows: result.rows.map { $0.map { HTML.escape(DashboardData.cellText($0)) } },
+                    id: "result"
+                )
             } catch {
                 body += "<div class=\"error\">\(HTML.escape(String(describing: error)))</div>"
             }
@@ -188,9 +190,9 @@ struct Pages: Sendable {
     }
 
     /// Status, duration and sample counts of a notification body, with the whole JSON folded below.
-    static func messageSummary(_ message: String) -> String {
+    static func messageSummary(_ message: JSON) -> String {
         var out = ""
-        if case .object(let body)? = try? JSON(parsing: message) {
+        if case .object(let body) = message {
             if let status = body["status"]?.stringValue {
                 out += "<span class=\"status \(HTML.escape(status))\">\(HTML.escape(status))</span> "
             }
@@ -203,8 +205,8 @@ struct Pages: Sendable {
                 out += "<div class=\"error\">\(HTML.escape(error)): \(HTML.escape(body["cause"]?.stringValue ?? ""))</div>"
             }
         }
-        return out + "<details><summary class=\"muted\">message JSON</summary><pre>\(HTML.escape(message))</pre></details>"
+        return out + "<details><summary class=\"muted\">message JSON</summary><pre>\(HTML.escape(message.text))</pre></details>"
     }
 
-    private func key(_ s: SeriesSample) -> String { s.metric + "\u{1F}" + s.host + "\u{1F}" + s.labels }
+    private func key(_ s: SeriesSample) -> String { s.metric + "\u{1F}" + s.host + "\u{1F}" + s.labelText }
 }

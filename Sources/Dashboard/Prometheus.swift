@@ -1,5 +1,5 @@
 import Foundation
-import LocalBackend
+import InfraMonitorCore
 
 /// `/metrics` in the Prometheus text exposition format (version 0.0.4).
 enum Prometheus {
@@ -12,17 +12,17 @@ enum Prometheus {
             out += "# HELP \(name) Latest sample of \(metric) (\(unit)).\n# TYPE \(name) gauge\n"
             for sample in latest where sample.metric == metric {
                 var labels = [("host", sample.host)]
-                labels += DashboardData.labelPairs(sample.labels).map { (sanitize($0.0), $0.1) }
+                labels += sample.labels.keys.sorted().map { (sanitize($0), sample.labels[$0] ?? "") }
                 let text = labels.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: ",")
                 out += "\(name){\(text)} \(number(sample.value))\n"
             }
         }
         out += "# HELP infra_monitor_executions_total Pipeline executions by final status.\n"
         out += "# TYPE infra_monitor_executions_total counter\n"
-        for status in ["SUCCEEDED", "FAILED", "ABORTED", "RUNNING"] {
-            out += "infra_monitor_executions_total{status=\"\(status)\"} \(totals.countByStatus[status] ?? 0)\n"
+        for status in [ExecutionStatus.succeeded, .failed, .aborted, .running] {
+            out += "infra_monitor_executions_total{status=\"\(status.rawValue)\"} \(totals.countByStatus[status] ?? 0)\n"
         }
-        let failures = (totals.countByStatus["FAILED"] ?? 0) + (totals.countByStatus["ABORTED"] ?? 0)
+        let failures = (totals.countByStatus[.failed] ?? 0) + (totals.countByStatus[.aborted] ?? 0)
         out += "# HELP infra_monitor_execution_failures_total Executions that failed or were aborted.\n"
         out += "# TYPE infra_monitor_execution_failures_total counter\ninfra_monitor_execution_failures_total \(failures)\n"
         out += "# HELP infra_monitor_execution_duration_seconds_total Time spent in finished executions.\n"

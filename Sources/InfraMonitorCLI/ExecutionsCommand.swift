@@ -1,15 +1,14 @@
-import AWSBackend
 import ArgumentParser
 import Foundation
 import InfraJSON
 import InfraMonitorCore
-import LocalBackend
 
 /// `infra-monitor executions list|show`.
 struct ExecutionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "executions",
         abstract: "List pipeline executions, or show one state by state.",
+        discussion: "With --backend aws: the executions of the deployed state machine InfraMonitoring-Pipeline-Orch.",
         subcommands: [List.self, Show.self],
         defaultSubcommand: List.self
     )
@@ -23,11 +22,7 @@ struct ExecutionsCommand: AsyncParsableCommand {
         var limit: Int = 20
 
         func run() async throws {
-            let executions: [ExecutionSummary]
-            switch options.backend {
-            case .local: executions = try await EmbeddedEnvironment(options: options).store.list(limit: limit)
-            case .aws: executions = try await AWSEnvironment(options: options).stateMachine.list(limit: limit)
-            }
+            let executions = try await CommandContext(options: options).backend.executions.list(limit: limit)
             let rows = executions.map { e in
                 [
                     e.id, e.status.rawValue, e.startedAt.iso8601Milliseconds, e.durationMilliseconds.map { "\($0) ms" } ?? "-",
@@ -46,21 +41,15 @@ struct ExecutionsCommand: AsyncParsableCommand {
         @Flag(help: "Print the raw history events as JSON Lines.")
         var events = false
 
-        @Argument(help: "Execution id (a unique prefix is enough).")
+        @Argument(help: "Execution id (a unique prefix is enough; an ARN with --backend aws).")
         var id: String
 
         func run() async throws {
-            let (execution, history) = try await options.backend == .aws ? describeOnStepFunctions() : describeLocally()
-            if events {
-                for event in history {
-                    let details = (try? JSON(parsing: event.details)) ?? .null
-                    let object: JSON = [
-                        "id": .number(Double(event.id)), "previousEventId": .number(Double(event.previousID)),
-                        "type": .string(event.type), "timestamp": .string(event.timestamp),
-                        "stateName": event.stateName.map(JSON.string) ?? .null, "details": details,
-                    ]
-                    print(object.text)
-                }
+            let history = try CommandContext(options: options).backend.executions
+            let execution = try await Self.find(id, in: history)
+            let events = try await history.events(executionID: execution.id)
+            if self.events {
+                for event in events { print(event.json.text) }
                 return
             }
             print("execution  \(execution.id)")
@@ -72,28 +61,21 @@ struct ExecutionsCommand: AsyncParsableCommand {
             if let error = execution.error { print("error      \(error)") }
             if let cause = execution.cause { print("cause      \(cause)") }
             print("")
-            print(Output.table(columns: ["state", "entered", "exited", "result"], rows: StateTimeline.rows(history)), terminator: "")
+            print(Output.table(columns: ["state", "entered", "exited", "result"], rows: StateTimeline.rows(events)), terminator: "")
         }
 
-        private func describeLocally() async throws -> (ExecutionSummary, [ExecutionEvent]) {
-            let environment = try EmbeddedEnvironment(options: options)
-            let all = try await environment.store.list(limit: 100_000)
-            let matches = all.filter { $0.id == id || $0.id.hasPrefix(id) }
-            guard let execution = matches.first(where: { $0.id == id }) ?? (matches.count == 1 ? matches.first : nil) else {
+        /// The execution named `id`, or the only one whose name starts with it.
+        static func find(_ id: String, in history: any ExecutionHistory) async throws -> ExecutionSummary {
+            if let exact = try await history.execution(id: id) { return exact }
+            let matches = try await history.list(limit: 1000).filter { $0.id.hasPrefix(id) }
+            guard matches.count == 1, let only = matches.first else {
                 throw CLIError.usage(
                     matches.isEmpty
                         ? "no execution \(id); list them with `infra-monitor executions list`"
                         : "\(id) matches \(matches.count) executions; give more of the id"
                 )
             }
-            return (execution, try await environment.store.events(executionID: execution.id))
-        }
-
-        /// The execution named `id` (or with the ARN `id`) of the deployed state machine.
-        private func describeOnStepFunctions() async throws -> (ExecutionSummary, [ExecutionEvent]) {
-            let machine = try AWSEnvironment(options: options).stateMachine
-            let arn = id.hasPrefix("arn:") ? id : try await machine.executionARN(name: id)
-            return (try await machine.execution(arn: arn), try await machine.events(executionARN: arn))
+            return only
         }
     }
 }
@@ -105,22 +87,29 @@ enum StateTimeline {
         var open: [String: [Int]] = [:]
         for event in events {
             guard let name = event.stateName else { continue }
-            if event.type.hasSuffix("StateEntered") {
+            switch event.type {
+            case .state(_, .entered):
                 open[name, default: []].append(rows.count)
                 rows.append([name, event.timestamp, "-", "running"])
-            } else if let index = open[name]?.last {
-                if event.type.hasSuffix("StateExited") {
+                if event.type.isFailure, let index = open[name]?.last {
+                    rows[index][3] = "\(event.type.name): \(Self.error(of: event))"
                     rows[index][2] = event.timestamp
-                    if rows[index][3] == "running" { rows[index][3] = "ok" }
-                    open[name]?.removeLast()
-                } else if event.type.hasSuffix("Failed") || event.type.hasSuffix("TimedOut") {
-                    let details = (try? JSON(parsing: event.details)) ?? .null
-                    let error = details["error"]?.stringValue ?? details["Error"]?.stringValue ?? event.type
-                    rows[index][3] = "\(event.type): \(error)"
-                    if event.type == "FailStateEntered" || event.type.hasPrefix("Execution") { rows[index][2] = event.timestamp }
                 }
+            case .state(_, .exited):
+                guard let index = open[name]?.last else { continue }
+                rows[index][2] = event.timestamp
+                if rows[index][3] == "running" { rows[index][3] = "ok" }
+                open[name]?.removeLast()
+            default:
+                guard event.type.isFailure, let index = open[name]?.last else { continue }
+                rows[index][3] = "\(event.type.name): \(Self.error(of: event))"
+                if case .execution = event.type { rows[index][2] = event.timestamp }
             }
         }
         return rows
+    }
+
+    private static func error(of event: ExecutionEvent) -> String {
+        event.details["error"]?.stringValue ?? event.details["Error"]?.stringValue ?? event.type.name
     }
 }

@@ -36,11 +36,29 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "Where the pipeline's services are: local (this machine) or aws.")
     var backend: Backend = .local
 
-    @Option(help: "AWS region (default: config, then AWS_REGION, then eu-west-1).")
+    @Option(
+        help: ArgumentHelp(
+            "AWS region (aws backend).",
+            discussion: "Default: the config's aws.region, then its region, then AWS_REGION / AWS_DEFAULT_REGION, then the profile's, then eu-west-1."
+        )
+    )
     var region: String?
 
-    @Option(help: "Endpoint URL of an AWS-compatible service (aws backend).")
+    @Option(
+        help: ArgumentHelp(
+            "Endpoint URL of an AWS-compatible service (aws backend).",
+            discussion: "Default: the config's aws.endpoint_url, then AWS_ENDPOINT_URL, then AWS itself."
+        )
+    )
     var endpointURL: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The data bucket (aws backend).",
+            discussion: "Default: the config's aws.bucket, then INFRA_MONITOR_BUCKET, then infra-monitoring-pipeline-data."
+        )
+    )
+    var bucket: String?
 
     enum Backend: String, ExpressibleByArgument, CaseIterable {
         case local, aws
@@ -52,6 +70,9 @@ struct GlobalOptions: ParsableArguments {
         }
         if endpointURL != nil && backend == .local {
             throw ValidationError("--endpoint-url applies to --backend aws only")
+        }
+        if bucket != nil && backend == .local {
+            throw ValidationError("--bucket applies to --backend aws only")
         }
     }
 }

@@ -35,21 +35,15 @@ struct ProcessCommand: AsyncParsableCommand {
             try printRecords()
             return
         }
+        let context = try CommandContext(options: options)
         let badInput: [String]
-        switch options.backend {
-        case .local:
-            let environment = try EmbeddedEnvironment(options: options)
-            badInput = try await process(with: environment.processor, objects: environment.objects)
-        case .aws:
-            let environment = try AWSEnvironment(options: options)
-            do {
-                badInput = try await process(with: environment.processor, objects: environment.services.objects)
-            } catch {
-                await environment.logs.flush()
-                throw error
-            }
-            await environment.logs.flush()
+        do {
+            badInput = try await process(with: LogProcessor(backend: context.backend), objects: context.backend.objects)
+        } catch {
+            await context.finish()
+            throw error
         }
+        await context.finish()
         if !badInput.isEmpty {
             throw CLIError.usage(
                 "\(badInput.count) input(s) had invalid lines or corrupt data (\(badInput.joined(separator: ", "))); valid lines were stored, the rest quarantined"
@@ -61,7 +55,7 @@ struct ProcessCommand: AsyncParsableCommand {
     private func process(with processor: LogProcessor, objects: any ObjectStore) async throws -> [String] {
         var badInput: [String] = []
         for input in inputs {
-            var reader: any ByteSource
+            let reader: any ByteSource
             let key: String
             if FileManager.default.fileExists(atPath: input) {
                 reader = try openFile(input)
@@ -70,8 +64,8 @@ struct ProcessCommand: AsyncParsableCommand {
                 reader = try await objects.reader(key: input)
                 key = input
             }
-            let report = try await processor.process(&reader, key: key)
-            Output.note(Self.describe(report))
+            let report = try await processor.process(reader, key: key)
+            Output.note(report.summaryLine)
             if report.hadBadInput { badInput.append(input) }
         }
         return badInput
@@ -105,12 +99,6 @@ struct ProcessCommand: AsyncParsableCommand {
         }
     }
 
-    static func describe(_ report: LogProcessor.Report) -> String {
-        var line = "\(report.key): \(report.lines) lines, \(report.invalidLines) invalid, \(report.records) records"
-        if let corruption = report.corruption { line += ", corrupt data: \(corruption)" }
-        if let quarantine = report.quarantineKey { line += "; invalid lines in \(quarantine)" }
-        return line
-    }
 }
 
 /// `infra-monitor replay`: process every stored raw batch again (after a crash or a bug fix).
@@ -126,18 +114,19 @@ struct ReplayCommand: AsyncParsableCommand {
     var prefix: String = ObjectKeys.rawPrefix
 
     func run() async throws {
-        let environment = try EmbeddedEnvironment(options: options)
-        let keys = try await environment.objects.list(prefix: prefix)
-        let processor = environment.processor
+        let context = try CommandContext(options: options)
+        let keys = try await context.backend.objects.list(prefix: prefix)
+        let processor = LogProcessor(backend: context.backend)
         var records = 0
         var invalid = 0
         var progress = ProgressBar(total: keys.count, label: "replay")
         for (index, key) in keys.enumerated() {
-            let report = try await processor.handle(ObjectCreatedEvent(bucket: ObjectKeys.bucket, key: key, size: 0))
+            let report = try await processor.handle(ObjectCreatedEvent(bucket: context.backend.objects.bucket, key: key, size: 0))
             records += report.records
             invalid += report.invalidLines
             progress.update(done: index + 1)
         }
+        await context.finish()
         print("replayed \(keys.count) batch(es): \(records) records, \(invalid) invalid lines")
     }
 }

@@ -1,9 +1,7 @@
-import AWSBackend
 import ArgumentParser
 import Foundation
 import InfraJSON
 import InfraMonitorCore
-import LocalBackend
 
 /// Output formats for tabular results.
 enum TableFormat: String, ExpressibleByArgument, CaseIterable {
@@ -33,57 +31,34 @@ struct QueryCommand: AsyncParsableCommand {
     var sql: String
 
     func run() async throws {
-        if options.backend == .aws {
-            try await runAthena()
-            return
-        }
-        let directory = DataDirectory.resolve(explicit: options.dataDir)
-        let result = try QueryEngine(databasePath: directory.databasePath).run(sql, rowLimit: limit)
-        let json = result.rows.map { row in
-            row.map { cell -> JSON in
-                switch cell {
-                case .null, .blob: .null
-                case .integer(let v): .number(Double(v))
-                case .real(let v): .number(v)
-                case .text(let v): .string(v)
-                }
-            }
-        }
-        printResult(columns: result.columns, text: result.rows.map { $0.map(\.text) }, json: json)
-    }
-
-    /// Prints rows as a table, CSV or JSON Lines: `text` for the first two, `json` (same shape) for the last.
-    func printResult(columns: [String], text: [[String]], json: [[JSON]]) {
+        let context = try CommandContext(options: options)
+        let result = try await context.backend.query.run(sql, rowLimit: limit, timeLimitSeconds: 60)
         switch format {
         case .table:
-            print(Output.table(columns: columns, rows: text), terminator: "")
+            let text = result.rows.map { $0.map(Self.cellText) }
+            print(Output.table(columns: result.columns, rows: text), terminator: "")
             print("(\(text.count) row\(text.count == 1 ? "" : "s"))")
         case .csv:
-            print(Output.csv(columns: columns, rows: text), terminator: "")
+            print(Output.csv(columns: result.columns, rows: result.rows.map { $0.map(Self.cellText) }), terminator: "")
         case .json:
             var out = ""
-            for row in json { out += JSON.object(Dictionary(zip(columns, row), uniquingKeysWith: { _, last in last })).text + "\n" }
+            for row in result.rows {
+                out += JSON.object(Dictionary(zip(result.columns, row), uniquingKeysWith: { _, last in last })).text + "\n"
+            }
             print(out, terminator: "")
         }
     }
-}
 
-extension QueryCommand {
-    /// `query --backend aws`: the statement runs on Athena (database infra_monitoring); every
-    /// value comes back as text, as Athena returns it.
-    func runAthena() async throws {
-        let environment = try AWSEnvironment(options: options)
-        let result: (columns: [String], rows: [[String?]])
-        do {
-            result = try await environment.services.metricsQuery.run(sql, limit: limit)
-        } catch let error as AWSBackendError {
-            throw CLIError.usage(error.description)
+    /// A cell as tables and CSV show it: text as it is, numbers as SQLite prints them, NULL empty.
+    static func cellText(_ cell: JSON) -> String {
+        switch cell {
+        case .null: return ""
+        case .string(let text): return text
+        case .number(let value):
+            if value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
+            return value.description
+        default: return cell.text
         }
-        printResult(
-            columns: result.columns,
-            text: result.rows.map { $0.map { $0 ?? "" } },
-            json: result.rows.map { $0.map { $0.map(JSON.string) ?? .null } }
-        )
     }
 }
 
@@ -123,11 +98,7 @@ struct RecordsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let table: any MetricTable
-        switch options.backend {
-        case .local: table = try EmbeddedEnvironment(options: options).store
-        case .aws: table = DynamoDBMetricTable(dynamoDB: try AWSEnvironment(options: options).services.dynamoDB)
-        }
+        let table = try CommandContext(options: options).backend.table
         var records = try await table.records(
             metricID: metricId,
             from: from.flatMap { Timestamp.parseRFC3339($0) },
@@ -181,15 +152,14 @@ struct NotificationsCommand: AsyncParsableCommand {
     var format: TableFormat = .table
 
     func run() async throws {
-        let environment = try EmbeddedEnvironment(options: options)
-        let messages = try environment.store.outbox(limit: limit)
+        let messages = try await CommandContext(options: options).backend.notifications.recent(limit: limit)
         if format == .json {
             for m in messages {
                 let object: JSON = [
                     "id": .number(Double(m.id)), "created_at": .string(m.createdAt), "subject": .string(m.subject),
-                    "message": (try? JSON(parsing: m.message)) ?? .string(m.message),
-                    "webhook_status": m.webhookStatus.map(JSON.string) ?? .null,
-                    "email_status": m.emailStatus.map(JSON.string) ?? .null,
+                    "message": m.message,
+                    "webhook_status": m.deliveries["webhook"].map(JSON.string) ?? .null,
+                    "email_status": m.deliveries["email"].map(JSON.string) ?? .null,
                 ]
                 print(object.text)
             }
@@ -197,7 +167,7 @@ struct NotificationsCommand: AsyncParsableCommand {
         }
         let columns = ["id", "created_at", "subject", "execution_id", "webhook", "email"]
         let rows = messages.map { m in
-            [String(m.id), m.createdAt, m.subject, m.executionID ?? "", m.webhookStatus ?? "-", m.emailStatus ?? "-"]
+            [String(m.id), m.createdAt, m.subject, m.executionID ?? "", m.deliveries["webhook"] ?? "-", m.deliveries["email"] ?? "-"]
         }
         print(format == .csv ? Output.csv(columns: columns, rows: rows) : Output.table(columns: columns, rows: rows), terminator: "")
     }

@@ -1,4 +1,3 @@
-import AWSBackend
 import ArgumentParser
 import Foundation
 import InfraMonitorCore
@@ -13,7 +12,9 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Loads pipeline/state-machine.asl.json and executes it with the in-process States Language interpreter. \
             Re-running with the same --execution-id and --scheduled-time rewrites the same objects and records \
-            (idempotent keys), which repairs an execution a crash interrupted.
+            (idempotent keys), which repairs an execution a crash interrupted. With --backend aws the batches go \
+            to S3 (spooled locally when S3 refuses them, uploaded by the next run), the records to DynamoDB and \
+            CloudWatch, the notification to SNS.
             """
     )
 
@@ -44,25 +45,35 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        switch options.backend {
-        case .local: try await runLocal()
-        case .aws: try await (remote ? runRemote() : runAWS())
+        let context = try CommandContext(options: options)
+        if remote {
+            try await runRemote(context)
+            return
         }
-    }
-
-    private func runLocal() async throws {
-        let environment = try EmbeddedEnvironment(options: options)
-        let lock = try RunLock(path: environment.dataDirectory.lockPath)
-        let aborted = try environment.store.abortInterruptedExecutions()
-        for id in aborted {
-            Output.note("marked interrupted execution \(id) as ABORTED; rerun it with --execution-id \(id) to repair it")
+        let lock = try await context.lock()
+        if createResources, let provision = context.provision {
+            Output.note(try await provision())
         }
-        try environment.store.deleteExpiredRecords()
-        let runner = try environment.runner()
+        try await context.abortInterruptedExecutions()
+        try await context.machine.store.deleteExpiredRecords()
+        let runner = try context.runner()
         let scheduled = scheduledTime.flatMap { Timestamp.parseRFC3339($0) } ?? .now()
         let outcome = try await runner.run(scheduledTime: scheduled, executionID: executionId ?? PipelineRunner.newExecutionID())
+        await context.finish()
         withExtendedLifetime(lock) {}
+        if !outcome.recovered.isEmpty {
+            Output.note(
+                "uploaded \(outcome.recovered.count) spooled batch(es) from an earlier run: \(outcome.recovered.joined(separator: ", "))"
+            )
+        }
         print(Self.report(outcome))
+        let spooled = try context.machine.spooledBatches()
+        if !spooled.isEmpty {
+            Output.note(
+                "\(spooled.count) batch(es) could not be stored in the bucket and are kept in \(context.machine.spoolPath); "
+                    + "the next `run --backend aws` uploads them with the same keys"
+            )
+        }
         try Self.check(outcome)
     }
 
@@ -74,9 +85,10 @@ struct RunCommand: AsyncParsableCommand {
                     + "see `infra-monitor executions show \(outcome.summary.id)`"
             )
         }
-        if !outcome.processingFailures.isEmpty {
+        let failures = outcome.processingFailures
+        if !failures.isEmpty {
             throw CLIError.failed(
-                "processing failed for \(outcome.processingFailures.count) batch(es): \(outcome.processingFailures[0]); "
+                "processing failed for \(failures.count) batch(es): \(failures[0]); "
                     + "the raw batches are kept, run `infra-monitor replay` after fixing the cause"
             )
         }
@@ -92,57 +104,25 @@ struct RunCommand: AsyncParsableCommand {
             out += count.map { "\($0) sample\($0 == 1 ? "" : "s")" } ?? "no batch stored (see the error)"
             out += "\n"
         }
-        let lines = outcome.processing.reduce(0) { $0 + $1.lines }
-        let invalid = outcome.processing.reduce(0) { $0 + $1.invalidLines }
-        let records = outcome.processing.reduce(0) { $0 + $1.records }
-        out += "  processed \(outcome.processing.count) batch(es): \(lines) lines, \(invalid) invalid, \(records) records"
+        let reports = outcome.reports
+        let lines = reports.reduce(0) { $0 + $1.lines }
+        let invalid = reports.reduce(0) { $0 + $1.invalidLines }
+        let records = reports.reduce(0) { $0 + $1.records }
+        out += "  processed \(reports.count) batch(es): \(lines) lines, \(invalid) invalid, \(records) records"
         return out
-    }
-}
-
-extension RunCommand {
-    /// `run --backend aws`: the definition interpreted here, storage on AWS. Batches a previous run
-    /// spooled are uploaded first; a batch the bucket refuses now is spooled and reported.
-    func runAWS() async throws {
-        let environment = try AWSEnvironment(options: options)
-        let lock = try RunLock(path: environment.dataDirectory.lockPath)
-        if createResources {
-            let topic = try await environment.services.createResources()
-            Output.note("resources ready: bucket \(environment.services.bucket), table \(environment.services.table), topic \(topic)")
-        }
-        let flushed = try await environment.objects.flush()
-        if !flushed.uploaded.isEmpty {
-            Output.note("uploaded \(flushed.uploaded.count) spooled batch(es) from an earlier run: \(flushed.uploaded.joined(separator: ", "))")
-        }
-        for id in try environment.store.abortInterruptedExecutions() {
-            Output.note("marked interrupted execution \(id) as ABORTED; rerun it with --execution-id \(id) to repair it")
-        }
-        let runner = try environment.runner()
-        let scheduled = scheduledTime.flatMap { Timestamp.parseRFC3339($0) } ?? .now()
-        let outcome = try await runner.run(scheduledTime: scheduled, executionID: executionId ?? PipelineRunner.newExecutionID())
-        await environment.logs.flush()
-        withExtendedLifetime(lock) {}
-        print(Self.report(outcome))
-        let spooled = try environment.spool.pending()
-        if !spooled.isEmpty {
-            Output.note(
-                "\(spooled.count) batch(es) could not be stored in the bucket and are kept in \(environment.spool.root); "
-                    + "the next `run --backend aws` uploads them with the same keys"
-            )
-        }
-        try Self.check(outcome)
     }
 
     /// `run --backend aws --remote`: starts the deployed state machine and waits for its end.
-    func runRemote() async throws {
-        let environment = try AWSEnvironment(options: options)
-        let machine = environment.stateMachine
+    private func runRemote(_ context: CommandContext) async throws {
+        guard let machine = context.backend.remote else {
+            throw CLIError.usage("--remote needs a deployed state machine (--backend aws)")
+        }
         let name = executionId ?? PipelineRunner.newExecutionID()
         let arn = try await machine.start(name: name, scheduledTime: scheduledTime.flatMap { Timestamp.parseRFC3339($0) } ?? .now())
         Output.note("started \(arn)")
         let summary = try await machine.wait(executionARN: arn)
         print("execution \(summary.id) \(summary.status.rawValue) in \(summary.durationMilliseconds.map { "\($0) ms" } ?? "-")")
-        if let output = summary.output { print(output) }
+        if let output = summary.output { print(output.text) }
         switch summary.status {
         case .succeeded:
             return

@@ -51,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = try EmbeddedEnvironment(options: options)
+        let context = try CommandContext(options: options)
         let token = (token ?? ProcessInfo.processInfo.environment["INFRA_MONITOR_TOKEN"]).flatMap { $0.isEmpty ? nil : $0 }
         if !DashboardSettings.isLoopback(bind) && token == nil {
             throw CLIError.usage("binding \(bind) exposes the dashboard beyond this machine; set --token or INFRA_MONITOR_TOKEN, or bind 127.0.0.1")
@@ -59,15 +59,13 @@ struct ServeCommand: AsyncParsableCommand {
         let expression: ScheduleExpression
         do {
             expression =
-                try tickSeconds.map { .rate(seconds: Int64($0)) } ?? ScheduleExpression(parsing: schedule ?? environment.configuration.schedule)
+                try tickSeconds.map { .rate(seconds: Int64($0)) } ?? ScheduleExpression(parsing: schedule ?? context.machine.settings.schedule)
         } catch let error as ScheduleError {
             throw CLIError.usage(error.description)
         }
         do {
-            let lock = try RunLock(path: environment.dataDirectory.lockPath, timeoutSeconds: 0)
-            for id in try environment.store.abortInterruptedExecutions() {
-                Output.note("marked interrupted execution \(id) as ABORTED; rerun it with `infra-monitor run --execution-id \(id)`")
-            }
+            let lock = try await context.lock(timeoutSeconds: 0)
+            try await context.abortInterruptedExecutions()
             withExtendedLifetime(lock) {}
         } catch LocalBackendError.busy {
             Output.note("another `infra-monitor run` holds the data directory; interrupted executions are checked at the next tick")
@@ -76,16 +74,15 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "infra-monitor.serve")
         logger.logLevel = .warning
         let settings = DashboardSettings(bind: bind, port: port, token: token)
-        let app = DashboardServer.application(store: environment.store, settings: settings, status: status, logger: logger)
-        let options = options
+        let app = DashboardServer.application(sources: DashboardSources(backend: context.backend), settings: settings, status: status, logger: logger)
         let scheduler = ScheduleService(
             schedule: expression,
-            lastScheduled: try environment.store.executionTotals().latestScheduledTime,
+            lastScheduled: try await context.backend.localExecutions.totals().latestScheduledTime,
             status: status,
-            execute: { time in await Self.execute(options: options, scheduledTime: time) },
+            execute: { time in await Self.execute(context, scheduledTime: time) },
             log: { Output.note("serve: " + $0) }
         )
-        Output.note("serve: dashboard on http://\(bind):\(port)/ · schedule \(status.schedule)")
+        Output.note("serve: dashboard on http://\(bind):\(port)/ · schedule \(status.schedule) · backend \(context.backend.name)")
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: app), .init(service: scheduler)],
@@ -98,20 +95,18 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// One tick, as `infra-monitor run` does it: the data directory lock (skip when busy), interrupted
     /// executions marked ABORTED, expired records deleted, then one execution.
-    static func execute(options: GlobalOptions, scheduledTime: Timestamp) async -> TickOutcome {
+    static func execute(_ context: CommandContext, scheduledTime: Timestamp) async -> TickOutcome {
         do {
-            let environment = try EmbeddedEnvironment(options: options)
             let lock: RunLock
             do {
-                lock = try RunLock(path: environment.dataDirectory.lockPath, timeoutSeconds: 0)
+                lock = try await context.lock(timeoutSeconds: 0)
             } catch LocalBackendError.busy {
                 return .busy("another execution holds the data directory (infra-monitor run)")
             }
-            for id in try environment.store.abortInterruptedExecutions() {
-                Output.note("serve: marked interrupted execution \(id) as ABORTED")
-            }
-            try environment.store.deleteExpiredRecords()
-            let outcome = try await environment.runner().run(scheduledTime: scheduledTime, executionID: PipelineRunner.newExecutionID())
+            try await context.abortInterruptedExecutions(prefix: "serve: ")
+            try await context.machine.store.deleteExpiredRecords()
+            let outcome = try await context.runner().run(scheduledTime: scheduledTime, executionID: PipelineRunner.newExecutionID())
+            await context.finish()
             withExtendedLifetime(lock) {}
             return .executed(outcome.summary)
         } catch {

@@ -23,14 +23,41 @@ public enum ObjectKeys {
             name.removeLast(suffix.count)
         }
         if name.isEmpty { name = "batch" }
-        let datePath: String
-        if parts.count >= 5, parts[0] == "raw-metrics", parts[1].count == 4, parts[2].count == 2, parts[3].count == 2,
-            [parts[1], parts[2], parts[3]].allSatisfy({ $0.allSatisfy(\.isNumber) })
-        {
-            datePath = "\(parts[1])/\(parts[2])/\(parts[3])"
-        } else {
-            datePath = fallbackDate.civil.dateString(separator: "/")
-        }
+        let datePath = datePartition(ofRawKey: rawKey)?.path ?? fallbackDate.civil.dateString(separator: "/")
         return quarantinePrefix + datePath + "/" + name + ".jsonl"
     }
+
+    /// The date folder of a raw key, `raw-metrics/YYYY/MM/DD/…`: the partition the query table
+    /// (Athena's `year`, `month`, `day`) gives its samples. Nil for any other key.
+    public static func datePartition(ofRawKey key: String) -> DatePartition? {
+        let parts = key.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 5, parts[0] + "/" == rawPrefix, parts[1].count == 4, parts[2].count == 2, parts[3].count == 2,
+            [parts[1], parts[2], parts[3]].allSatisfy({ $0.allSatisfy(\.isNumber) })
+        else { return nil }
+        return DatePartition(year: String(parts[1]), month: String(parts[2]), day: String(parts[3]))
+    }
+
+    /// The partition of samples whose object key has none: the sample's own UTC date.
+    public static func datePartition(of time: Timestamp) -> DatePartition {
+        let c = time.civil
+        let text = c.dateString(separator: "/")
+        let parts = text.split(separator: "/").map(String.init)
+        return DatePartition(year: parts[0], month: parts[1], day: parts[2])
+    }
+}
+
+/// The `year`, `month` and `day` partition columns of the query table.
+public struct DatePartition: Sendable, Hashable {
+    public var year: String
+    public var month: String
+    public var day: String
+
+    public init(year: String, month: String, day: String) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// `YYYY/MM/DD`.
+    public var path: String { "\(year)/\(month)/\(day)" }
 }

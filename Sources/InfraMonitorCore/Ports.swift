@@ -1,3 +1,10 @@
+public import InfraJSON
+public import Logging
+
+// The ports of the pipeline (docs/design.md, "Architecture"): what the pipeline asks of the place
+// it runs in. The embedded backend (`LocalBackend`) and the AWS backend (`AWSBackend`) implement
+// every one of them; `InfraMonitorTesting` holds an in-memory implementation of each for tests.
+
 /// An object was stored: what S3 sends to the log-processor (`s3:ObjectCreated:*`).
 public struct ObjectCreatedEvent: Sendable, Hashable {
     public var bucket: String
@@ -12,9 +19,13 @@ public struct ObjectCreatedEvent: Sendable, Hashable {
 }
 
 /// The data bucket: raw batches and quarantined lines (S3, or a folder on one machine).
+///
+/// Storing an object emits nothing: the pipeline hands each stored raw batch to the processor
+/// itself (`PipelineRunner`), as S3's event notification hands it to the log-processor Lambda.
 public protocol ObjectStore: Sendable {
-    /// Stores `body` under `key` atomically, replacing any object of that key, and emits a
-    /// created-event to the subscribers of the key's prefix.
+    /// The bucket's name, for created-events.
+    var bucket: String { get }
+    /// Stores `body` under `key` atomically, replacing any object of that key.
     func put(_ body: [UInt8], key: String) async throws
     /// The whole object.
     func get(key: String) async throws -> [UInt8]
@@ -33,28 +44,63 @@ public protocol MetricTable: Sendable {
     func records(metricID: String?, from: Timestamp?, to: Timestamp?, limit: Int?) async throws -> [MetricRecord]
 }
 
+/// Where processed series are published as metric data (CloudWatch on AWS; nothing embedded,
+/// where the dashboard reads the tables themselves).
+public protocol MetricPublisher: Sendable {
+    func publish(_ records: [MetricRecord]) async throws
+}
+
 /// The queryable per-sample table `metrics` (Athena over raw objects, or SQLite).
 public protocol SampleIndex: Sendable {
     /// Replaces the samples indexed from `source` by those `produce` emits, atomically: a crash
     /// or error leaves the earlier state, and processing the same object twice leaves one copy.
-    func replaceSamples(source: String, produce: (_ emit: (Sample) throws -> Void) throws -> Void) throws
+    /// `produce` may block on I/O: implementations run it off the cooperative thread pool.
+    func replaceSamples(source: String, produce: @escaping @Sendable (_ emit: (Sample) throws -> Void) throws -> Void) async throws
 }
 
-/// A message for the `InfraMonitoring-Alarms` topic (DESIGN §7).
+/// A message for the `InfraMonitoring-Alarms` topic (docs/design.md, "Notifications").
 public struct PipelineNotification: Sendable, Hashable {
     public var subject: String
     /// The JSON body.
-    public var message: String
+    public var message: JSON
 
-    public init(subject: String, message: String) {
+    public init(subject: String, message: JSON) {
         self.subject = subject
         self.message = message
     }
+
+    /// The execution the message reports, when it names one.
+    public var executionID: String? { message["execution_id"]?.stringValue }
 }
 
 /// SNS, or the local outbox with its optional webhook and sendmail deliveries.
 public protocol Notifier: Sendable {
     func publish(_ notification: PipelineNotification) async throws
+}
+
+/// A notification as it was sent, with what became of its deliveries.
+public struct NotificationRecord: Sendable, Hashable {
+    public var id: Int64
+    public var createdAt: String
+    public var executionID: String?
+    public var subject: String
+    public var message: JSON
+    /// Per channel (`webhook`, `email`, `sns`): "sent (HTTP 200)", "failed: …".
+    public var deliveries: [String: String]
+
+    public init(id: Int64, createdAt: String, executionID: String?, subject: String, message: JSON, deliveries: [String: String]) {
+        self.id = id
+        self.createdAt = createdAt
+        self.executionID = executionID
+        self.subject = subject
+        self.message = message
+        self.deliveries = deliveries
+    }
+}
+
+/// The notifications sent so far, newest first.
+public protocol NotificationLog: Sendable {
+    func recent(limit: Int) async throws -> [NotificationRecord]
 }
 
 /// The two Lambda log groups of the seed.
@@ -74,11 +120,100 @@ public enum LogGroup: String, Sendable, CaseIterable {
 /// Structured log lines per log group (CloudWatch Logs, or JSON Lines files).
 public protocol LogSink: Sendable {
     /// Appends one event; `fields` become the JSON object's keys beside `time`, `level` and `message`.
-    func log(_ group: LogGroup, level: String, message: String, fields: [String: String]) async
+    func log(_ group: LogGroup, level: Logger.Level, message: String, fields: [String: String]) async
+    /// Sends what is buffered (CloudWatch Logs batches events); a no-op where nothing is buffered.
+    func flush() async
+}
+
+extension LogSink {
+    public func flush() async {}
+}
+
+extension Logger.Level {
+    /// The name written in log lines: `info`, `warn`, `error`, as the JSON log files always had.
+    public var logName: String {
+        switch self {
+        case .trace: return "trace"
+        case .debug: return "debug"
+        case .info, .notice: return "info"
+        case .warning: return "warn"
+        case .error: return "error"
+        case .critical: return "critical"
+        }
+    }
 }
 
 /// Collector state kept between runs: the previous counters of cpu and network per host.
 public protocol CollectorStateStore: Sendable {
     func load(host: String, name: String) async throws -> String?
     func save(host: String, name: String, value: String) async throws
+}
+
+/// One result table of a read-only query: column names and rows of JSON scalars (`null`,
+/// numbers, strings), as SQLite types them or as Athena returns them (text).
+public struct QueryTable: Sendable, Hashable {
+    public var columns: [String]
+    public var rows: [[JSON]]
+
+    public init(columns: [String], rows: [[JSON]]) {
+        self.columns = columns
+        self.rows = rows
+    }
+}
+
+/// Read-only SQL over `metrics` and `infra_metrics` (Athena, or SQLite).
+public protocol SampleQuery: Sendable {
+    /// Runs one read statement; at most `rowLimit` rows, stopped after `timeLimitSeconds`.
+    /// - Throws: ``QueryRefusal`` for anything but a read or a query that fails; other errors when the
+    ///   service cannot be reached.
+    func run(_ sql: String, rowLimit: Int, timeLimitSeconds: Double) async throws -> QueryTable
+}
+
+/// A query that was refused or failed because of the query itself (bad usage, not a broken service).
+public struct QueryRefusal: Error, Sendable, Hashable, CustomStringConvertible {
+    public var reason: String
+
+    public init(_ reason: String) { self.reason = reason }
+
+    public var description: String { reason }
+}
+
+/// One sample of one series (metric, host, labels), as the dashboard draws it.
+public struct SeriesSample: Sendable, Hashable {
+    public var metric: String
+    public var host: String
+    public var labels: [String: String]
+    public var unit: String
+    public var timestamp: Timestamp
+    public var value: Double
+
+    public init(metric: String, host: String, labels: [String: String], unit: String, timestamp: Timestamp, value: Double) {
+        self.metric = metric
+        self.host = host
+        self.labels = labels
+        self.unit = unit
+        self.timestamp = timestamp
+        self.value = value
+    }
+
+    /// `mountpoint=/, device=eth0`: the labels sorted by name.
+    public var labelText: String {
+        labels.keys.sorted().map { "\($0)=\(labels[$0] ?? "")" }.joined(separator: ", ")
+    }
+}
+
+/// The series the dashboard shows (the samples table embedded; the records of `InfraMetrics` on AWS).
+public protocol SeriesReader: Sendable {
+    /// The newest sample of every series, ordered by metric, host and labels.
+    func latestSamples() async throws -> [SeriesSample]
+    /// Samples at or after `since`, optionally of one metric and one host, in time order.
+    func samples(metric: String?, host: String?, since: Timestamp) async throws -> [SeriesSample]
+}
+
+/// Starts the deployed state machine and waits for its end (Step Functions).
+public protocol RemoteRunner: Sendable {
+    /// Starts an execution named `name` for the tick `scheduledTime`; returns its ARN.
+    func start(name: String, scheduledTime: Timestamp) async throws -> String
+    /// Waits until the execution has ended (or polling gave up) and returns it.
+    func wait(executionARN: String) async throws -> ExecutionSummary
 }

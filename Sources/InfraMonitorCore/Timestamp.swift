@@ -83,6 +83,13 @@ public struct Timestamp: Sendable, Hashable, Comparable {
         return out
     }
 
+    /// `YYYY-MM-DDTHH:MM:SSZ`, whole seconds (the instant floored to a second), as EventBridge
+    /// writes the `time` of a scheduled event and Step Functions' inputs carry it.
+    public var iso8601Seconds: String {
+        let c = civil
+        return c.dateString(separator: "-") + "T" + pad(c.hour, 2) + ":" + pad(c.minute, 2) + ":" + pad(c.second, 2) + "Z"
+    }
+
     /// `YYYYMMDDTHHMMSSZ`, the compact form used in raw batch object names (DESIGN §4).
     public var compactBasic: String {
         let c = civil

@@ -1,15 +1,15 @@
 import Foundation
-import InfraMonitorCore
+public import InfraMonitorCore
 import Yams
 
 /// Reads and writes `config.yaml`.
 public enum ConfigurationFile {
     /// The configuration at `path`, or the defaults when `path` does not exist and `required` is false.
     /// - Throws: ``LocalBackendError/configuration(path:reason:)`` for unreadable or invalid YAML.
-    public static func load(path: String, required: Bool) throws -> InfraMonitorCore.Configuration {
+    public static func load(path: String, required: Bool) throws -> Settings {
         guard FileManager.default.fileExists(atPath: path) else {
             if required { throw LocalBackendError.configuration(path: path, reason: "no such file") }
-            return InfraMonitorCore.Configuration()
+            return Settings()
         }
         let text: String
         do {
@@ -18,10 +18,10 @@ public enum ConfigurationFile {
             throw LocalBackendError.configuration(path: path, reason: "cannot read it (\(error.localizedDescription))")
         }
         if text.trimmingCharacters(in: .whitespacesAndNewlines).allSatisfy({ $0 == "-" }) {
-            return InfraMonitorCore.Configuration()
+            return Settings()
         }
         do {
-            return try YAMLDecoder().decode(InfraMonitorCore.Configuration.self, from: text)
+            return try YAMLDecoder().decode(Settings.self, from: text)
         } catch let error as DecodingError {
             throw LocalBackendError.configuration(path: path, reason: describe(error))
         } catch {
@@ -54,8 +54,16 @@ public enum ConfigurationFile {
         # When `infra-monitor serve` runs the pipeline, in EventBridge syntax: rate(N minutes|hours|days) or cron(...).
         schedule: rate(3 hours)
 
-        # AWS region, used by the aws backend and in ARNs.
-        region: eu-west-1
+        # AWS region, used in ARNs and by the aws backend. Default: AWS_REGION, else eu-west-1.
+        # region: eu-west-1
+
+        # The deployment `--backend aws` talks to (each setting: the flag first, then this file, then the
+        # environment, then the default).
+        # aws:
+        #   region: eu-west-1                        # --region; else the region above, AWS_REGION, the profile's
+        #   endpoint_url: http://127.0.0.1:5000      # --endpoint-url; else AWS_ENDPOINT_URL
+        #   bucket: infra-monitoring-pipeline-data   # --bucket; else INFRA_MONITOR_BUCKET (a suffixed stack's bucket)
+        #   table: InfraMetrics                      # else INFRA_MONITOR_TABLE
 
         # A state-machine definition to run instead of the project's pipeline/state-machine.asl.json.
         # state_machine_definition: /etc/infra-monitor/state-machine.asl.json

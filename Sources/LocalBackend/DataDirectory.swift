@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import InfraMonitorCore
 
 /// The embedded installation's folder: the bucket, the database, the logs and the config.
@@ -54,24 +55,59 @@ public struct DataDirectory: Sendable, Hashable {
 public final class RunLock: Sendable {
     private let fd: Int32
 
-    /// Takes the lock, waiting at most `timeoutSeconds`.
+    private init(fd: Int32) { self.fd = fd }
+
+    /// Takes the lock, waiting at most `timeoutSeconds` (0: not at all). While it waits, a dedicated
+    /// thread blocks in `flock` — no thread of the cooperative pool is held and nothing polls — and
+    /// `onWait` is told once, so that the operator knows why nothing happens.
     /// - Throws: ``LocalBackendError/busy(path:)`` when another run keeps it.
-    public init(path: String, timeoutSeconds: Double = 60) throws {
+    public static func acquire(
+        path: String,
+        timeoutSeconds: Double = 60,
+        onWait: @escaping @Sendable () -> Void = {}
+    ) async throws -> RunLock {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw LocalBackendError.file(FileError(operation: "open", path: path, errno: errno)) }
-        let deadline = Date().addingTimeInterval(timeoutSeconds)
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            if Date() >= deadline {
-                close(fd)
-                throw LocalBackendError.busy(path: path)
-            }
-            usleep(100_000)
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 { return RunLock(fd: fd) }
+        guard timeoutSeconds > 0 else {
+            close(fd)
+            throw LocalBackendError.busy(path: path)
         }
-        self.fd = fd
+        onWait()
+        let outcome = LockWait()
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<RunLock, any Error>) in
+            let waiter = Thread {
+                while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+                if outcome.settle() {
+                    continuation.resume(returning: RunLock(fd: fd))
+                } else {
+                    flock(fd, LOCK_UN)
+                    close(fd)
+                }
+            }
+            waiter.start()
+            Task {
+                try? await Task.sleep(for: .milliseconds(Int64(timeoutSeconds * 1000)))
+                if outcome.settle() { continuation.resume(throwing: LocalBackendError.busy(path: path)) }
+            }
+        }
     }
 
     deinit {
         flock(fd, LOCK_UN)
         close(fd)
+    }
+}
+
+/// Which of the lock's waiter and its time limit finished first; the other one gives way.
+private final class LockWait: Sendable {
+    private let settled = Mutex(false)
+
+    /// True for the first caller only.
+    func settle() -> Bool {
+        settled.withLock { done in
+            defer { done = true }
+            return !done
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import InfraMonitorCore
+public import Logging
 import Synchronization
 
 /// The two Lambda log groups as JSON Lines files: `<data-dir>/logs/<group>.jsonl`.
@@ -17,11 +18,11 @@ public final class FileLogSink: LogSink {
     /// The file of one group.
     public func path(for group: LogGroup) -> String { folder + "/" + group.shortName + ".jsonl" }
 
-    public func log(_ group: LogGroup, level: String, message: String, fields: [String: String]) async {
+    public func log(_ group: LogGroup, level: Logger.Level, message: String, fields: [String: String]) async {
         var line = "{\"time\":\"" + Timestamp.now().iso8601Milliseconds + "\",\"log_group\":"
         JSONText.appendString(group.rawValue, to: &line)
         line += ",\"level\":"
-        JSONText.appendString(level, to: &line)
+        JSONText.appendString(level.logName, to: &line)
         line += ",\"message\":"
         JSONText.appendString(Redaction.redact(message), to: &line)
         for key in fields.keys.sorted() {

@@ -1,26 +1,18 @@
 import Foundation
 import InfraMonitorCore
-import Synchronization
 
 /// The data bucket as a folder: each key is a file path below `root`.
 ///
 /// Writes are atomic (temporary file, fsync, rename, fsync of the folder), so a crash leaves
-/// either the old object or the new one, never half of one. After each write the subscribers of
-/// the key's prefix receive an ``ObjectCreatedEvent``, as S3 event notifications would.
-public final class FolderObjectStore: ObjectStore {
+/// either the old object or the new one, never half of one.
+public struct FolderObjectStore: ObjectStore {
     /// The folder that holds the bucket's objects.
     public let root: String
     public let bucket: String
-    private let subscribers = Mutex<[(prefix: String, handler: @Sendable (ObjectCreatedEvent) async -> Void)]>([])
 
     public init(root: String, bucket: String = ObjectKeys.bucket) {
         self.root = root
         self.bucket = bucket
-    }
-
-    /// Delivers created-events for keys starting with `prefix` to `handler`.
-    public func subscribe(prefix: String, _ handler: @escaping @Sendable (ObjectCreatedEvent) async -> Void) {
-        subscribers.withLock { $0.append((prefix, handler)) }
     }
 
     /// The file that holds `key`.
@@ -35,11 +27,6 @@ public final class FolderObjectStore: ObjectStore {
     public func put(_ body: [UInt8], key: String) async throws {
         let target = try path(forKey: key)
         try AtomicFile.write(body, to: target)
-        let event = ObjectCreatedEvent(bucket: bucket, key: key, size: body.count)
-        let handlers = subscribers.withLock { $0.filter { key.hasPrefix($0.prefix) }.map(\.handler) }
-        for handler in handlers {
-            await handler(event)
-        }
     }
 
     public func get(key: String) async throws -> [UInt8] {

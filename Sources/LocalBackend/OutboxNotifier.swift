@@ -1,5 +1,5 @@
 import Foundation
-import InfraMonitorCore
+public import InfraMonitorCore
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -11,33 +11,27 @@ import FoundationNetworking
 /// a failed delivery never fails the pipeline.
 public struct OutboxNotifier: Notifier {
     public let store: SQLiteStore
-    public let settings: InfraMonitorCore.Configuration.Notifications
+    public let settings: Settings.Notifications
     public let logs: (any LogSink)?
     /// Attempts per webhook delivery.
     public var webhookAttempts = 3
 
-    public init(store: SQLiteStore, settings: InfraMonitorCore.Configuration.Notifications, logs: (any LogSink)? = nil) {
+    public init(store: SQLiteStore, settings: Settings.Notifications, logs: (any LogSink)? = nil) {
         self.store = store
         self.settings = settings
         self.logs = logs
     }
 
     public func publish(_ notification: PipelineNotification) async throws {
-        let executionID = Self.executionID(in: notification.message)
-        let id = try store.addToOutbox(notification, executionID: executionID)
+        let id = try await store.addToOutbox(notification)
         if let url = settings.webhookURL, !url.isEmpty {
             let status = await postWebhook(url: url, notification: notification)
-            try store.setDeliveryStatus(outboxID: id, webhook: status)
+            try await store.setDeliveryStatus(outboxID: id, webhook: status)
         }
         if let to = settings.emailTo, !to.isEmpty {
-            let status = sendMail(to: to, notification: notification)
-            try store.setDeliveryStatus(outboxID: id, email: status)
+            let status = await sendMail(to: to, notification: notification)
+            try await store.setDeliveryStatus(outboxID: id, email: status)
         }
-    }
-
-    static func executionID(in message: String) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(message.utf8)) as? [String: Any] else { return nil }
-        return object["execution_id"] as? String
     }
 
     /// POSTs the message; returns "sent (HTTP 200)" or "failed: …" with the URL's secrets removed.
@@ -49,7 +43,7 @@ public struct OutboxNotifier: Notifier {
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue(notification.subject, forHTTPHeaderField: "X-InfraMonitor-Subject")
-        request.httpBody = Data(notification.message.utf8)
+        request.httpBody = Data(notification.message.text.utf8)
         var lastProblem = ""
         for attempt in 1...webhookAttempts {
             do {
@@ -67,15 +61,16 @@ public struct OutboxNotifier: Notifier {
         }
         await logs?.log(
             .dataCollector,
-            level: "warn",
+            level: .warning,
             message: "webhook delivery failed",
             fields: ["target": Redaction.redact(url), "problem": lastProblem]
         )
         return "failed: \(lastProblem)"
     }
 
-    /// Pipes an RFC 5322 message to `sendmail -t -i`; returns "sent" or "failed: …".
-    func sendMail(to: String, notification: PipelineNotification) -> String {
+    /// Pipes an RFC 5322 message to `sendmail -t -i`; returns "sent" or "failed: …". The child is
+    /// awaited through its termination handler, so no thread waits for it.
+    func sendMail(to: String, notification: PipelineNotification) async -> String {
         guard FileManager.default.isExecutableFile(atPath: settings.sendmailPath) else {
             return "failed: no sendmail at \(settings.sendmailPath); install an MTA or set notifications.sendmail_path"
         }
@@ -86,7 +81,7 @@ public struct OutboxNotifier: Notifier {
             Subject: \(clean(notification.subject))
             Content-Type: application/json; charset=utf-8
 
-            \(notification.message)
+            \(notification.message.text)
 
             """
         let process = Process()
@@ -96,14 +91,23 @@ public struct OutboxNotifier: Notifier {
         process.standardInput = input
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
+        let status: Int32
         do {
-            try process.run()
-            input.fileHandleForWriting.write(Data(mail.utf8))
-            try input.fileHandleForWriting.close()
-            process.waitUntilExit()
-            return process.terminationStatus == 0 ? "sent" : "failed: sendmail exited \(process.terminationStatus)"
+            status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+                process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+                do {
+                    try process.run()
+                } catch {
+                    process.terminationHandler = nil
+                    continuation.resume(throwing: error)
+                    return
+                }
+                input.fileHandleForWriting.write(Data(mail.utf8))
+                try? input.fileHandleForWriting.close()
+            }
         } catch {
             return "failed: \(error.localizedDescription)"
         }
+        return status == 0 ? "sent" : "failed: sendmail exited \(status)"
     }
 }

@@ -1,38 +1,13 @@
 import Foundation
 import GRDB
-import InfraMonitorCore
-
-/// The result of a read-only query: column names and rows of printable cells (`nil` is SQL NULL).
-public struct QueryResult: Sendable, Hashable {
-    public var columns: [String]
-    public var rows: [[QueryCell]]
-}
-
-/// One value of a query result.
-public enum QueryCell: Sendable, Hashable {
-    case null
-    case integer(Int64)
-    case real(Double)
-    case text(String)
-    case blob(Int)
-
-    /// The value as text for tables and CSV.
-    public var text: String {
-        switch self {
-        case .null: return ""
-        case .integer(let v): return String(v)
-        case .real(let v): return v.description
-        case .text(let v): return v
-        case .blob(let n): return "<\(n) bytes>"
-        }
-    }
-}
+public import InfraJSON
+public import InfraMonitorCore
 
 /// Read-only SQL over `metrics` and `infra_metrics`, as Athena offers over the raw data.
 ///
 /// Three guards keep it read-only: the statement must start with a read keyword, SQLite must
 /// report it read-only, and the connection itself is opened read-only.
-public struct QueryEngine: Sendable {
+public struct QueryEngine: SampleQuery {
     public let databasePath: String
 
     public init(databasePath: String) {
@@ -40,18 +15,19 @@ public struct QueryEngine: Sendable {
     }
 
     /// Runs one read statement and returns at most `rowLimit` rows, interrupting it after
-    /// `timeLimitSeconds`.
-    /// - Throws: ``LocalBackendError/readOnlyQuery(_:)`` for anything but a read,
-    ///   ``LocalBackendError/query(reason:)`` for SQL errors and for a query stopped at the time limit.
-    public func run(_ sql: String, rowLimit: Int = 100_000, timeLimitSeconds: Double = 60) throws -> QueryResult {
+    /// `timeLimitSeconds`. Integers and reals come back as numbers, text as strings, NULL as null,
+    /// a blob as the string `<N bytes>`.
+    /// - Throws: ``QueryRefusal`` for anything but a read, for SQL errors and for a query stopped
+    ///   at the time limit; ``LocalBackendError`` when the database cannot be opened.
+    public func run(_ sql: String, rowLimit: Int, timeLimitSeconds: Double) async throws -> QueryTable {
         let trimmed = sql.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw LocalBackendError.readOnlyQuery("the query is empty") }
+        guard !trimmed.isEmpty else { throw Self.refusal(LocalBackendError.readOnlyQuery("the query is empty")) }
         let firstWord = trimmed.prefix { $0.isLetter }.uppercased()
         guard ["SELECT", "WITH", "VALUES", "EXPLAIN"].contains(firstWord) else {
-            throw LocalBackendError.readOnlyQuery("\(firstWord.isEmpty ? "this statement" : firstWord) is not a read")
+            throw Self.refusal(LocalBackendError.readOnlyQuery("\(firstWord.isEmpty ? "this statement" : firstWord) is not a read"))
         }
         guard FileManager.default.fileExists(atPath: databasePath) else {
-            throw LocalBackendError.query(reason: "no database at \(databasePath) yet; run `infra-monitor run` first")
+            throw Self.refusal(LocalBackendError.query(reason: "no database at \(databasePath) yet; run `infra-monitor run` first"))
         }
         var configuration = Configuration()
         configuration.readonly = true
@@ -61,39 +37,43 @@ public struct QueryEngine: Sendable {
             let timer = DispatchWorkItem { queue.interrupt() }
             DispatchQueue.global().asyncAfter(deadline: .now() + timeLimitSeconds, execute: timer)
             defer { timer.cancel() }
-            return try queue.read { db in
+            return try await queue.read { db in
                 let statement = try db.makeStatement(sql: trimmed)
                 guard statement.isReadonly else {
                     throw LocalBackendError.readOnlyQuery("the statement would change the database")
                 }
                 let columns = statement.columnNames
-                var rows: [[QueryCell]] = []
+                var rows: [[JSON]] = []
                 let cursor = try Row.fetchCursor(statement)
                 while rows.count < rowLimit, let row = try cursor.next() {
                     rows.append((0..<columns.count).map { Self.cell(row[$0] as DatabaseValue) })
                 }
-                return QueryResult(columns: columns, rows: rows)
+                return QueryTable(columns: columns, rows: rows)
             }
         } catch let error as LocalBackendError {
-            throw error
+            throw Self.refusal(error)
         } catch let error as DatabaseError {
             if error.resultCode == .SQLITE_INTERRUPT {
-                throw LocalBackendError.query(reason: "the query ran longer than \(timeLimitSeconds) s and was stopped; narrow it")
+                throw Self.refusal(
+                    LocalBackendError.query(reason: "the query ran longer than \(timeLimitSeconds) s and was stopped; narrow it")
+                )
             }
             if error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_AUTH {
-                throw LocalBackendError.readOnlyQuery(error.message ?? "the statement would write")
+                throw Self.refusal(LocalBackendError.readOnlyQuery(error.message ?? "the statement would write"))
             }
-            throw LocalBackendError.query(reason: error.message ?? "\(error.resultCode)")
+            throw Self.refusal(LocalBackendError.query(reason: error.message ?? "\(error.resultCode)"))
         }
     }
 
-    private static func cell(_ value: DatabaseValue) -> QueryCell {
+    private static func refusal(_ error: LocalBackendError) -> QueryRefusal { QueryRefusal(error.description) }
+
+    private static func cell(_ value: DatabaseValue) -> JSON {
         switch value.storage {
         case .null: return .null
-        case .int64(let v): return .integer(v)
-        case .double(let v): return .real(v)
-        case .string(let v): return .text(v)
-        case .blob(let d): return .blob(d.count)
+        case .int64(let v): return .number(Double(v))
+        case .double(let v): return .number(v)
+        case .string(let v): return .string(v)
+        case .blob(let d): return .string("<\(d.count) bytes>")
         }
     }
 }

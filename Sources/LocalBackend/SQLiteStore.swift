@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import InfraMonitorCore
+public import InfraMonitorCore
 
 /// The embedded database: `infra_metrics` (DynamoDB's InfraMetrics), `metrics` (Athena's table),
 /// executions and their history (Step Functions), the notification outbox (SNS) and collector state.
@@ -82,19 +82,20 @@ public final class SQLiteStore: Sendable {
         return migrator
     }
 
-    /// Runs `body` in a write transaction, mapping SQLite errors to ``LocalBackendError``.
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
+    /// Runs `body` in a write transaction on GRDB's writer (off the cooperative thread pool),
+    /// mapping SQLite errors to ``LocalBackendError``.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
-            return try pool.write(body)
+            return try await pool.write(body)
         } catch let error as DatabaseError {
             throw LocalBackendError.database(path: path, reason: Self.describe(error))
         }
     }
 
-    /// Runs `body` on a read-only snapshot.
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
+    /// Runs `body` on a read-only snapshot, off the cooperative thread pool.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
-            return try pool.read(body)
+            return try await pool.read(body)
         } catch let error as DatabaseError {
             throw LocalBackendError.database(path: path, reason: Self.describe(error))
         }
@@ -102,8 +103,8 @@ public final class SQLiteStore: Sendable {
 
     /// Deletes records whose `expires_at` has passed, as DynamoDB's TTL would; returns how many.
     @discardableResult
-    public func deleteExpiredRecords(now: Timestamp = .now()) throws -> Int {
-        try write { db in
+    public func deleteExpiredRecords(now: Timestamp = .now()) async throws -> Int {
+        try await write { db in
             try db.execute(sql: "DELETE FROM infra_metrics WHERE expires_at < ?", arguments: [now.seconds])
             return db.changesCount
         }
@@ -112,7 +113,7 @@ public final class SQLiteStore: Sendable {
 
 extension SQLiteStore: MetricTable {
     public func upsert(_ records: [MetricRecord]) async throws {
-        try write { db in try Self.upsert(records, db: db) }
+        try await write { db in try Self.upsert(records, db: db) }
     }
 
     static func upsert(_ records: [MetricRecord], db: Database) throws {
@@ -154,7 +155,7 @@ extension SQLiteStore: MetricTable {
         if let limit { sql += " LIMIT \(max(0, limit))" }
         let finalSQL = sql
         let finalArguments = arguments
-        return try read { db in
+        return try await read { db in
             try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments).map(Self.record(from:))
         }
     }
@@ -182,9 +183,9 @@ extension SQLiteStore: MetricTable {
 }
 
 extension SQLiteStore: SampleIndex {
-    public func replaceSamples(source: String, produce: ((Sample) throws -> Void) throws -> Void) throws {
-        let partition = Self.partition(ofKey: source)
-        try write { db in
+    public func replaceSamples(source: String, produce: @escaping @Sendable ((Sample) throws -> Void) throws -> Void) async throws {
+        let partition = ObjectKeys.datePartition(ofRawKey: source)
+        try await write { db in
             try db.execute(sql: "DELETE FROM metric_samples WHERE source = ?", arguments: [source])
             let insert = try db.cachedStatement(
                 sql: """
@@ -195,7 +196,7 @@ extension SQLiteStore: SampleIndex {
             try produce { sample in
                 var labels = ""
                 JSONText.appendLabels(sample.labels, to: &labels)
-                let date = partition ?? Self.partition(of: sample.timestamp)
+                let date = partition ?? ObjectKeys.datePartition(of: sample.timestamp)
                 try insert.execute(arguments: [
                     source, sample.metric, sample.host, sample.timestamp.iso8601Milliseconds, sample.value, sample.unit,
                     labels, date.year, date.month, date.day,
@@ -203,25 +204,11 @@ extension SQLiteStore: SampleIndex {
             }
         }
     }
-
-    /// The Athena partition (year, month, day) of a raw key `raw-metrics/YYYY/MM/DD/...`.
-    static func partition(ofKey key: String) -> (year: String, month: String, day: String)? {
-        let parts = key.split(separator: "/")
-        guard parts.count >= 5, parts[0] == "raw-metrics", parts[1].count == 4, parts[2].count == 2, parts[3].count == 2
-        else { return nil }
-        return (String(parts[1]), String(parts[2]), String(parts[3]))
-    }
-
-    static func partition(of timestamp: Timestamp) -> (year: String, month: String, day: String) {
-        let text = timestamp.civil.dateString(separator: "/")
-        let parts = text.split(separator: "/").map(String.init)
-        return (parts[0], parts[1], parts[2])
-    }
 }
 
 extension SQLiteStore: CollectorStateStore {
     public func load(host: String, name: String) async throws -> String? {
-        try read { db in
+        try await read { db in
             try String.fetchOne(
                 db,
                 sql: "SELECT value FROM collector_state WHERE host = ? AND name = ?",
@@ -231,7 +218,7 @@ extension SQLiteStore: CollectorStateStore {
     }
 
     public func save(host: String, name: String, value: String) async throws {
-        try write { db in
+        try await write { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO collector_state (host, name, value, updated_at) VALUES (?, ?, ?, ?)",
                 arguments: [host, name, value, Timestamp.now().iso8601Milliseconds]

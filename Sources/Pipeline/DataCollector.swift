@@ -1,29 +1,28 @@
-import Collectors
+public import Collectors
 import Compression
-import InfraJSON
-import InfraMonitorCore
+public import InfraJSON
+public import InfraMonitorCore
+import Logging
 
 /// The `data-collector` function: collects one metric, stores it as a raw batch under the
-/// execution's key, and returns `{"metric","samples","key"}` to the state machine.
+/// execution's key, and returns `{"metric","samples","key"}` to the state machine
+/// (docs/design.md, "Raw batches").
 public struct DataCollector: Sendable {
-    public let collector: SystemCollector
-    public let hostName: String
+    public let collector: any MetricCollector
     public let objects: any ObjectStore
     public let state: any CollectorStateStore
     public let logs: any LogSink
 
-    public init(
-        collector: SystemCollector,
-        hostName: String,
-        objects: any ObjectStore,
-        state: any CollectorStateStore,
-        logs: any LogSink
-    ) {
+    public init(collector: any MetricCollector, objects: any ObjectStore, state: any CollectorStateStore, logs: any LogSink) {
         self.collector = collector
-        self.hostName = hostName
         self.objects = objects
         self.state = state
         self.logs = logs
+    }
+
+    /// The data-collector over a backend's ports.
+    public init(collector: any MetricCollector, backend: Backend) {
+        self.init(collector: collector, objects: backend.objects, state: backend.collectorState, logs: backend.logs)
     }
 
     /// What one invocation did.
@@ -31,10 +30,22 @@ public struct DataCollector: Sendable {
         public var metric: Metric
         public var samples: Int
         public var key: String
+        /// The size of the stored (gzip) object.
+        public var bytes: Int
+        /// Targets that could not be collected.
+        public var failedTargets: [TargetFailure]
 
         /// The function's response payload.
         public var payload: JSON {
-            ["metric": .string(metric.rawValue), "samples": .number(Double(samples)), "key": .string(key)]
+            var payload: [String: JSON] = [
+                "metric": .string(metric.rawValue), "samples": .number(Double(samples)), "key": .string(key),
+            ]
+            if !failedTargets.isEmpty {
+                payload["failed_targets"] = .array(
+                    failedTargets.map { ["target": .string($0.target), "error": .string($0.error)] }
+                )
+            }
+            return .object(payload)
         }
     }
 
@@ -54,36 +65,32 @@ public struct DataCollector: Sendable {
         guard let timeText = payload["scheduled_time"]?.stringValue, let scheduled = Timestamp.parseRFC3339(timeText) else {
             throw PipelineError.badPayload("\"scheduled_time\" must be an RFC 3339 timestamp")
         }
-        let (samples, _) = try await collect(metric)
+        let collected = try await collect(metric)
         let key = ObjectKeys.rawBatch(scheduledAt: scheduled, executionID: executionID, metric: metric.rawValue)
         var body = ""
-        for sample in samples {
+        for sample in collected.samples {
             body += sample.jsonLine
             body += "\n"
         }
-        try await objects.put(Gzip.compress(Array(body.utf8)), key: key)
+        let object = Gzip.compress(Array(body.utf8))
+        try await objects.put(object, key: key)
         await logs.log(
             .dataCollector,
-            level: "info",
+            level: .info,
             message: "stored raw batch",
-            fields: ["metric": metric.rawValue, "samples": String(samples.count), "key": key, "execution_id": executionID]
+            fields: ["metric": metric.rawValue, "samples": String(collected.samples.count), "key": key, "execution_id": executionID]
         )
-        return Result(metric: metric, samples: samples.count, key: key)
+        return Result(metric: metric, samples: collected.samples.count, key: key, bytes: object.count, failedTargets: collected.failedTargets)
     }
 
     /// Collects one metric now, keeping the counter state for the next collection.
-    public func collect(_ metric: Metric) async throws -> (samples: [Sample], state: String?) {
-        let previous = try await state.load(host: hostName, name: metric.rawValue)
+    public func collect(_ metric: Metric) async throws -> CollectedMetric {
         do {
-            let result = try await collector.collect(metric, previousState: previous, now: .now())
-            if let next = result.state {
-                try await state.save(host: hostName, name: metric.rawValue, value: next)
-            }
-            return result
+            return try await collector.collect(metric, state: state, now: .now())
         } catch {
             await logs.log(
                 .dataCollector,
-                level: "error",
+                level: .error,
                 message: "collection failed",
                 fields: ["metric": metric.rawValue, "error": "\(error)"]
             )

@@ -1,7 +1,7 @@
-import InfraJSON
-import InfraMonitorCore
+public import InfraJSON
+public import InfraMonitorCore
 
-/// Builds the "Pipeline Success" / "Pipeline Failure" message of DESIGN §7 from the Parameters
+/// Builds the "Pipeline Success" / "Pipeline Failure" message (docs/design.md, "Notifications") from the Parameters
 /// of the state machine's `sns:publish` Task.
 public enum NotificationMessage {
     /// The subject prefix of every message.
@@ -46,6 +46,6 @@ public enum NotificationMessage {
             message["error"] = message["error"] ?? .string("States.Runtime")
             message["cause"] = message["cause"] ?? .string("")
         }
-        return PipelineNotification(subject: subject, message: JSON.object(message).text)
+        return PipelineNotification(subject: subject, message: .object(message))
     }
 }

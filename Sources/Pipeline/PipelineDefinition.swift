@@ -1,6 +1,6 @@
 import Foundation
-import InfraMonitorCore
-import StateMachine
+public import InfraMonitorCore
+public import StateMachine
 
 /// The pipeline's state-machine definition: `pipeline/state-machine.asl.json`, the one file that
 /// is also deployed to Step Functions, with its CloudFormation-style `${...}` substitutions bound
@@ -64,6 +64,12 @@ public struct PipelineDefinition: Sendable {
             "LogProcessorFunctionArn": "arn:aws:lambda:\(region):000000000000:function:log-processor",
             "AlarmTopicArn": "arn:aws:sns:\(region):000000000000:InfraMonitoring-Alarms",
         ]
+    }
+
+    /// The definition `settings` names (or the project's), bound for the embedded interpreter in `region`.
+    public static func configured(_ settings: Settings, region: String) throws -> PipelineDefinition {
+        let path = try locate(configured: settings.stateMachineDefinition)
+        return try PipelineDefinition(path: path, substitutions: localSubstitutions(region: region))
     }
 
     /// Finds the definition: `configured` if set, else `pipeline/state-machine.asl.json` in the

@@ -1,62 +1,64 @@
-import Foundation
-import InfraJSON
-import InfraMonitorCore
-import StateMachine
+import Collectors
+public import Foundation
+public import InfraJSON
+public import InfraMonitorCore
+import Logging
+public import StateMachine
 
-/// What one pipeline execution collected and processed, gathered while it runs.
-public actor ExecutionActivity {
-    public private(set) var collections: [DataCollector.Result] = []
-    public private(set) var processing: [LogProcessor.Report] = []
-    public private(set) var processingFailures: [String] = []
+/// What processing one stored batch came to.
+public enum ProcessingResult: Sendable, Hashable {
+    case processed(LogProcessor.Report)
+    /// The batch stays in the bucket; `infra-monitor replay` processes it again.
+    case failed(key: String, error: String)
+}
 
-    public init() {}
+/// The outcome of one execution, as ``PipelineRunner/run(scheduledTime:executionID:)`` returns it.
+public struct ExecutionOutcome: Sendable {
+    public var summary: ExecutionSummary
+    /// Samples per metric the data-collector stored.
+    public var samplesPerMetric: [String: Int]
+    /// Every stored batch's processing, in the order the batches were stored.
+    public var processing: [ProcessingResult]
+    /// Targets that could not be collected, per metric.
+    public var failedTargets: [String: [TargetFailure]]
+    /// Batches an earlier run could not store, stored (and processed) before this execution.
+    public var recovered: [String]
 
-    func collected(_ result: DataCollector.Result) { collections.append(result) }
-    /// Records what the log-processor did with one object.
-    public func processed(_ report: LogProcessor.Report) { processing.append(report) }
-    /// Records a processing failure (the raw batch is kept; `replay` processes it again).
-    public func processingFailed(key: String, error: String) { processingFailures.append("\(key): \(error)") }
+    /// The reports of the batches that were processed.
+    public var reports: [LogProcessor.Report] {
+        processing.compactMap { if case .processed(let report) = $0 { report } else { nil } }
+    }
 
-    /// Samples per metric collected so far.
-    public var samplesPerMetric: [String: Int] {
-        collections.reduce(into: [:]) { $0[$1.metric.rawValue, default: 0] += $1.samples }
+    /// `key: error` for every batch whose processing failed.
+    public var processingFailures: [String] {
+        processing.compactMap { if case .failed(let key, let error) = $0 { "\(key): \(error)" } else { nil } }
     }
 }
 
-/// The outcome of one execution.
-public struct ExecutionOutcome: Sendable {
-    public var summary: ExecutionSummary
-    public var samplesPerMetric: [String: Int]
-    public var processing: [LogProcessor.Report]
-    public var processingFailures: [String]
-}
-
-/// Runs the pipeline's state machine once with the in-process interpreter, binding its Task
-/// resources to the data-collector and the notifier, and records the execution and its history.
+/// One execution of the pipeline on this machine, top to bottom (docs/design.md, "Architecture"):
+///
+/// 1. the backend's `prepare` stores what an earlier run could not (the spool) and those batches are processed;
+/// 2. the execution is recorded as started;
+/// 3. the state-machine definition — the same file Step Functions runs — is interpreted in process,
+///    its Task resources bound here: `lambda:invoke` of `data-collector` runs the ``DataCollector``,
+///    and each batch it stored goes straight to the ``LogProcessor`` (``processStored(_:)``), as S3's
+///    event notification sends it to the `log-processor` Lambda; `sns:publish` builds the
+///    notification (``NotificationMessage``) and hands it to the backend's notifier;
+/// 4. the execution is recorded as finished, and the outcome — with every processing report as a
+///    value — is returned.
 public struct PipelineRunner: Sendable {
     public let definition: PipelineDefinition
+    public let backend: Backend
     public let collector: DataCollector
-    public let notifier: any Notifier
-    public let executions: any ExecutionStore
-    public let logs: any LogSink
-    public let activity: ExecutionActivity
+    public let processor: LogProcessor
     /// Replaces real sleeping between retries (tests).
     public var sleep: (@Sendable (Double) async throws -> Void)?
 
-    public init(
-        definition: PipelineDefinition,
-        collector: DataCollector,
-        notifier: any Notifier,
-        executions: any ExecutionStore,
-        logs: any LogSink,
-        activity: ExecutionActivity
-    ) {
+    public init(definition: PipelineDefinition, backend: Backend, collector: any MetricCollector) {
         self.definition = definition
-        self.collector = collector
-        self.notifier = notifier
-        self.executions = executions
-        self.logs = logs
-        self.activity = activity
+        self.backend = backend
+        self.collector = DataCollector(collector: collector, backend: backend)
+        self.processor = LogProcessor(backend: backend)
     }
 
     /// A new execution id, as Step Functions names executions by default.
@@ -64,11 +66,17 @@ public struct PipelineRunner: Sendable {
 
     /// Executes the pipeline once for the schedule tick `scheduledTime`.
     public func run(scheduledTime: Timestamp, executionID: String = newExecutionID()) async throws -> ExecutionOutcome {
+        let ledger = ExecutionLedger()
+        for event in try await backend.prepare() {
+            await ledger.recovered(event.key, await processStored(event))
+        }
+
         let scheduled = Timestamp(seconds: scheduledTime.seconds)
         let started = Timestamp.now()
-        let input: JSON = ["time": .string(Self.secondsText(scheduled))]
+        let input: JSON = ["time": .string(scheduled.iso8601Seconds)]
         var summary = ExecutionSummary(id: executionID, status: .running, scheduledTime: scheduled, startedAt: started)
-        try await executions.started(summary, input: input.text)
+        let executions = backend.localExecutions
+        try await executions.started(summary, input: input)
 
         var options = ExecutionOptions(
             executionName: executionID,
@@ -76,55 +84,56 @@ public struct PipelineRunner: Sendable {
             stateMachineName: PipelineDefinition.stateMachineName
         )
         if let sleep { options.sleep = sleep }
-        let interpreter = Interpreter(definition: definition.definition, bindings: bindings())
-        let store = executions
-        let logs = logs
+        let interpreter = Interpreter(definition: definition.definition, bindings: bindings(ledger))
+        let logs = backend.logs
         let result = await interpreter.run(input: input, options: options) { event in
             do {
-                try await store.append(
-                    ExecutionEvent(
-                        id: event.id,
-                        previousID: event.previousEventID,
-                        type: event.type,
-                        timestamp: event.timestamp,
-                        stateName: event.stateName,
-                        details: event.details.text
-                    ),
-                    executionID: executionID
-                )
+                try await executions.append(ExecutionEvent(history: event), executionID: executionID)
             } catch {
-                await logs.log(.dataCollector, level: "error", message: "cannot record history event", fields: ["error": "\(error)"])
+                await logs.log(.dataCollector, level: .error, message: "cannot record history event", fields: ["error": "\(error)"])
             }
         }
         summary.finishedAt = .now()
         switch result {
         case .succeeded(let output):
             summary.status = .succeeded
-            summary.output = output.text
+            summary.output = output
         case .failed(let error, let cause):
             summary.status = .failed
             summary.error = error
             summary.cause = cause
         }
         try await executions.finished(summary)
-        return ExecutionOutcome(
-            summary: summary,
-            samplesPerMetric: await activity.samplesPerMetric,
-            processing: await activity.processing,
-            processingFailures: await activity.processingFailures
-        )
+        return await ledger.outcome(summary)
     }
 
-    /// `YYYY-MM-DDTHH:MM:SSZ`, as EventBridge writes the `time` of a scheduled event.
-    static func secondsText(_ time: Timestamp) -> String {
-        String(time.iso8601Milliseconds.dropLast(5)) + "Z"
+    /// Invokes the data-collector with a branch payload and processes the batch it stored.
+    public func invokeDataCollector(payload: JSON) async throws -> (DataCollector.Result, ProcessingResult) {
+        let result = try await collector.handle(payload: payload)
+        let processing = await processStored(ObjectCreatedEvent(bucket: backend.objects.bucket, key: result.key, size: result.bytes))
+        return (result, processing)
+    }
+
+    /// The local equivalent of the bucket's event notification: processes one stored raw batch. A
+    /// failure is logged and returned, never thrown: the batch stays stored for `replay`.
+    public func processStored(_ event: ObjectCreatedEvent) async -> ProcessingResult {
+        do {
+            return .processed(try await processor.handle(event))
+        } catch {
+            await backend.logs.log(
+                .logProcessor,
+                level: .error,
+                message: "processing failed; the raw batch is kept, `infra-monitor replay` retries it",
+                fields: ["key": event.key, "error": "\(error)"]
+            )
+            return .failed(key: event.key, error: "\(error)")
+        }
     }
 
     /// The Task resources of the definition, bound to in-process handlers.
-    func bindings() -> ResourceBindings {
-        let collector = collector
-        let notifier = notifier
-        let activity = activity
+    func bindings(_ ledger: ExecutionLedger) -> ResourceBindings {
+        let runner = self
+        let notifier = backend.notifier
         return ResourceBindings([
             "arn:aws:states:::lambda:invoke": { invocation in
                 let function = invocation.input["FunctionName"]?.stringValue ?? ""
@@ -132,8 +141,8 @@ public struct PipelineRunner: Sendable {
                     throw TaskFailure(error: "Lambda.ResourceNotFoundException", cause: PipelineError.unknownFunction(function).description)
                 }
                 do {
-                    let result = try await collector.handle(payload: invocation.input["Payload"] ?? .null)
-                    await activity.collected(result)
+                    let (result, processing) = try await runner.invokeDataCollector(payload: invocation.input["Payload"] ?? .null)
+                    await ledger.collected(result, processing)
                     return ["ExecutedVersion": "$LATEST", "StatusCode": 200, "Payload": result.payload]
                 } catch {
                     throw TaskFailure(error: Self.errorType(error), cause: "\(error)")
@@ -143,7 +152,7 @@ public struct PipelineRunner: Sendable {
                 let notification = NotificationMessage.build(
                     parameters: invocation.input,
                     finishedAt: .now(),
-                    collected: await activity.samplesPerMetric
+                    collected: await ledger.samplesPerMetric
                 )
                 do {
                     try await notifier.publish(notification)
@@ -158,5 +167,53 @@ public struct PipelineRunner: Sendable {
     /// The error name a Lambda function reports for a thrown Swift error: its type's name.
     static func errorType(_ error: any Error) -> String {
         String(describing: type(of: error))
+    }
+}
+
+/// What the Task handlers of one execution did, gathered while it runs; one per execution.
+actor ExecutionLedger {
+    private var collections: [DataCollector.Result] = []
+    private var processing: [ProcessingResult] = []
+    private var recoveredKeys: [String] = []
+
+    func collected(_ result: DataCollector.Result, _ processed: ProcessingResult) {
+        collections.append(result)
+        processing.append(processed)
+    }
+
+    func recovered(_ key: String, _ processed: ProcessingResult) {
+        recoveredKeys.append(key)
+        processing.append(processed)
+    }
+
+    /// Samples per metric collected so far.
+    var samplesPerMetric: [String: Int] {
+        collections.reduce(into: [:]) { $0[$1.metric.rawValue, default: 0] += $1.samples }
+    }
+
+    func outcome(_ summary: ExecutionSummary) -> ExecutionOutcome {
+        var failed: [String: [TargetFailure]] = [:]
+        for result in collections where !result.failedTargets.isEmpty { failed[result.metric.rawValue, default: []] += result.failedTargets }
+        return ExecutionOutcome(
+            summary: summary,
+            samplesPerMetric: samplesPerMetric,
+            processing: processing,
+            failedTargets: failed,
+            recovered: recoveredKeys
+        )
+    }
+}
+
+extension ExecutionEvent {
+    /// An interpreter history event as the execution store keeps it.
+    init(history event: HistoryEvent) {
+        self.init(
+            id: event.id,
+            previousID: event.previousEventID,
+            type: ExecutionEventType(name: event.type),
+            timestamp: event.timestamp,
+            stateName: event.stateName,
+            details: event.details
+        )
     }
 }

@@ -56,7 +56,6 @@ struct FunctionConfiguration {
             return DataCollectorFunction(
                 collector: DataCollector(
                     collector: SystemCollector(hostName: hostName),
-                    hostName: hostName,
                     objects: services.objects,
                     state: MemoryCollectorState(),
                     logs: logs
@@ -64,7 +63,13 @@ struct FunctionConfiguration {
             )
         default:
             return LogProcessorFunction(
-                processor: LogProcessor(objects: services.objects, table: services.metricTable, index: RawObjectSampleIndex(), logs: logs),
+                processor: LogProcessor(
+                    objects: services.objects,
+                    table: services.metricTable,
+                    publisher: services.publisher,
+                    index: RawObjectSampleIndex(),
+                    logs: logs
+                ),
                 bucket: bucket
             )
         }

@@ -67,10 +67,11 @@ import Testing
         )
         #expect(event.id == 3)
         #expect(event.previousID == 2)
-        #expect(event.type == "TaskStateEntered")
+        #expect(event.type == .state(kind: "Task", .entered))
+        #expect(event.type.name == "TaskStateEntered")
         #expect(event.stateName == "CollectCpu")
         #expect(event.timestamp == "2026-11-25T18:00:00.500Z")
-        #expect(try JSON(parsing: event.details) == ["name": "CollectCpu", "input": "{}"])
+        #expect(event.details == ["name": "CollectCpu", "input": "{}"])
     }
 
     @Test(arguments: [

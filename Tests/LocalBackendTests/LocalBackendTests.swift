@@ -6,16 +6,15 @@ import Testing
 
 @Suite("Folder object store")
 struct FolderObjectStoreTests {
-    @Test("put is atomic, emits a created-event for the subscribed prefix, and lists in key order")
+    /// Created-events are no longer the store's job: `PipelineRunner` hands each stored batch to the
+    /// processor (PipelineTests check that each batch is processed exactly once).
+    @Test("put is atomic and lists in key order")
     func putGetList() async throws {
         let root = try Fixtures.temporaryDirectory("objects")
         let store = FolderObjectStore(root: root)
-        let seen = EventLog()
-        store.subscribe(prefix: "raw-metrics/") { event in await seen.add(event.key) }
         try await store.put(Array("b".utf8), key: "raw-metrics/2026/11/25/b.jsonl.gz")
         try await store.put(Array("a".utf8), key: "raw-metrics/2026/11/25/a.jsonl.gz")
         try await store.put(Array("q".utf8), key: "quarantine/2026/11/25/a.jsonl")
-        #expect(await seen.keys == ["raw-metrics/2026/11/25/b.jsonl.gz", "raw-metrics/2026/11/25/a.jsonl.gz"])
         #expect(
             try await store.list(prefix: "raw-metrics/") == ["raw-metrics/2026/11/25/a.jsonl.gz", "raw-metrics/2026/11/25/b.jsonl.gz"]
         )
@@ -73,30 +72,34 @@ struct SQLiteStoreTests {
     }
 
     @Test("replacing samples is atomic: an error midway keeps the earlier samples")
-    func replaceSamplesAtomic() throws {
+    func replaceSamplesAtomic() async throws {
         let path = try Fixtures.temporaryDirectory("db") + "/db.sqlite"
         let store = try SQLiteStore(path: path)
         let sample = Sample(metric: "m", host: "h", timestamp: Timestamp(seconds: 0), value: 1, unit: "Percent")
-        try store.replaceSamples(source: "raw-metrics/2026/11/25/a") { emit in
+        try await store.replaceSamples(source: "raw-metrics/2026/11/25/a") { emit in
             try emit(sample)
             try emit(sample)
         }
         struct Boom: Error {}
-        #expect(throws: (any Error).self) {
-            try store.replaceSamples(source: "raw-metrics/2026/11/25/a") { emit in
+        await #expect(throws: (any Error).self) {
+            try await store.replaceSamples(source: "raw-metrics/2026/11/25/a") { emit in
                 try emit(sample)
                 throw Boom()
             }
         }
-        let result = try QueryEngine(databasePath: path).run("SELECT count(*), min(year), min(month), min(day) FROM metrics")
-        #expect(result.rows[0] == [.integer(2), .text("2026"), .text("11"), .text("25")])
+        let result = try await QueryEngine(databasePath: path).run(
+            "SELECT count(*), min(year), min(month), min(day) FROM metrics",
+            rowLimit: 10,
+            timeLimitSeconds: 5
+        )
+        #expect(result.rows[0] == [2, "2026", "11", "25"])
     }
 
     @Test("the query engine refuses writes", arguments: ["DELETE FROM metric_samples", "CREATE TABLE t(x)", "PRAGMA user_version = 3", "  "])
-    func queryRefusesWrites(sql: String) throws {
+    func queryRefusesWrites(sql: String) async throws {
         let path = try Fixtures.temporaryDirectory("db") + "/db.sqlite"
         _ = try SQLiteStore(path: path)
-        #expect(throws: LocalBackendError.self) { try QueryEngine(databasePath: path).run(sql) }
+        await #expect(throws: QueryRefusal.self) { try await QueryEngine(databasePath: path).run(sql, rowLimit: 10, timeLimitSeconds: 5) }
     }
 }
 
@@ -106,12 +109,12 @@ struct ConfigurationTests {
     func templateIsDefaults() throws {
         let path = try Fixtures.temporaryDirectory("config") + "/config.yaml"
         try ConfigurationFile.template(hostName: "web-1").write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(try ConfigurationFile.load(path: path, required: true) == Configuration())
+        #expect(try ConfigurationFile.load(path: path, required: true) == Settings())
     }
 
     @Test("a missing optional config gives the defaults; a missing required one an error")
     func missingConfig() throws {
-        #expect(try ConfigurationFile.load(path: "/nonexistent/config.yaml", required: false) == Configuration())
+        #expect(try ConfigurationFile.load(path: "/nonexistent/config.yaml", required: false) == Settings())
         #expect(throws: LocalBackendError.self) { try ConfigurationFile.load(path: "/nonexistent/config.yaml", required: true) }
     }
 
@@ -125,9 +128,4 @@ struct ConfigurationTests {
     func redaction(input: String, expected: String) {
         #expect(Redaction.redact(input) == expected)
     }
-}
-
-actor EventLog {
-    var keys: [String] = []
-    func add(_ key: String) { keys.append(key) }
 }

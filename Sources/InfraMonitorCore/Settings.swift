@@ -1,12 +1,14 @@
 /// Everything an operator can set in `config.yaml`; every field has a default so that `run`
-/// works with no file at all.
-public struct Configuration: Sendable, Hashable, Codable {
+/// works with no file at all (docs/design.md, "Configuration").
+public struct Settings: Sendable, Hashable, Codable {
     /// The host name put on samples; the system's when unset.
     public var host: String?
     /// The schedule of `serve`, in EventBridge syntax.
     public var schedule: String
-    /// The AWS region for the aws backend and for ARNs.
-    public var region: String
+    /// The AWS region for the aws backend and for ARNs (unset: the environment's, else eu-west-1).
+    public var region: String?
+    /// Where the aws backend finds its services; unset fields fall back to the environment and the defaults.
+    public var aws: AWS
     /// A state-machine definition to use instead of the project's `pipeline/state-machine.asl.json`.
     public var stateMachineDefinition: String?
     public var collection: Collection
@@ -15,17 +17,47 @@ public struct Configuration: Sendable, Hashable, Codable {
     public init(
         host: String? = nil,
         schedule: String = "rate(3 hours)",
-        region: String = "eu-west-1",
+        region: String? = nil,
         stateMachineDefinition: String? = nil,
+        aws: AWS = AWS(),
         collection: Collection = Collection(),
         notifications: Notifications = Notifications()
     ) {
         self.host = host
         self.schedule = schedule
         self.region = region
+        self.aws = aws
         self.stateMachineDefinition = stateMachineDefinition
         self.collection = collection
         self.notifications = notifications
+    }
+
+    /// The region the embedded backend writes into local ARNs.
+    public var localRegion: String { region ?? "eu-west-1" }
+
+    /// The `aws:` section: the deployment the aws backend talks to.
+    public struct AWS: Sendable, Hashable, Codable {
+        /// The region (overrides the top-level `region` for the aws backend).
+        public var region: String?
+        /// An AWS-compatible endpoint instead of AWS itself (moto_server in tests).
+        public var endpointURL: String?
+        /// The data bucket (a stack with `BucketNameSuffix` names it `infra-monitoring-pipeline-data-<suffix>`).
+        public var bucket: String?
+        /// The metrics table.
+        public var table: String?
+
+        public init(region: String? = nil, endpointURL: String? = nil, bucket: String? = nil, table: String? = nil) {
+            self.region = region
+            self.endpointURL = endpointURL
+            self.bucket = bucket
+            self.table = table
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case region
+            case endpointURL = "endpoint_url"
+            case bucket, table
+        }
     }
 
     /// How the collectors read the system.
@@ -90,7 +122,7 @@ public struct Configuration: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case host, schedule, region
+        case host, schedule, region, aws
         case stateMachineDefinition = "state_machine_definition"
         case collection, notifications
     }
@@ -99,7 +131,8 @@ public struct Configuration: Sendable, Hashable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         host = try c.decodeIfPresent(String.self, forKey: .host)
         schedule = try c.decodeIfPresent(String.self, forKey: .schedule) ?? "rate(3 hours)"
-        region = try c.decodeIfPresent(String.self, forKey: .region) ?? "eu-west-1"
+        region = try c.decodeIfPresent(String.self, forKey: .region)
+        aws = try c.decodeIfPresent(AWS.self, forKey: .aws) ?? AWS()
         stateMachineDefinition = try c.decodeIfPresent(String.self, forKey: .stateMachineDefinition)
         collection = try c.decodeIfPresent(Collection.self, forKey: .collection) ?? Collection()
         notifications = try c.decodeIfPresent(Notifications.self, forKey: .notifications) ?? Notifications()

@@ -1,0 +1,143 @@
+import AWSBackend
+import AWSClients
+import AsyncHTTPClient
+import Collectors
+import Foundation
+import InfraMonitorCore
+import LocalBackend
+import Pipeline
+
+/// What every command works with, built once from `--backend`, the flags, the config and the
+/// environment: this machine (data directory, settings, database, host name) and the ``Backend``
+/// whose ports the command uses. This is the only place that asks which backend was chosen.
+struct CommandContext: Sendable {
+    let machine: MachineState
+    let backend: Backend
+    /// The region ARNs and the embedded interpreter use.
+    let region: String
+    /// Creates the bucket, table, topic and log groups where missing (aws only); returns a note.
+    let provision: (@Sendable () async throws -> String)?
+
+    /// Opens the data directory, the config and the database, and builds the chosen backend.
+    init(options: GlobalOptions) throws {
+        let machine = try MachineState(options: options)
+        self.machine = machine
+        let embedded = EmbeddedBackend.make(directory: machine.dataDirectory, store: machine.store, settings: machine.settings)
+        switch options.backend {
+        case .local:
+            backend = embedded
+            region = machine.settings.localRegion
+            provision = nil
+        case .aws:
+            let location: AWSLocation
+            do {
+                location = try AWSLocation.resolve(
+                    regionFlag: options.region,
+                    endpointFlag: options.endpointURL,
+                    bucketFlag: options.bucket,
+                    settings: machine.settings,
+                    environment: ProcessInfo.processInfo.environment
+                )
+            } catch let error as AWSLocation.InvalidEndpoint {
+                throw CLIError.usage(error.description)
+            }
+            let client = AWSClient(
+                configuration: .standard(
+                    region: location.region,
+                    endpointURL: location.endpointURL,
+                    transport: HTTPClientTransport(client: Self.httpClient)
+                )
+            )
+            let services = AWSServices(client: client, bucket: location.bucket, table: location.table)
+            region = client.configuration.region
+            backend = AWSPipelineBackend.make(
+                services: services,
+                spool: Spool(root: machine.spoolPath),
+                hostName: machine.hostName,
+                local: embedded,
+                topicARN: ProcessInfo.processInfo.environment["INFRA_MONITOR_TOPIC_ARN"]
+            ) { error in
+                Output.note(
+                    "warning: cannot publish to SNS (\(error)); the notification is kept in the local outbox (`infra-monitor notifications`)"
+                )
+            }
+            provision = {
+                let topic = try await services.createResources()
+                return "resources ready: bucket \(services.bucket), table \(services.table), topic \(topic)"
+            }
+        }
+    }
+
+    /// The HTTP client of the command line. Unlike the shared one it does not keep retrying a
+    /// refused connection until the request's deadline: an unreachable endpoint fails each attempt
+    /// at once (the request layer's retries then apply) so that a batch is spooled in seconds.
+    /// It lives as long as the process.
+    static let httpClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout = .init(connect: .seconds(5))
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    /// The pipeline runner: the configured definition interpreted here over the backend's ports,
+    /// collecting this machine.
+    func runner() throws -> PipelineRunner {
+        PipelineRunner(
+            definition: try PipelineDefinition.configured(machine.settings, region: region),
+            backend: backend,
+            collector: machine.collector()
+        )
+    }
+
+    /// Takes the data directory's run lock, saying so when it has to wait for another run.
+    func lock(timeoutSeconds: Double = 60) async throws -> RunLock {
+        let path = machine.dataDirectory.lockPath
+        return try await RunLock.acquire(path: path, timeoutSeconds: timeoutSeconds) {
+            Output.note("waiting up to \(Int(timeoutSeconds)) s for the run that holds \(path)…")
+        }
+    }
+
+    /// Marks executions a dead process left RUNNING as ABORTED, saying so. Call with the run lock held.
+    func abortInterruptedExecutions(prefix: String = "") async throws {
+        for id in try await backend.localExecutions.abortInterrupted(now: .now()) {
+            Output.note("\(prefix)marked interrupted execution \(id) as ABORTED; rerun it with `infra-monitor run --execution-id \(id)` to repair it")
+        }
+    }
+
+    /// Sends what the backend buffers (log events).
+    func finish() async { await backend.logs.flush() }
+}
+
+/// What every backend keeps on this machine: the data directory, its settings, its SQLite
+/// database (collector state, outbox, local executions) and the host name put on samples.
+struct MachineState: Sendable {
+    let dataDirectory: DataDirectory
+    let settings: Settings
+    let store: SQLiteStore
+    let hostName: String
+
+    /// Resolves `--data-dir` and `--config`, creates the data directory and opens the database.
+    init(options: GlobalOptions) throws {
+        dataDirectory = DataDirectory.resolve(explicit: options.dataDir)
+        let configPath = options.config ?? dataDirectory.configPath
+        settings = try ConfigurationFile.load(path: configPath, required: options.config != nil)
+        try dataDirectory.prepare()
+        store = try SQLiteStore(path: dataDirectory.databasePath)
+        hostName = settings.host.flatMap { $0.isEmpty ? nil : $0 } ?? HostName.system()
+    }
+
+    /// Where the aws backend keeps batches the bucket refused.
+    var spoolPath: String { dataDirectory.path + "/spool" }
+
+    /// Batches waiting in the spool for the next `run --backend aws`.
+    func spooledBatches() throws -> [String] { try Spool(root: spoolPath).pending() }
+
+    /// The collector of this machine, as the settings configure it.
+    func collector() -> any MetricCollector {
+        SystemCollector(
+            procRoot: settings.collection.procRoot,
+            hostName: hostName,
+            sampleWindowSeconds: settings.collection.sampleWindowSeconds
+        )
+    }
+}

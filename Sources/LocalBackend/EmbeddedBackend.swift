@@ -1,0 +1,25 @@
+public import InfraMonitorCore
+
+/// The embedded backend: the data directory's folder bucket stands in for S3, its SQLite database
+/// for DynamoDB, Athena and Step Functions' history, the outbox (with webhook and sendmail) for SNS,
+/// and JSON Lines files for CloudWatch Logs.
+public enum EmbeddedBackend {
+    /// Every port over the data directory `directory` and its database `store`.
+    public static func make(directory: DataDirectory, store: SQLiteStore, settings: Settings) -> Backend {
+        let logs = FileLogSink(folder: directory.logsFolder)
+        return Backend(
+            name: "local",
+            objects: FolderObjectStore(root: directory.objectsRoot),
+            table: store,
+            publisher: NoMetricPublisher(),
+            samples: store,
+            query: QueryEngine(databasePath: store.path),
+            series: store,
+            notifier: OutboxNotifier(store: store, settings: settings.notifications, logs: logs),
+            notifications: store,
+            logs: logs,
+            localExecutions: store,
+            collectorState: store
+        )
+    }
+}
