@@ -12,6 +12,8 @@ public enum AWSBackendError: Error, Sendable, Hashable, CustomStringConvertible 
     case queryFailed(state: String, reason: String)
     /// The environment lacked a setting the Lambda function needs.
     case missingSetting(String)
+    /// No state machine of this name is deployed.
+    case noStateMachine(name: String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum AWSBackendError: Error, Sendable, Hashable, CustomStringConvertible 
             return "\(service) answered unexpectedly: \(reason); check --endpoint-url and the service's health"
         case .queryFailed(let state, let reason):
             return "the Athena query ended \(state): \(reason); check the SQL and the metrics table"
+        case .noStateMachine(let name):
+            return "no state machine named \(name); deploy it with `infra-monitor deploy apply`"
         case .missingSetting(let name):
             return "the environment variable \(name) is not set; set it in the function's configuration"
         }

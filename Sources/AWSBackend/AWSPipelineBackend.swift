@@ -98,7 +98,7 @@ public enum AWSPipelineBackend {
         backend.series = RecordSeriesReader(table: services.metricTable)
         backend.notifier = FallbackNotifier(primary: sns, fallback: local.notifier, onFallback: onSNSFailure)
         backend.logs = CloudWatchLogsSink(logs: services.logs, streamName: CloudWatchLogsSink.defaultStreamName(host: hostName))
-        backend.executions = stateMachine
+        backend.executions = CombinedExecutionHistory(local: local.localExecutions, deployed: stateMachine)
         backend.remote = stateMachine
         backend.prepare = { try await objects.flush().uploaded.filter { $0.key.hasPrefix(ObjectKeys.rawPrefix) } }
         return backend
@@ -132,5 +132,47 @@ public struct RecordSeriesReader: SeriesReader {
 
     static func sample(_ record: MetricRecord) -> SeriesSample {
         SeriesSample(metric: record.metric, host: record.host, labels: record.labels, unit: record.unit, timestamp: record.timestamp, value: record.mean)
+    }
+}
+
+/// The executions of a deployment as an operator sees them: those the deployed state machine ran,
+/// and those interpreted on this machine over the same services (`run --backend aws`), newest
+/// first. A deployment without the state machine (nothing deployed yet, only storage) shows the
+/// local ones.
+public struct CombinedExecutionHistory: ExecutionHistory {
+    public let local: any ExecutionHistory
+    public let deployed: StepFunctionsPipeline
+
+    public init(local: any ExecutionHistory, deployed: StepFunctionsPipeline) {
+        self.local = local
+        self.deployed = deployed
+    }
+
+    /// The deployed executions, or none when no state machine of that name exists.
+    private func deployedList(limit: Int) async throws -> [ExecutionSummary] {
+        do {
+            return try await deployed.list(limit: limit)
+        } catch AWSBackendError.noStateMachine {
+            return []
+        }
+    }
+
+    public func list(limit: Int) async throws -> [ExecutionSummary] {
+        let all = try await local.list(limit: limit) + deployedList(limit: limit)
+        return Array(all.sorted { ($0.startedAt, $0.id) > ($1.startedAt, $1.id) }.prefix(limit))
+    }
+
+    public func execution(id: String) async throws -> ExecutionSummary? {
+        if let found = try await local.execution(id: id) { return found }
+        do {
+            return try await deployed.execution(id: id)
+        } catch AWSBackendError.noStateMachine {
+            return nil
+        }
+    }
+
+    public func events(executionID: String) async throws -> [ExecutionEvent] {
+        if try await local.execution(id: executionID) != nil { return try await local.events(executionID: executionID) }
+        return try await deployed.events(executionID: executionID)
     }
 }

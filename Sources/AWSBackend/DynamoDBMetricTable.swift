@@ -2,7 +2,7 @@ import AWSClients
 import InfraJSON
 import InfraMonitorCore
 
-/// The `InfraMetrics` table on DynamoDB: items per DESIGN §5, written with BatchWriteItem.
+/// The `InfraMetrics` table on DynamoDB: items per docs/design.md, "Records", written with BatchWriteItem.
 public struct DynamoDBMetricTable: MetricTable {
     public let dynamoDB: DynamoDBClient
     public let table: String

@@ -1,7 +1,7 @@
 import InfraJSON
 import InfraMonitorCore
 
-/// A ``MetricRecord`` as a DynamoDB item with the attribute names of DESIGN §5, and back.
+/// A ``MetricRecord`` as a DynamoDB item with the attribute names of docs/design.md, "Records", and back.
 public enum MetricRecordItem {
     /// The item of `record`: keys `metric_id` (S) and `timestamp` (S), the statistics as numbers,
     /// `labels` as a map of strings and `expires_at` (N, epoch seconds) for the table's TTL.

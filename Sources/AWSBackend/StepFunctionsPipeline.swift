@@ -17,13 +17,10 @@ public struct StepFunctionsPipeline: ExecutionHistory, RemoteRunner {
     }
 
     /// The state machine's ARN, found by name.
-    /// - Throws: ``AWSBackendError/badResponse(service:reason:)`` when no state machine has the name.
+    /// - Throws: ``AWSBackendError/noStateMachine(name:)`` when no state machine has the name.
     public func stateMachineARN() async throws -> String {
         guard let machine = try await stepFunctions.listStateMachines().first(where: { $0.name == stateMachineName }) else {
-            throw AWSBackendError.badResponse(
-                service: "Step Functions",
-                reason: "no state machine named \(stateMachineName); deploy it with `infra-monitor deploy apply`"
-            )
+            throw AWSBackendError.noStateMachine(name: stateMachineName)
         }
         return machine.arn
     }

@@ -16,7 +16,7 @@ public struct NodeExporterScrape: Sendable, Hashable {
     }
 }
 
-/// The four metrics of DESIGN §3 computed from node_exporter series instead of procfs.
+/// The four metrics of docs/design.md, "Metrics" computed from node_exporter series instead of procfs.
 ///
 /// memory and disk need one scrape; cpu and network are rates between two scrapes of the same
 /// target. Samples carry the time of the later scrape.

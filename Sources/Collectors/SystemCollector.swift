@@ -8,7 +8,7 @@ import Musl
 import Darwin
 #endif
 
-/// Collects the four metrics of DESIGN §3 from procfs and `statvfs` on this machine.
+/// Collects the four metrics of docs/design.md, "Metrics" from procfs and `statvfs` on this machine.
 ///
 /// cpu and network are counter-based: their value is the average since the previous collection,
 /// whose counters the caller passes back as `previousState`. Without usable state (first run,

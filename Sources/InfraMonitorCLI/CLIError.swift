@@ -6,7 +6,7 @@ import Pipeline
 import StateMachine
 
 /// An error for the operator: one line saying what was wrong and what to do, and the exit code
-/// of DESIGN §9 (1 the job failed, 2 bad usage or bad input).
+/// of docs/design.md, "Command line" (1 the job failed, 2 bad usage or bad input).
 public struct CLIError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var exitCode: Int32
@@ -28,6 +28,8 @@ public struct CLIError: Error, Sendable, CustomStringConvertible {
         switch error {
         case let error as CLIError:
             return error
+        case let refusal as QueryRefusal:
+            return .usage(refusal.description)
         case let error as LocalBackendError:
             switch error {
             case .configuration, .readOnlyQuery, .invalidKey, .objectNotFound: return .usage(error.description)

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// The command-line entry: parses, runs, and turns every error into one line on stderr with the
-/// exit code of DESIGN §9.
+/// exit code of docs/design.md, "Command line".
 public enum CommandLineEntry {
     /// Runs `infra-monitor` with `arguments` (without the program name) and returns the exit code.
     public static func run(_ arguments: [String]) async -> Int32 {

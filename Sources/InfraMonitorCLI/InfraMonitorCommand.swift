@@ -20,7 +20,7 @@ struct InfraMonitorCommand: AsyncParsableCommand {
     )
 }
 
-/// Options every command shares (DESIGN §9).
+/// Options every command shares (docs/design.md, "Command line").
 struct GlobalOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(

@@ -86,7 +86,7 @@ struct RecordsCommand: AsyncParsableCommand {
     @Option(help: "Maximum records.")
     var limit: Int = 1000
 
-    @Option(help: "Output: table, csv or json (JSON Lines, DESIGN §5).")
+    @Option(help: "Output: table, csv or json (JSON Lines, one record a line).")
     var format: TableFormat = .table
 
     func validate() throws {

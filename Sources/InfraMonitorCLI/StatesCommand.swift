@@ -4,7 +4,7 @@ import InfraJSON
 import InfraMonitorCore
 import StateMachine
 
-/// `infra-monitor states run|validate`: the States Language interpreter on its own (DESIGN §8).
+/// `infra-monitor states run|validate`: the States Language interpreter on its own (docs/design.md, "The state machine").
 struct StatesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "states",

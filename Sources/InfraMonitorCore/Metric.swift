@@ -1,4 +1,4 @@
-/// The four metrics of the seed and their units (DESIGN §3).
+/// The four metrics of the seed and their units (docs/design.md, "Metrics").
 public enum Metric: String, Sendable, CaseIterable, Codable {
     case cpuUtilization = "cpu_utilization"
     case memoryUsage = "memory_usage"
@@ -14,7 +14,7 @@ public enum Metric: String, Sendable, CaseIterable, Codable {
     }
 }
 
-/// One measured value of one series at one instant: a line of a raw batch (DESIGN §4).
+/// One measured value of one series at one instant: a line of a raw batch (docs/design.md, "Raw batches").
 public struct Sample: Sendable, Hashable {
     public var metric: String
     public var host: String

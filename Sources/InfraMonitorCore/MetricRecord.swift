@@ -1,4 +1,4 @@
-/// One row of the `InfraMetrics` table: the summary of one series in one raw batch (DESIGN §5).
+/// One row of the `InfraMetrics` table: the summary of one series in one raw batch (docs/design.md, "Records").
 public struct MetricRecord: Sendable, Hashable {
     /// `metric#host`, plus `#k1=v1,k2=v2` with sorted keys when the series has labels.
     public var metricID: String
@@ -59,7 +59,7 @@ public struct MetricRecord: Sendable, Hashable {
     /// Epoch seconds at which the record expires: its timestamp plus 90 days.
     public var expiresAt: Int64 { timestamp.flooredToMilliseconds.seconds + MetricRecord.retentionSeconds }
 
-    /// The series identity of DESIGN §5.
+    /// The series identity of docs/design.md, "Records".
     public static func metricID(metric: String, host: String, labels: [String: String]) -> String {
         var id = metric + "#" + host
         if !labels.isEmpty {
@@ -68,7 +68,7 @@ public struct MetricRecord: Sendable, Hashable {
         return id
     }
 
-    /// The record as one JSON line, in the attribute order of DESIGN §5.
+    /// The record as one JSON line, in the attribute order of docs/design.md, "Records".
     public var jsonLine: String {
         var out = "{\"metric_id\":"
         JSONText.appendString(metricID, to: &out)

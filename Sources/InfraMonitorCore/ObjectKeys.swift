@@ -1,4 +1,4 @@
-/// The object keys of the data bucket (DESIGN §4).
+/// The object keys of the data bucket (docs/design.md, "Raw batches").
 public enum ObjectKeys {
     /// The bucket name of the seed.
     public static let bucket = "infra-monitoring-pipeline-data"

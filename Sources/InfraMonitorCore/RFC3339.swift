@@ -1,5 +1,5 @@
 extension Timestamp {
-    /// Parses an RFC 3339 timestamp as DESIGN §4 restricts it.
+    /// Parses an RFC 3339 timestamp as docs/design.md, "Raw batches" restricts it.
     ///
     /// Accepts `YYYY-MM-DDTHH:MM:SS[.f{1,9}]` followed by `Z` or `±HH:MM`, with `T` and `Z` in
     /// either case; rejects impossible calendar dates, leap seconds, and instants outside

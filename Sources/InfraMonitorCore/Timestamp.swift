@@ -1,16 +1,16 @@
 /// An instant in UTC at nanosecond precision, the time type of samples, records and keys.
 ///
 /// Stored as whole seconds since the Unix epoch plus a nanosecond part in `0..<1_000_000_000`,
-/// so that instants compare exactly (DESIGN §4: "instants are compared at nanosecond precision").
+/// so that instants compare exactly (docs/design.md, "Raw batches": "instants are compared at nanosecond precision").
 public struct Timestamp: Sendable, Hashable, Comparable {
     /// Whole seconds since 1970-01-01T00:00:00Z (may be negative for years before 1970).
     public var seconds: Int64
     /// Nanoseconds within the second, `0..<1_000_000_000`.
     public var nanoseconds: Int32
 
-    /// The earliest instant DESIGN §4 accepts: 0001-01-01T00:00:00Z.
+    /// The earliest instant docs/design.md, "Raw batches" accepts: 0001-01-01T00:00:00Z.
     public static let minimum = Timestamp(seconds: -62_135_596_800, nanoseconds: 0)
-    /// The latest instant DESIGN §4 accepts: 9999-12-31T23:59:59.999999999Z.
+    /// The latest instant docs/design.md, "Raw batches" accepts: 9999-12-31T23:59:59.999999999Z.
     public static let maximum = Timestamp(seconds: 253_402_300_799, nanoseconds: 999_999_999)
 
     public init(seconds: Int64, nanoseconds: Int32 = 0) {
@@ -73,7 +73,7 @@ public struct Timestamp: Sendable, Hashable, Comparable {
         )
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, the instant floored to milliseconds (DESIGN §5).
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, the instant floored to milliseconds (docs/design.md, "Records").
     public var iso8601Milliseconds: String {
         let c = civil
         var out = c.dateString(separator: "-")
@@ -90,7 +90,7 @@ public struct Timestamp: Sendable, Hashable, Comparable {
         return c.dateString(separator: "-") + "T" + pad(c.hour, 2) + ":" + pad(c.minute, 2) + ":" + pad(c.second, 2) + "Z"
     }
 
-    /// `YYYYMMDDTHHMMSSZ`, the compact form used in raw batch object names (DESIGN §4).
+    /// `YYYYMMDDTHHMMSSZ`, the compact form used in raw batch object names (docs/design.md, "Raw batches").
     public var compactBasic: String {
         let c = civil
         return c.dateString(separator: "") + "T" + pad(c.hour, 2) + pad(c.minute, 2) + pad(c.second, 2) + "Z"

@@ -18,7 +18,7 @@ public struct DataDirectory: Sendable, Hashable {
     }
 
     /// `--data-dir`, else `$INFRA_MONITOR_DATA_DIR`, else `$XDG_DATA_HOME/infra-monitor`, else
-    /// `~/.local/share/infra-monitor` (DESIGN §9).
+    /// `~/.local/share/infra-monitor` (docs/design.md, "Command line").
     public static func resolve(
         explicit: String?,
         environment: [String: String] = ProcessInfo.processInfo.environment

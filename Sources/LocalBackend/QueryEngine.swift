@@ -18,7 +18,7 @@ public struct QueryEngine: SampleQuery {
     /// `timeLimitSeconds`. Integers and reals come back as numbers, text as strings, NULL as null,
     /// a blob as the string `<N bytes>`.
     /// - Throws: ``QueryRefusal`` for anything but a read, for SQL errors and for a query stopped
-    ///   at the time limit; ``LocalBackendError`` when the database cannot be opened.
+    ///   at the time limit; ``LocalBackendError/query(reason:)`` when there is no database yet.
     public func run(_ sql: String, rowLimit: Int, timeLimitSeconds: Double) async throws -> QueryTable {
         let trimmed = sql.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw Self.refusal(LocalBackendError.readOnlyQuery("the query is empty")) }
@@ -27,7 +27,7 @@ public struct QueryEngine: SampleQuery {
             throw Self.refusal(LocalBackendError.readOnlyQuery("\(firstWord.isEmpty ? "this statement" : firstWord) is not a read"))
         }
         guard FileManager.default.fileExists(atPath: databasePath) else {
-            throw Self.refusal(LocalBackendError.query(reason: "no database at \(databasePath) yet; run `infra-monitor run` first"))
+            throw LocalBackendError.query(reason: "no database at \(databasePath) yet; run `infra-monitor run` first")
         }
         var configuration = Configuration()
         configuration.readonly = true
@@ -51,6 +51,7 @@ public struct QueryEngine: SampleQuery {
                 return QueryTable(columns: columns, rows: rows)
             }
         } catch let error as LocalBackendError {
+            if case .query(let reason) = error, reason.hasPrefix("no database") { throw error }
             throw Self.refusal(error)
         } catch let error as DatabaseError {
             if error.resultCode == .SQLITE_INTERRUPT {

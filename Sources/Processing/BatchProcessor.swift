@@ -9,7 +9,7 @@ import Musl
 import Darwin
 #endif
 
-/// A line of a raw batch that is not a valid sample, with the reason (DESIGN §4).
+/// A line of a raw batch that is not a valid sample, with the reason (docs/design.md, "Raw batches").
 public struct InvalidLine: Sendable, Hashable {
     /// The 1-based number of the line in the decompressed object (blank lines count).
     public var lineNumber: Int
@@ -58,7 +58,7 @@ public struct BatchSummary: Sendable {
     }
 }
 
-/// The log-processor of DESIGN §4–§5: streams one raw batch and summarises each series.
+/// The log-processor of docs/design.md, "Raw batches" and "Records": streams one raw batch and summarises each series.
 public struct BatchProcessor: Sendable {
     /// Lines longer than this many bytes are reported invalid without being parsed, so that
     /// memory stays bounded whatever the input.

@@ -1,6 +1,6 @@
 import InfraMonitorCore
 
-/// The output order of records (DESIGN §5): metric_id, timestamp, then metric, host and labels.
+/// The output order of records (docs/design.md, "Records"): metric_id, timestamp, then metric, host and labels.
 /// Strings compare by UTF-8 bytes (code point order), as DynamoDB and SQLite sort them.
 enum RecordOrder {
     static func compare(_ a: String, _ b: String) -> Int {

@@ -1,7 +1,7 @@
 import InfraMonitorCore
 
 /// Collector counters kept in memory: they survive between invocations of a warm function, and a
-/// cold start falls back to the collector's short sampling window (DESIGN §3).
+/// cold start falls back to the collector's short sampling window (docs/design.md, "Metrics").
 actor MemoryCollectorState: CollectorStateStore {
     private var values: [String: String] = [:]
 

@@ -72,13 +72,13 @@ final class MotoServer {
         guard result.status == 0 else { throw TestSupportError("POST \(path) to moto failed: \(result.stderr)") }
     }
 
-    /// Makes moto's Athena answer the next query with two rows.
-    func stageAthenaResult() throws {
+    /// Makes moto's Athena in `region` answer the next query with two rows.
+    func stageAthenaResult(region: String = "eu-west-1") throws {
         let cell = { (text: String) -> JSON in ["VarCharValue": .string(text)] }
         try post(
             "/moto-api/static/athena/query-results",
             [
-                "region": "eu-west-1",
+                "region": .string(region),
                 "results": [
                     [
                         "rows": [

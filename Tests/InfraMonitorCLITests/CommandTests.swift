@@ -52,7 +52,7 @@ struct CommandTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/objects/infra-monitoring-pipeline-data/raw-metrics"))
     }
 
-    @Test("states run prints the DESIGN §8 object and exit code")
+    @Test("states run prints the result object of docs/design.md (The state machine) and its exit code")
     func statesRun() throws {
         let dir = try Fixtures.temporaryDirectory("states")
         let pass = dir + "/pass.json"

@@ -1,7 +1,7 @@
 import InfraMonitorCore
 import Testing
 
-@Suite("RFC 3339 timestamps (DESIGN §4)")
+@Suite("RFC 3339 timestamps (docs/design.md, Raw batches)")
 struct TimestampTests {
     @Test(
         "valid timestamps and their UTC instant",
@@ -44,7 +44,7 @@ struct TimestampTests {
     }
 }
 
-@Suite("Keys and records (DESIGN §4, §5)")
+@Suite("Keys and records (docs/design.md, Raw batches and Records)")
 struct KeyAndRecordTests {
     @Test("raw batch and quarantine keys")
     func keys() throws {

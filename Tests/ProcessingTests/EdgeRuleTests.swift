@@ -2,7 +2,7 @@ import InfraMonitorCore
 import Processing
 import Testing
 
-/// One line and what DESIGN §4 says about it: valid (`reason == nil`) or invalid with `reason`.
+/// One line and what docs/design.md, "Raw batches" says about it: valid (`reason == nil`) or invalid with `reason`.
 struct EdgeCase: CustomTestStringConvertible, Sendable {
     var name: String
     var line: String
@@ -130,7 +130,7 @@ private let edgeCases: [EdgeCase] = [
     .invalid("empty timestamp", sampleLine(timestamp: "\"\""), "bad timestamp \"\""),
 ]
 
-@Suite("DESIGN §4 edge rules")
+@Suite("Edge rules of docs/design.md, Raw batches")
 struct EdgeRuleTests {
     @Test(arguments: edgeCases)
     func edgeRule(_ edge: EdgeCase) throws {
