@@ -1,9 +1,17 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// Settings shared by every target: Swift 6 language mode with strict concurrency
-/// and explicit `any` for existentials.
+/// Settings shared by every target: Swift 6 language mode with strict concurrency, explicit `any`
+/// for existentials, members visible only from modules a file imports, and imports internal unless
+/// marked `public import` (as Hummingbird builds).
 let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+/// The same without the two import features, for the modules whose imports are still to be made explicit.
+let legacySwiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny")
 ]
 
@@ -41,7 +49,7 @@ let package = Package(
         // JSON values, parsing and printing; no dependencies.
         .target(name: "InfraJSON", swiftSettings: swiftSettings),
         // Amazon States Language interpreter; knows nothing of AWS or of the pipeline.
-        .target(name: "StateMachine", dependencies: ["InfraJSON"], swiftSettings: swiftSettings),
+        .target(name: "StateMachine", dependencies: ["InfraJSON"], swiftSettings: legacySwiftSettings),
         // zlib, as the system provides it.
         .systemLibrary(name: "CSystemZlib", path: "Sources/CSystemZlib", providers: [.apt(["zlib1g-dev"])]),
         // Streaming gzip inflate/deflate over the system zlib.
@@ -60,7 +68,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // procfs/statvfs collectors and node_exporter scrape mapping.
-        .target(name: "Collectors", dependencies: ["InfraMonitorCore"], swiftSettings: swiftSettings),
+        .target(name: "Collectors", dependencies: ["InfraMonitorCore"], swiftSettings: legacySwiftSettings),
         // The log-processor: raw batch lines to samples, records and quarantine.
         .target(
             name: "Processing",
@@ -93,7 +101,7 @@ let package = Package(
         .target(
             name: "AWSSigner",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: swiftSettings
+            swiftSettings: legacySwiftSettings
         ),
         // The request layer (REST-XML, JSON, Query) and the small service clients on AsyncHTTPClient.
         .target(
@@ -102,7 +110,7 @@ let package = Package(
                 "AWSSigner", "InfraJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: legacySwiftSettings
         ),
         // The AWS adapters behind the ports: S3, DynamoDB, SNS, CloudWatch, Logs, Athena, Step Functions; the spool.
         .target(
@@ -124,7 +132,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: legacySwiftSettings
         ),
         // The web dashboard, /metrics, /healthz and the JSON API of `serve`.
         .target(

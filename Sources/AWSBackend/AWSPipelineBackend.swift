@@ -1,4 +1,4 @@
-public import AWSClients
+import AWSClients
 public import Foundation
 public import InfraMonitorCore
 
@@ -131,7 +131,14 @@ public struct RecordSeriesReader: SeriesReader {
     }
 
     static func sample(_ record: MetricRecord) -> SeriesSample {
-        SeriesSample(metric: record.metric, host: record.host, labels: record.labels, unit: record.unit, timestamp: record.timestamp, value: record.mean)
+        SeriesSample(
+            metric: record.metric,
+            host: record.host,
+            labels: record.labels,
+            unit: record.unit,
+            timestamp: record.timestamp,
+            value: record.mean
+        )
     }
 }
 

@@ -1,5 +1,5 @@
 public import AWSClients
-public import InfraJSON
+import InfraJSON
 public import InfraMonitorCore
 
 /// Read-only SQL on the `metrics` table of the `infra_monitoring` database, through Athena.

@@ -1,4 +1,4 @@
-import AWSClients
+public import AWSClients
 import Foundation
 import InfraJSON
 public import InfraMonitorCore

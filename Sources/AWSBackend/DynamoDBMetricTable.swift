@@ -1,6 +1,6 @@
-import AWSClients
+public import AWSClients
 import InfraJSON
-import InfraMonitorCore
+public import InfraMonitorCore
 
 /// The `InfraMetrics` table on DynamoDB: items per docs/design.md, "Records", written with BatchWriteItem.
 public struct DynamoDBMetricTable: MetricTable {

@@ -1,4 +1,4 @@
-import InfraMonitorCore
+public import InfraMonitorCore
 
 /// Publishes to `primary` (SNS) and, when that fails, to `fallback` (a local notifier), so that a
 /// failure notification is never lost because the topic is unreachable.

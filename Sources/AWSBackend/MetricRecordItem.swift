@@ -1,5 +1,5 @@
-import InfraJSON
-import InfraMonitorCore
+public import InfraJSON
+public import InfraMonitorCore
 
 /// A ``MetricRecord`` as a DynamoDB item with the attribute names of docs/design.md, "Records", and back.
 public enum MetricRecordItem {

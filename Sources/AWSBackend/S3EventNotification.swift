@@ -1,5 +1,5 @@
-import InfraJSON
-import InfraMonitorCore
+public import InfraJSON
+public import InfraMonitorCore
 
 /// An S3 event notification (`{"Records":[{"s3":{"bucket":{"name"},"object":{"key","size"}}}]}`),
 /// the log-processor's input.

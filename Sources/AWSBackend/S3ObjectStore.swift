@@ -1,5 +1,5 @@
-import AWSClients
-import InfraMonitorCore
+public import AWSClients
+public import InfraMonitorCore
 
 /// The data bucket on S3: raw batches and quarantined lines.
 ///

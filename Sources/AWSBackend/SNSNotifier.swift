@@ -1,4 +1,5 @@
-import AWSClients
+public import AWSClients
+import InfraJSON
 public import InfraMonitorCore
 
 /// Publishes the pipeline's notifications to the `InfraMonitoring-Alarms` topic.

@@ -1,6 +1,6 @@
-import AWSClients
+public import AWSClients
 import Foundation
-public import InfraJSON
+import InfraJSON
 public import InfraMonitorCore
 
 /// The deployed state machine `InfraMonitoring-Pipeline-Orch` on Step Functions: start an

@@ -1,5 +1,5 @@
 import Foundation
-public import InfraJSON
+import InfraJSON
 public import InfraMonitorCore
 
 /// What the dashboard reads, as ports: the series, the executions with their history, the

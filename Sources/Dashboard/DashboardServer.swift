@@ -104,7 +104,8 @@ func response(_ body: String, type: String, status: HTTPResponse.Status = .ok) -
 
 func html(_ body: String) -> Response {
     var result = response(body, type: "text/html; charset=utf-8")
-    result.headers[.init("Content-Security-Policy")!] = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    result.headers[.init("Content-Security-Policy")!] =
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     return result
 }
 

@@ -1,6 +1,6 @@
-import InfraMonitorCore
-import Scheduler
-import ServiceLifecycle
+public import InfraMonitorCore
+public import Scheduler
+public import ServiceLifecycle
 
 /// What one scheduler tick did.
 public enum TickOutcome: Sendable {

@@ -1,4 +1,4 @@
-import InfraMonitorCore
+public import InfraMonitorCore
 
 /// What `serve` itself has done since it started: the scheduler's ticks and the requests served.
 public actor ServiceStatus {

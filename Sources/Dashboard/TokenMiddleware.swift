@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// Refuses every request that does not carry the token: `Authorization: Bearer T`, `?token=T`

@@ -1,7 +1,8 @@
-import ArgumentParser
+public import ArgumentParser
+import Collectors
 import Foundation
 import InfraJSON
-import InfraMonitorCore
+public import InfraMonitorCore
 import Pipeline
 
 /// `infra-monitor collect`: invoke the data-collector outside a scheduled execution.

@@ -5,6 +5,7 @@ import Collectors
 import Foundation
 import InfraMonitorCore
 import LocalBackend
+import NIOCore
 import Pipeline
 
 /// What every command works with, built once from `--backend`, the flags, the config and the

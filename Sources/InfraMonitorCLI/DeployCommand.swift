@@ -1,5 +1,5 @@
-import ArgumentParser
-import Deploy
+public import ArgumentParser
+public import Deploy
 import Foundation
 import InfraJSON
 import Pipeline

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import InfraJSON
 import InfraMonitorCore
 import LocalBackend
 import Pipeline

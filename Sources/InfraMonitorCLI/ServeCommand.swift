@@ -7,6 +7,7 @@ import Logging
 import Pipeline
 import Scheduler
 import ServiceLifecycle
+import UnixSignals
 
 /// `infra-monitor serve`: the scheduler (EventBridge) and the dashboard (CloudWatch) in one service.
 struct ServeCommand: AsyncParsableCommand {

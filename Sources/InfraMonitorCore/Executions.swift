@@ -83,7 +83,7 @@ public enum ExecutionEventType: Sendable, Hashable, CustomStringConvertible {
                 self = .execution(phase)
                 return
             }
-            if (phase == .entered || phase == .exited), head.hasSuffix("State"), head.count > 5 {
+            if phase == .entered || phase == .exited, head.hasSuffix("State"), head.count > 5 {
                 self = .state(kind: String(head.dropLast(5)), phase)
                 return
             }

@@ -188,7 +188,7 @@ func pad(_ value: Int, _ width: Int) -> String {
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
-import Musl
+public import Musl
 #elseif canImport(Darwin)
-import Darwin
+public import Darwin
 #endif

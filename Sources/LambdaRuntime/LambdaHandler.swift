@@ -1,4 +1,4 @@
-import InfraJSON
+public import InfraJSON
 
 /// What a handler knows about the invocation it serves.
 public struct LambdaContext: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import InfraJSON
 
 /// The Lambda custom-runtime loop: fetch the next event, run the handler, post its response or

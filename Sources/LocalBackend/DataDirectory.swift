@@ -1,6 +1,6 @@
-import Foundation
-import Synchronization
+public import Foundation
 import InfraMonitorCore
+import Synchronization
 
 /// The embedded installation's folder: the bucket, the database, the logs and the config.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import InfraMonitorCore
+public import InfraMonitorCore
 public import Logging
 import Synchronization
 

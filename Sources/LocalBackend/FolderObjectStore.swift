@@ -1,5 +1,5 @@
 import Foundation
-import InfraMonitorCore
+public import InfraMonitorCore
 
 /// The data bucket as a folder: each key is a file path below `root`.
 ///

@@ -1,4 +1,4 @@
-import InfraMonitorCore
+public import InfraMonitorCore
 
 /// What can go wrong in the embedded backend; each message says what failed and what to do.
 public enum LocalBackendError: Error, Sendable, CustomStringConvertible {

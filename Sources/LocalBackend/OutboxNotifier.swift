@@ -3,6 +3,8 @@ public import InfraMonitorCore
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import InfraJSON
+import Logging
 #endif
 
 /// SNS on one machine: every message lands in the outbox table first (so none is lost), then is

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-public import InfraJSON
+import InfraJSON
 public import InfraMonitorCore
 
 /// Read-only SQL over `metrics` and `infra_metrics`, as Athena offers over the raw data.

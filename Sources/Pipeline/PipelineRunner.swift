@@ -1,9 +1,9 @@
-import Collectors
-public import Foundation
+public import Collectors
+import Foundation
 public import InfraJSON
 public import InfraMonitorCore
 import Logging
-public import StateMachine
+import StateMachine
 
 /// What processing one stored batch came to.
 public enum ProcessingResult: Sendable, Hashable {

@@ -1,12 +1,12 @@
 import Compression
-import InfraMonitorCore
+public import InfraMonitorCore
 
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
-import Musl
+public import Musl
 #elseif canImport(Darwin)
-import Darwin
+public import Darwin
 #endif
 
 /// A line of a raw batch that is not a valid sample, with the reason (docs/design.md, "Raw batches").

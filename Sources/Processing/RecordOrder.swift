@@ -1,4 +1,4 @@
-import InfraMonitorCore
+public import InfraMonitorCore
 
 /// The output order of records (docs/design.md, "Records"): metric_id, timestamp, then metric, host and labels.
 /// Strings compare by UTF-8 bytes (code point order), as DynamoDB and SQLite sort them.

@@ -1,4 +1,4 @@
-import InfraMonitorCore
+public import InfraMonitorCore
 
 /// EventBridge's `cron(minutes hours day-of-month month day-of-week year)`, in UTC.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import InfraMonitorCore
+public import InfraMonitorCore
 
 /// An EventBridge schedule expression: `rate(value unit)` or `cron(fields)`, evaluated in UTC.
 ///

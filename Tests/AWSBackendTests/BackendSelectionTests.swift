@@ -18,7 +18,10 @@ import Testing
             regionFlag: "us-east-2",
             endpointFlag: "http://127.0.0.1:1",
             bucketFlag: "flag-bucket",
-            settings: Self.settings(region: "ap-south-1", aws: .init(region: "us-west-2", endpointURL: "http://127.0.0.1:2", bucket: "config-bucket")),
+            settings: Self.settings(
+                region: "ap-south-1",
+                aws: .init(region: "us-west-2", endpointURL: "http://127.0.0.1:2", bucket: "config-bucket")
+            ),
             environment: Self.environment
         )
         #expect(location.region == "us-east-2")
@@ -41,11 +44,25 @@ import Testing
         #expect(location.endpointURL?.absoluteString == "http://127.0.0.1:2")
         #expect(location.bucket == "config-bucket")
         #expect(location.table == "ConfigTable")
-        #expect(try AWSLocation.resolve(regionFlag: nil, endpointFlag: nil, bucketFlag: nil, settings: Self.settings(region: "ap-south-1"), environment: [:]).region == "ap-south-1")
+        #expect(
+            try AWSLocation.resolve(
+                regionFlag: nil,
+                endpointFlag: nil,
+                bucketFlag: nil,
+                settings: Self.settings(region: "ap-south-1"),
+                environment: [:]
+            ).region == "ap-south-1"
+        )
     }
 
     @Test func theEnvironmentThenTheDefaults() throws {
-        let fromEnvironment = try AWSLocation.resolve(regionFlag: nil, endpointFlag: nil, bucketFlag: nil, settings: Settings(), environment: Self.environment)
+        let fromEnvironment = try AWSLocation.resolve(
+            regionFlag: nil,
+            endpointFlag: nil,
+            bucketFlag: nil,
+            settings: Settings(),
+            environment: Self.environment
+        )
         #expect(fromEnvironment.region == nil, "the region is left to the SDK chain: AWS_REGION, AWS_DEFAULT_REGION, the profile, eu-west-1")
         #expect(fromEnvironment.endpointURL?.absoluteString == "http://127.0.0.1:3")
         #expect(fromEnvironment.bucket == "env-bucket")
@@ -68,7 +85,11 @@ import Testing
         }
         do {
             _ = try AWSLocation.resolve(
-                regionFlag: nil, endpointFlag: nil, bucketFlag: nil, settings: Self.settings(aws: .init(endpointURL: "nope")), environment: [:]
+                regionFlag: nil,
+                endpointFlag: nil,
+                bucketFlag: nil,
+                settings: Self.settings(aws: .init(endpointURL: "nope")),
+                environment: [:]
             )
         } catch {
             #expect("\(error)".contains("aws.endpoint_url in the config"))

@@ -34,7 +34,11 @@ import Testing
     }
 
     static func withClient(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let router = DashboardServer.router(sources: try await sources(), settings: DashboardSettings(), status: ServiceStatus(schedule: "rate(3 hours)"))
+        let router = DashboardServer.router(
+            sources: try await sources(),
+            settings: DashboardSettings(),
+            status: ServiceStatus(schedule: "rate(3 hours)")
+        )
         let app = Application(router: router)
         try await app.test(.router, body)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import InfraJSON
 import InfraMonitorCore
 import LocalBackend
 import TestSupport

@@ -2,6 +2,7 @@ import Foundation
 import InfraJSON
 import InfraMonitorCore
 import InfraMonitorTesting
+import Logging
 import Pipeline
 import Testing
 

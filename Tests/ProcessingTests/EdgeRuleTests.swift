@@ -1,3 +1,4 @@
+import Foundation
 import InfraMonitorCore
 import Processing
 import Testing

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What a finished process left.
 public struct ProcessResult: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Locates test fixtures as files beside the test sources, so tests read the same files a
 /// person can open in the repository.
