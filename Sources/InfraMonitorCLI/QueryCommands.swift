@@ -106,7 +106,7 @@ struct RecordsCommand: AsyncParsableCommand {
             limit: execution == nil ? limit : nil
         )
         if let execution {
-            records = Array(records.filter { $0.source.contains("_\(execution)_") }.prefix(limit))
+            records = Array(records.filter { ObjectKeys.parseRawBatch($0.source)?.executionID == execution }.prefix(limit))
         }
         switch format {
         case .json:

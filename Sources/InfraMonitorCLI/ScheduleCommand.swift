@@ -47,7 +47,7 @@ struct ScheduleCommand: AsyncParsableCommand {
             }
             let start = after.flatMap { Timestamp.parseRFC3339($0) } ?? .now()
             for time in schedule.nextN(n, after: start) {
-                print(String(time.iso8601Milliseconds.dropLast(5)) + "Z")
+                print(time.iso8601Seconds)
             }
         }
     }

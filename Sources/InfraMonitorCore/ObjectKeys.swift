@@ -27,6 +27,21 @@ public enum ObjectKeys {
         return quarantinePrefix + datePath + "/" + name + ".jsonl"
     }
 
+    /// The parts of a raw batch key, or nil for any other key: the inverse of
+    /// ``rawBatch(scheduledAt:executionID:metric:)``.
+    public static func parseRawBatch(_ key: String) -> RawBatchKey? {
+        guard let date = datePartition(ofRawKey: key), key.hasSuffix(".jsonl.gz") else { return nil }
+        let name = key.split(separator: "/").last.map { String($0.dropLast(".jsonl.gz".count)) } ?? ""
+        guard name.count > 17, let time = CivilDateTime.parseCompactBasic(String(name.prefix(16))),
+            name[name.index(name.startIndex, offsetBy: 16)] == "_"
+        else { return nil }
+        let rest = name.dropFirst(17)
+        guard let metric = Metric.allCases.first(where: { rest.hasSuffix("_" + $0.rawValue) }) else { return nil }
+        let executionID = String(rest.dropLast(metric.rawValue.count + 1))
+        guard !executionID.isEmpty, time.civil.dateString(separator: "/") == date.path else { return nil }
+        return RawBatchKey(scheduledAt: time, executionID: executionID, metric: metric)
+    }
+
     /// The date folder of a raw key, `raw-metrics/YYYY/MM/DD/…`: the partition the query table
     /// (Athena's `year`, `month`, `day`) gives its samples. Nil for any other key.
     public static func datePartition(ofRawKey key: String) -> DatePartition? {
@@ -60,4 +75,17 @@ public struct DatePartition: Sendable, Hashable {
 
     /// `YYYY/MM/DD`.
     public var path: String { "\(year)/\(month)/\(day)" }
+}
+
+/// What a raw batch key names: the execution's scheduled time, the execution and the metric.
+public struct RawBatchKey: Sendable, Hashable {
+    public var scheduledAt: Timestamp
+    public var executionID: String
+    public var metric: Metric
+
+    public init(scheduledAt: Timestamp, executionID: String, metric: Metric) {
+        self.scheduledAt = scheduledAt
+        self.executionID = executionID
+        self.metric = metric
+    }
 }

@@ -102,6 +102,29 @@ public struct Timestamp: Sendable, Hashable, Comparable {
     }
 }
 
+extension CivilDateTime {
+    /// The instant of a `YYYYMMDDTHHMMSSZ` text (``Timestamp/compactBasic``), or nil.
+    public static func parseCompactBasic(_ text: String) -> Timestamp? {
+        let chars = Array(text.utf8)
+        guard chars.count == 16, chars[8] == UInt8(ascii: "T"), chars[15] == UInt8(ascii: "Z") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for c in chars[range] {
+                guard c >= 48 && c <= 57 else { return nil }
+                value = value * 10 + Int(c - 48)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8), let hour = number(9..<11),
+            let minute = number(11..<13), let second = number(13..<15)
+        else { return nil }
+        return Timestamp.parseRFC3339(
+            "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)T\(hour < 10 ? "0" : "")\(hour):"
+                + "\(minute < 10 ? "0" : "")\(minute):\(second < 10 ? "0" : "")\(second)Z"
+        )
+    }
+}
+
 /// Calendar fields of a UTC instant (proleptic Gregorian calendar).
 public struct CivilDateTime: Sendable, Hashable {
     public var year: Int

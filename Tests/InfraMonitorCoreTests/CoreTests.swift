@@ -99,3 +99,23 @@ struct KeyAndRecordTests {
         )
     }
 }
+
+@Suite("Raw batch keys parse back")
+struct RawBatchKeyTests {
+    @Test(arguments: ["e2e-1", "0f1e2d3c-aaaa-bbbb-cccc-000011112222", "my_run_2"])
+    func aKeyParsesBackToItsParts(executionID: String) throws {
+        let time = try #require(Timestamp.parseRFC3339("2026-11-25T18:00:00Z"))
+        for metric in Metric.allCases {
+            let key = ObjectKeys.rawBatch(scheduledAt: time, executionID: executionID, metric: metric.rawValue)
+            #expect(ObjectKeys.parseRawBatch(key) == RawBatchKey(scheduledAt: time, executionID: executionID, metric: metric))
+        }
+    }
+
+    @Test(arguments: [
+        "quarantine/2026/11/25/20261125T180000Z_e_cpu_utilization.jsonl", "raw-metrics/2026/11/25/20261125T180000Z_e_gpu.jsonl.gz",
+        "raw-metrics/2026/11/26/20261125T180000Z_e_cpu_utilization.jsonl.gz", "raw-metrics/2026/11/25/x.jsonl.gz",
+    ])
+    func otherKeysDoNot(key: String) {
+        #expect(ObjectKeys.parseRawBatch(key) == nil)
+    }
+}
