@@ -93,6 +93,9 @@ let package = Package(
             dependencies: [
                 "InfraMonitorCore", "InfraJSON",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -204,7 +207,8 @@ let package = Package(
         ),
         .testTarget(
             name: "LocalBackendTests",
-            dependencies: ["LocalBackend", "TestSupport"],
+            dependencies: ["LocalBackend", "TestSupport", "InfraMonitorCore", "InfraJSON"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

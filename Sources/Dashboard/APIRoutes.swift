@@ -43,7 +43,7 @@ enum APIRoutes {
             json(["notifications": .array(try await sources.notifications.recent(limit: 200).map(DashboardData.notificationJSON))])
         }
         router.get("/api/query") { request, _ in
-            guard let sql = request.uri.queryParameters.get("sql") else {
+            guard let sql = formValue(request, "sql") else {
                 throw HTTPError(.badRequest, message: "add ?sql=SELECT ... to the URL")
             }
             let result: QueryTable
@@ -52,7 +52,7 @@ enum APIRoutes {
             } catch let refusal as QueryRefusal {
                 return json(["error": .string(refusal.description)], status: .badRequest)
             }
-            if request.uri.queryParameters.get("format") == "csv" {
+            if formValue(request, "format") == "csv" {
                 var csv = response(DashboardData.csv(result), type: "text/csv; charset=utf-8")
                 csv.headers[.contentDisposition] = "attachment; filename=\"query.csv\""
                 return csv

@@ -21,6 +21,19 @@ public struct DashboardSettings: Sendable {
         self.queryTimeLimitSeconds = queryTimeLimitSeconds
     }
 
+    /// The shortest token `serve` accepts.
+    public static let minimumTokenLength = 16
+
+    /// Why `token` is unfit to guard the dashboard, or nil when it is fit: too short, or with
+    /// white space or control characters (which a browser or a shell would mangle).
+    public static func tokenProblem(_ token: String) -> String? {
+        if token.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
+            return "contains white space or control characters"
+        }
+        if token.count < minimumTokenLength { return "is shorter than \(minimumTokenLength) characters" }
+        return nil
+    }
+
     /// Loopback addresses need no token; any other bind address does.
     public static func isLoopback(_ address: String) -> Bool {
         address == "localhost" || address == "::1" || address.hasPrefix("127.")
@@ -69,7 +82,7 @@ public enum DashboardServer {
             return html(page)
         }
         router.get("/notifications") { _, _ in html(try await pages.notifications()) }
-        router.get("/query") { request, _ in html(await pages.query(sql: request.uri.queryParameters.get("sql"))) }
+        router.get("/query") { request, _ in html(await pages.query(sql: formValue(request, "sql"))) }
         router.get("/metrics") { _, _ in
             let body = Prometheus.exposition(
                 latest: try await sources.series.latestSamples(),
@@ -107,6 +120,19 @@ func html(_ body: String) -> Response {
     result.headers[.init("Content-Security-Policy")!] =
         "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     return result
+}
+
+/// A field of the query string as an HTML form sends it (`application/x-www-form-urlencoded`):
+/// `+` is a space and `%2B` a plus sign (the URL query component alone would keep `+`).
+func formValue(_ request: Request, _ name: String) -> String? {
+    guard let query = request.uri.query else { return nil }
+    for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+        let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.first.map(String.init)?.removingPercentEncoding == name else { continue }
+        let raw = parts.count > 1 ? String(parts[1]) : ""
+        return raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? raw
+    }
+    return nil
 }
 
 func text(_ body: String) -> Response { response(body, type: "text/plain; charset=utf-8") }

@@ -54,6 +54,9 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try CommandContext(options: options)
         let token = (token ?? ProcessInfo.processInfo.environment["INFRA_MONITOR_TOKEN"]).flatMap { $0.isEmpty ? nil : $0 }
+        if let token, let problem = DashboardSettings.tokenProblem(token) {
+            throw CLIError.usage("the token \(problem); use a random one, e.g. `openssl rand -hex 24`")
+        }
         if !DashboardSettings.isLoopback(bind) && token == nil {
             throw CLIError.usage("binding \(bind) exposes the dashboard beyond this machine; set --token or INFRA_MONITOR_TOKEN, or bind 127.0.0.1")
         }

@@ -51,6 +51,13 @@ public enum Redaction {
         return ["secret", "password", "token", "authorization", "credential", "webhook"].contains { lower.contains($0) }
     }
 
+    /// Only the scheme, host and port of a URL (`https://hooks.slack.com/…`): what may be shown of a
+    /// webhook, whose path can be its secret (Slack's and Discord's are).
+    public static func endpoint(_ url: String) -> String {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme, let host = parsed.host else { return "(unparsable URL)" }
+        return scheme + "://" + host + (parsed.port.map { ":\($0)" } ?? "") + "/…"
+    }
+
     /// Removes user info and query strings from URLs in `text` (`https://user:pw@host/p?token=x` → `https://host/p?…`).
     public static func redact(_ text: String) -> String {
         guard text.contains("://") else { return text }

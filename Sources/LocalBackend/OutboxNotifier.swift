@@ -1,11 +1,10 @@
+import AsyncHTTPClient
 import Foundation
-public import InfraMonitorCore
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
 import InfraJSON
+public import InfraMonitorCore
 import Logging
-#endif
+import NIOCore
+import NIOHTTP1
 
 /// SNS on one machine: every message lands in the outbox table first (so none is lost), then is
 /// delivered to the optional webhook (HTTP POST of the JSON body) and the optional email address
@@ -36,39 +35,62 @@ public struct OutboxNotifier: Notifier {
         }
     }
 
-    /// POSTs the message; returns "sent (HTTP 200)" or "failed: …" with the URL's secrets removed.
+    /// The time one webhook delivery may take in all, retries included: a webhook that never
+    /// answers holds the execution (and the data directory's lock) this long at most.
+    public var webhookDeadline: Duration = .seconds(15)
+
+    /// POSTs the message with AsyncHTTPClient, redirects refused (a redirected POST would lose its
+    /// body); returns "sent (HTTP 200)" or "failed: …". Only the URL's scheme and host are ever
+    /// written to logs or statuses: a webhook's secret may be its path.
     func postWebhook(url: String, notification: PipelineNotification) async -> String {
-        guard let target = URL(string: url), ["http", "https"].contains(target.scheme?.lowercased() ?? "") else {
+        guard let target = URL(string: url), ["http", "https"].contains(target.scheme?.lowercased() ?? ""), target.host != nil else {
             return "failed: webhook_url is not an http(s) URL"
         }
-        var request = URLRequest(url: target, timeoutInterval: 10)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(notification.subject, forHTTPHeaderField: "X-InfraMonitor-Subject")
-        request.httpBody = Data(notification.message.text.utf8)
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(webhookDeadline.components.seconds) * 1_000_000_000)
         var lastProblem = ""
         for attempt in 1...webhookAttempts {
+            var request = HTTPClientRequest(url: url)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "X-InfraMonitor-Subject", value: notification.subject)
+            request.body = .bytes(ByteBuffer(string: notification.message.text))
             do {
-                let (_, response) = try await URLSession.shared.data(for: request)
-                let code = (response as? HTTPURLResponse)?.statusCode ?? 0
+                let remaining = deadline - NIODeadline.now()
+                guard remaining > .zero else { break }
+                let response = try await Self.client.execute(request, timeout: min(remaining, .seconds(10)))
+                _ = try? await response.body.collect(upTo: 65_536)
+                let code = Int(response.status.code)
                 if (200..<300).contains(code) { return "sent (HTTP \(code))" }
                 lastProblem = "HTTP \(code)"
+                if (300..<400).contains(code) {
+                    lastProblem += " redirect refused; set webhook_url to the final address"
+                    break
+                }
                 if (400..<500).contains(code) && code != 429 { break }
             } catch {
-                lastProblem = Redaction.redact(error.localizedDescription)
+                lastProblem = Redaction.redact(String(describing: error))
             }
             if attempt < webhookAttempts {
                 try? await Task.sleep(for: .milliseconds(250 << attempt))
             }
         }
+        if lastProblem.isEmpty { lastProblem = "no answer within \(webhookDeadline)" }
         await logs?.log(
             .dataCollector,
             level: .warning,
             message: "webhook delivery failed",
-            fields: ["target": Redaction.redact(url), "problem": lastProblem]
+            fields: ["target": Redaction.endpoint(url), "problem": lastProblem]
         )
         return "failed: \(lastProblem)"
     }
+
+    /// The client for webhooks: no redirects, connections refused fail at once.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(10))
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     /// Pipes an RFC 5322 message to `sendmail -t -i`; returns "sent" or "failed: …". The child is
     /// awaited through its termination handler, so no thread waits for it.

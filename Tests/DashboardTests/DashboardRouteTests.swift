@@ -68,6 +68,16 @@ import Testing
         }
     }
 
+    @Test func theQueryFormDecodesPlusAsASpaceAndKeepsAnEncodedPlus() async throws {
+        try await Self.withClient { client in
+            try await client.execute(uri: "/query?sql=SELECT+1+%2B+1+AS+two", method: .get) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("SELECT 1 + 1 AS two"), "the form's text, decoded")
+                #expect(page.contains("1 row(s)"))
+            }
+        }
+    }
+
     @Test func apiRoutesReturnTheReadModels() async throws {
         try await Self.withClient { client in
             try await client.execute(uri: "/api/overview", method: .get) { response in

@@ -138,6 +138,14 @@ struct ServeEndToEndTests {
         #expect(result.stderr.contains("binding 0.0.0.0 exposes the dashboard beyond this machine; set --token"), "\(result.stderr)")
     }
 
+    @Test(arguments: [" ", "x", "short-token", "has a space in it!!", "tab\there-and-long-enough"])
+    func weakTokensAreRefused(token: String) throws {
+        let dir = try Self.dataDirectory(host: "web-1")
+        let result = try CommandRunner.infraMonitor(["serve", "--data-dir", dir, "--bind", "0.0.0.0", "--port", "1", "--token", token])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("the token "), "\(result.stderr)")
+    }
+
     @Test func scheduleNextPrintsFireTimes() throws {
         let result = try CommandRunner.infraMonitor(["schedule", "next", "cron(0 18 ? * 6L *)", "-n", "3", "--after", "2026-11-25T20:23:10Z"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -1,0 +1,78 @@
+import Foundation
+import InfraJSON
+import InfraMonitorCore
+import LocalBackend
+import TestSupport
+import Testing
+
+/// Webhook delivery: bounded in time, never following redirects, and never logging the URL's path.
+@Suite(.serialized) struct WebhookTests {
+    /// Starts the fixture receiver in `mode`; returns the process and its port.
+    static func receiver(_ mode: String) throws -> (Process, Int) {
+        let port = try CommandRunner.freePort()
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["python3", Fixtures.path("webhook_server.py"), String(port), mode]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        server.standardInput = FileHandle.nullDevice
+        try server.run()
+        for _ in 0..<100 {
+            if (try? CommandRunner.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "http://127.0.0.1:\(port)/"]))?.status == 0 { break }
+            usleep(50_000)
+        }
+        return (server, port)
+    }
+
+    static func stop(_ server: Process) {
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+    }
+
+    static func notifier(url: String, folder: String) throws -> (OutboxNotifier, SQLiteStore) {
+        let store = try SQLiteStore(path: folder + "/db.sqlite")
+        var notifier = OutboxNotifier(store: store, settings: Settings.Notifications(webhookURL: url), logs: FileLogSink(folder: folder + "/logs"))
+        notifier.webhookDeadline = .seconds(2)
+        return (notifier, store)
+    }
+
+    static let message = PipelineNotification(subject: "InfraMonitor: Pipeline Failure", message: ["execution_id": "e", "status": "FAILED"])
+
+    @Test func aSecretInTheWebhookPathNeverReachesTheLogs() async throws {
+        let (server, port) = try Self.receiver("500")
+        defer { Self.stop(server) }
+        let folder = try Fixtures.temporaryDirectory("webhook-path")
+        let (notifier, store) = try Self.notifier(url: "http://127.0.0.1:\(port)/services/T0/B0/SECRETPATHPART", folder: folder)
+        try await notifier.publish(Self.message)
+        let status = try await store.recent(limit: 1).first?.deliveries["webhook"]
+        #expect(status == "failed: HTTP 500")
+        let log = try String(contentsOfFile: folder + "/logs/data-collector.jsonl", encoding: .utf8)
+        #expect(log.contains("webhook delivery failed"))
+        #expect(log.contains("127.0.0.1"))
+        #expect(!log.contains("SECRETPATHPART"), "\(log)")
+    }
+
+    @Test func aWebhookThatNeverAnswersHoldsTheRunOnlyUntilTheDeadline() async throws {
+        let (server, port) = try Self.receiver("hang")
+        defer { Self.stop(server) }
+        let folder = try Fixtures.temporaryDirectory("webhook-hang")
+        let (notifier, store) = try Self.notifier(url: "http://127.0.0.1:\(port)/hook", folder: folder)
+        let clock = ContinuousClock()
+        let started = clock.now
+        try await notifier.publish(Self.message)
+        let elapsed = clock.now - started
+        #expect(elapsed < .seconds(5), "bounded by the 2 s deadline (plus the back-off): \(elapsed)")
+        let status = try await store.recent(limit: 1).first?.deliveries["webhook"] ?? ""
+        #expect(status.hasPrefix("failed:"), "\(status)")
+    }
+
+    @Test func aRedirectIsRefusedNotFollowedWithAnEmptyBody() async throws {
+        let (server, port) = try Self.receiver("307")
+        defer { Self.stop(server) }
+        let folder = try Fixtures.temporaryDirectory("webhook-307")
+        let (notifier, store) = try Self.notifier(url: "http://127.0.0.1:\(port)/hook", folder: folder)
+        try await notifier.publish(Self.message)
+        let status = try await store.recent(limit: 1).first?.deliveries["webhook"] ?? ""
+        #expect(status.hasPrefix("failed: HTTP 307 redirect refused"), "\(status)")
+    }
+}
