@@ -127,6 +127,14 @@ struct MachineState: Sendable {
         hostName = settings.host.flatMap { $0.isEmpty ? nil : $0 } ?? HostName.system()
     }
 
+    /// The key of `path` when it is a file of the folder bucket (so that processing a stored batch by
+    /// its path replaces that object's samples and records instead of adding a second copy).
+    func bucketKey(ofFile path: String) -> String? {
+        let root = URL(fileURLWithPath: dataDirectory.objectsRoot).resolvingSymlinksInPath().path + "/"
+        let file = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        return file.hasPrefix(root) ? String(file.dropFirst(root.count)) : nil
+    }
+
     /// Where the aws backend keeps batches the bucket refused.
     var spoolPath: String { dataDirectory.path + "/spool" }
 

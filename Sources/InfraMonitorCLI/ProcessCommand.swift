@@ -38,7 +38,7 @@ struct ProcessCommand: AsyncParsableCommand {
         let context = try CommandContext(options: options)
         let badInput: [String]
         do {
-            badInput = try await process(with: LogProcessor(backend: context.backend), objects: context.backend.objects)
+            badInput = try await process(with: LogProcessor(backend: context.backend), objects: context.backend.objects, machine: context.machine)
         } catch {
             await context.finish()
             throw error
@@ -52,14 +52,14 @@ struct ProcessCommand: AsyncParsableCommand {
     }
 
     /// Processes each input (a file, else a key in `objects`); returns the inputs that had bad lines.
-    private func process(with processor: LogProcessor, objects: any ObjectStore) async throws -> [String] {
+    private func process(with processor: LogProcessor, objects: any ObjectStore, machine: MachineState) async throws -> [String] {
         var badInput: [String] = []
         for input in inputs {
             let reader: any ByteSource
             let key: String
             if FileManager.default.fileExists(atPath: input) {
                 reader = try openFile(input)
-                key = URL(fileURLWithPath: input).standardizedFileURL.path
+                key = machine.bucketKey(ofFile: input) ?? URL(fileURLWithPath: input).standardizedFileURL.path
             } else {
                 reader = try await objects.reader(key: input)
                 key = input

@@ -43,11 +43,23 @@ public struct FileByteSource: ByteSource {
     /// The path the source reads, for error messages.
     public let path: String
 
-    /// Opens `path` for reading.
-    /// - Throws: ``FileError`` when the file cannot be opened.
+    /// Opens `path` for reading; only a regular file (or a link to one) is read, so that a device
+    /// such as `/dev/zero`, a FIFO or a directory is refused instead of read forever.
+    /// - Throws: ``FileError`` when the file cannot be opened or is not a regular file.
     public init(path: String) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw FileError(operation: "open", path: path, errno: errno) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            close(fd)
+            throw FileError(operation: "open", path: path, errno: code)
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            let isDirectory = info.st_mode & S_IFMT == S_IFDIR
+            throw FileError(operation: isDirectory ? "read" : "read (not a regular file)", path: path, errno: isDirectory ? EISDIR : EINVAL)
+        }
         self.descriptor = Descriptor(fd: fd)
         self.path = path
     }

@@ -23,8 +23,12 @@ public enum ObjectKeys {
             name.removeLast(suffix.count)
         }
         if name.isEmpty { name = "batch" }
-        let datePath = datePartition(ofRawKey: rawKey)?.path ?? fallbackDate.civil.dateString(separator: "/")
-        return quarantinePrefix + datePath + "/" + name + ".jsonl"
+        guard let date = datePartition(ofRawKey: rawKey) else {
+            // Not a bucket key (a file given to `process`): its base name alone could be another
+            // file's, so the name carries a digest of the whole path.
+            return quarantinePrefix + fallbackDate.civil.dateString(separator: "/") + "/" + name + "-" + fnv1a(rawKey) + ".jsonl"
+        }
+        return quarantinePrefix + date.path + "/" + name + ".jsonl"
     }
 
     /// The parts of a raw batch key, or nil for any other key: the inverse of
@@ -40,6 +44,14 @@ public enum ObjectKeys {
         let executionID = String(rest.dropLast(metric.rawValue.count + 1))
         guard !executionID.isEmpty, time.civil.dateString(separator: "/") == date.path else { return nil }
         return RawBatchKey(scheduledAt: time, executionID: executionID, metric: metric)
+    }
+
+    /// 32-bit FNV-1a of `text`, as 8 hex digits: a short, stable name part.
+    static func fnv1a(_ text: String) -> String {
+        var hash: UInt32 = 2_166_136_261
+        for byte in text.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 8 - hex.count) + hex
     }
 
     /// The date folder of a raw key, `raw-metrics/YYYY/MM/DD/…`: the partition the query table

@@ -1,0 +1,72 @@
+import Foundation
+import InfraJSON
+import TestSupport
+import Testing
+
+/// Faults an operator meets with `process`: stored batches named by path, devices, folders, and
+/// two inputs with one name.
+@Suite("Hardening of process", .serialized)
+struct ProcessHardeningTests {
+    let dataDir: String
+
+    init() throws {
+        dataDir = try Fixtures.temporaryDirectory("hardening")
+    }
+
+    func cli(_ arguments: [String]) throws -> ProcessResult {
+        try CommandRunner.infraMonitor(arguments + ["--data-dir", dataDir])
+    }
+
+    func count(_ sql: String) throws -> Int {
+        let result = try cli(["query", "--format", "csv", sql])
+        return Int(result.stdout.split(separator: "\n").last ?? "") ?? -1
+    }
+
+    @Test func processingAStoredBatchByItsPathReplacesItsSamplesInsteadOfAddingThem() throws {
+        #expect(try cli(["run"]).status == 0)
+        let before = try count("SELECT count(*) FROM metrics")
+        let records = try count("SELECT count(*) FROM infra_metrics")
+        let folder = dataDir + "/objects/infra-monitoring-pipeline-data"
+        let stored = try #require(FileManager.default.enumerator(atPath: folder)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".jsonl.gz") })
+        #expect(stored.count == 4)
+        for key in stored {
+            let result = try cli(["process", folder + "/" + key])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        #expect(try count("SELECT count(*) FROM metrics") == before, "no sample counted twice")
+        #expect(try count("SELECT count(*) FROM infra_metrics") == records)
+    }
+
+    @Test(arguments: ["/dev/zero", "DIRECTORY", "FIFO"])
+    func nonRegularInputsAreRefusedWithExit2(kind: String) throws {
+        let path: String
+        switch kind {
+        case "DIRECTORY":
+            path = dataDir + "/a-folder"
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        case "FIFO":
+            path = dataDir + "/a-fifo"
+            #expect(mkfifo(path, 0o644) == 0)
+        default:
+            path = dataDir + "/zero.jsonl"
+            try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: kind)
+        }
+        let result = try cli(["process", path])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains(path), "\(result.stderr)")
+    }
+
+    @Test func twoInputsWithOneNameKeepTheirOwnQuarantine() throws {
+        for folder in ["a", "b"] {
+            try FileManager.default.createDirectory(atPath: dataDir + "/" + folder, withIntermediateDirectories: true)
+            try "not json from \(folder)\n".write(toFile: dataDir + "/\(folder)/x.jsonl", atomically: true, encoding: .utf8)
+        }
+        let result = try cli(["process", dataDir + "/a/x.jsonl", dataDir + "/b/x.jsonl"])
+        #expect(result.status == 2)
+        let quarantine = dataDir + "/objects/infra-monitoring-pipeline-data/quarantine"
+        let files = FileManager.default.enumerator(atPath: quarantine)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".jsonl") } ?? []
+        #expect(files.count == 2, "\(files)")
+        let texts = try files.map { try String(contentsOfFile: quarantine + "/" + $0, encoding: .utf8) }.joined()
+        #expect(texts.contains("from a") && texts.contains("from b"))
+    }
+}
