@@ -98,10 +98,15 @@ struct CommandContext: Sendable {
         }
     }
 
-    /// Marks executions a dead process left RUNNING as ABORTED, saying so. Call with the run lock held.
-    func abortInterruptedExecutions(prefix: String = "") async throws {
-        for id in try await backend.localExecutions.abortInterrupted(now: .now()) {
-            Output.note("\(prefix)marked interrupted execution \(id) as ABORTED; rerun it with `infra-monitor run --execution-id \(id)` to repair it")
+    /// Repairs what executions a dead process left: ABORTED with a failure notification, their
+    /// stored batches processed again; says so. Call with the run lock held.
+    func recoverInterruptedExecutions(prefix: String = "") async throws {
+        let recovery = try await runner().recoverInterrupted()
+        for id in recovery.aborted {
+            Output.note(
+                "\(prefix)marked interrupted execution \(id) as ABORTED, notified it and processed its \(recovery.reprocessed.count) stored batch(es) again; "
+                    + "rerun it with `infra-monitor run --execution-id \(id)` to collect what it missed"
+            )
         }
     }
 

@@ -55,7 +55,7 @@ struct RunCommand: AsyncParsableCommand {
         if createResources, let provision = context.provision {
             Output.note(try await provision())
         }
-        try await context.abortInterruptedExecutions()
+        try await context.recoverInterruptedExecutions()
         try await context.machine.store.deleteExpiredRecords()
         let runner = try context.runner()
         let scheduled = scheduledTime.flatMap { Timestamp.parseRFC3339($0) } ?? .now()

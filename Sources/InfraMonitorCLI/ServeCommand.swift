@@ -69,7 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         do {
             let lock = try await context.lock(timeoutSeconds: 0)
-            try await context.abortInterruptedExecutions()
+            try await context.recoverInterruptedExecutions()
             withExtendedLifetime(lock) {}
         } catch LocalBackendError.busy {
             Output.note("another `infra-monitor run` holds the data directory; interrupted executions are checked at the next tick")
@@ -107,7 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
             } catch LocalBackendError.busy {
                 return .busy("another execution holds the data directory (infra-monitor run)")
             }
-            try await context.abortInterruptedExecutions(prefix: "serve: ")
+            try await context.recoverInterruptedExecutions(prefix: "serve: ")
             try await context.machine.store.deleteExpiredRecords()
             let outcome = try await context.runner().run(scheduledTime: scheduledTime, executionID: PipelineRunner.newExecutionID())
             await context.finish()

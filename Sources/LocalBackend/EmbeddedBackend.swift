@@ -1,4 +1,5 @@
 public import InfraMonitorCore
+import Logging
 
 /// The embedded backend: the data directory's folder bucket stands in for S3, its SQLite database
 /// for DynamoDB, Athena and Step Functions' history, the outbox (with webhook and sendmail) for SNS,
@@ -7,9 +8,10 @@ public enum EmbeddedBackend {
     /// Every port over the data directory `directory` and its database `store`.
     public static func make(directory: DataDirectory, store: SQLiteStore, settings: Settings) -> Backend {
         let logs = FileLogSink(folder: directory.logsFolder)
+        let objects = FolderObjectStore(root: directory.objectsRoot)
         return Backend(
             name: "local",
-            objects: FolderObjectStore(root: directory.objectsRoot),
+            objects: objects,
             table: store,
             publisher: NoMetricPublisher(),
             samples: store,
@@ -19,7 +21,13 @@ public enum EmbeddedBackend {
             notifications: store,
             logs: logs,
             localExecutions: store,
-            collectorState: store
+            collectorState: store,
+            prepare: {
+                for path in objects.removeLeftoverTemporaryFiles() {
+                    await logs.log(.dataCollector, level: .warning, message: "removed the temporary file of an interrupted write", fields: ["path": path])
+                }
+                return []
+            }
         )
     }
 }

@@ -29,6 +29,23 @@ public struct FolderObjectStore: ObjectStore {
         try AtomicFile.write(body, to: target)
     }
 
+    /// Removes the temporary files of writes a killed process left (`.<name>.tmp-<pid>-<n>`) that are
+    /// older than `age` seconds (a younger one may be a write in progress); returns their paths.
+    @discardableResult
+    public func removeLeftoverTemporaryFiles(olderThan age: Double = 60) -> [String] {
+        let now = Date()
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
+        var removed: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            let name = (relative as NSString).lastPathComponent
+            guard name.hasPrefix("."), name.contains(".tmp-") else { continue }
+            let path = root + "/" + relative
+            let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? now
+            if now.timeIntervalSince(modified) >= age, unlink(path) == 0 { removed.append(path) }
+        }
+        return removed
+    }
+
     public func get(key: String) async throws -> [UInt8] {
         var source = try await reader(key: key)
         var out: [UInt8] = []

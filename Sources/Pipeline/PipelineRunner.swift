@@ -107,6 +107,54 @@ public struct PipelineRunner: Sendable {
         return await ledger.outcome(summary)
     }
 
+    /// What ``recoverInterrupted(now:)`` repaired.
+    public struct Recovery: Sendable, Hashable {
+        /// Executions a dead process left RUNNING, now ABORTED (each notified as a failure).
+        public var aborted: [String]
+        /// Their stored batches, processed again.
+        public var reprocessed: [ProcessingResult]
+    }
+
+    /// Repairs what an interrupted execution left: marks it ABORTED, sends its failure
+    /// notification (an alert is never lost because the process running it died), and processes
+    /// again every batch it stored, so that its records and samples are complete. Call with the
+    /// data directory's run lock held, before a new execution.
+    public func recoverInterrupted(now: Timestamp = .now()) async throws -> Recovery {
+        let aborted = try await backend.localExecutions.abortInterrupted(now: now)
+        guard !aborted.isEmpty else { return Recovery(aborted: [], reprocessed: []) }
+        var reprocessed: [ProcessingResult] = []
+        let keys = try await backend.objects.list(prefix: ObjectKeys.rawPrefix)
+        for key in keys where aborted.contains(ObjectKeys.parseRawBatch(key)?.executionID ?? "") {
+            reprocessed.append(await processStored(ObjectCreatedEvent(bucket: backend.objects.bucket, key: key, size: 0)))
+        }
+        for id in aborted {
+            let execution = try await backend.localExecutions.execution(id: id)
+            let notification = NotificationMessage.build(
+                parameters: [
+                    "Message": [
+                        "execution_id": .string(id), "status": "ABORTED",
+                        "started_at": .string((execution?.startedAt ?? now).iso8601Milliseconds),
+                        "error": .string(execution?.error ?? "States.Aborted"),
+                        "cause": .string(execution?.cause ?? "the process running this execution stopped before it finished"),
+                    ]
+                ],
+                finishedAt: now,
+                collected: [:]
+            )
+            do {
+                try await backend.notifier.publish(notification)
+            } catch {
+                await backend.logs.log(
+                    .dataCollector,
+                    level: .error,
+                    message: "cannot notify the interrupted execution",
+                    fields: ["execution_id": id, "error": "\(error)"]
+                )
+            }
+        }
+        return Recovery(aborted: aborted, reprocessed: reprocessed)
+    }
+
     /// Invokes the data-collector with a branch payload and processes the batch it stored.
     public func invokeDataCollector(payload: JSON) async throws -> (DataCollector.Result, ProcessingResult) {
         let result = try await collector.handle(payload: payload)

@@ -70,3 +70,23 @@ struct ProcessHardeningTests {
         #expect(texts.contains("from a") && texts.contains("from b"))
     }
 }
+
+/// What `run` repairs at its start.
+@Suite("Repair at start", .serialized)
+struct RepairAtStartTests {
+    @Test func leftoverTemporaryFilesOfKilledWritesAreRemoved() throws {
+        let dataDir = try Fixtures.temporaryDirectory("tmp-leftovers")
+        let folder = dataDir + "/objects/infra-monitoring-pipeline-data/raw-metrics/2026/11/25"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let leftover = folder + "/.20261125T180000Z_x_cpu_utilization.jsonl.gz.tmp-4242-7"
+        #expect(FileManager.default.createFile(atPath: leftover, contents: Data()))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: leftover)
+        let fresh = folder + "/.20261125T180000Z_y_cpu_utilization.jsonl.gz.tmp-4243-8"
+        #expect(FileManager.default.createFile(atPath: fresh, contents: Data()))
+
+        let run = try CommandRunner.infraMonitor(["run", "--data-dir", dataDir])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: leftover), "an hour-old temporary file is an interrupted write")
+        #expect(FileManager.default.fileExists(atPath: fresh), "a fresh one may be a write in progress")
+    }
+}

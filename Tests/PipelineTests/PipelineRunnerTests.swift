@@ -134,3 +134,34 @@ struct RefusingTable: MetricTable {
     func upsert(_ records: [MetricRecord]) async throws { throw InMemoryFailure("table unavailable") }
     func records(metricID: String?, from: Timestamp?, to: Timestamp?, limit: Int?) async throws -> [MetricRecord] { [] }
 }
+
+/// What a run repairs of an execution whose process died.
+@Suite struct RecoveryTests {
+    @Test func anInterruptedExecutionIsAbortedNotifiedAndItsBatchesProcessed() async throws {
+        let memory = InMemoryBackend()
+        let started = Timestamp.parseRFC3339("2026-11-25T18:00:00Z")!
+        try await memory.executions.started(
+            ExecutionSummary(id: "dead-1", status: .running, scheduledTime: started, startedAt: started),
+            input: ["time": "2026-11-25T18:00:00Z"]
+        )
+        let key = ObjectKeys.rawBatch(scheduledAt: started, executionID: "dead-1", metric: "memory_usage")
+        try await memory.objects.put(Array((PipelineRunnerTests.sample(.memoryUsage, 50).jsonLine + "\n").utf8), key: key)
+        try await memory.objects.put(Array("x\n".utf8), key: ObjectKeys.rawBatch(scheduledAt: started, executionID: "alive", metric: "memory_usage"))
+
+        let recovery = try await PipelineRunnerTests.runner(memory).recoverInterrupted()
+
+        #expect(recovery.aborted == ["dead-1"])
+        #expect(recovery.reprocessed.count == 1, "only the interrupted execution's batches")
+        #expect(await memory.table.all.map(\.source) == [key])
+        #expect(try await memory.executions.execution(id: "dead-1")?.status == .aborted)
+        let sent = await memory.notifier.sent
+        #expect(sent.map(\.subject) == ["InfraMonitor: Pipeline Failure"])
+        #expect(sent.first?.message["status"] == "ABORTED")
+        #expect(sent.first?.message["execution_id"] == "dead-1")
+        #expect(sent.first?.message["error"] == "States.Aborted")
+
+        let again = try await PipelineRunnerTests.runner(memory).recoverInterrupted()
+        #expect(again.aborted.isEmpty)
+        #expect(await memory.notifier.sent.count == 1, "an abort is notified once")
+    }
+}
