@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "AWSClients", targets: ["AWSClients"]),
         .library(name: "Scheduler", targets: ["Scheduler"]),
         .library(name: "InfraMonitorCLI", targets: ["InfraMonitorCLI"]),
+        .library(name: "Alarms", targets: ["Alarms"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -62,6 +63,8 @@ let package = Package(
             dependencies: ["InfraMonitorCore", "StateMachine", "Collectors", "Processing", "Compression", "InfraJSON"],
             swiftSettings: swiftSettings
         ),
+        // Alarms in PutMetricAlarm words: validation, CloudWatch's evaluation, fan-out, transitions.
+        .target(name: "Alarms", dependencies: ["InfraMonitorCore", "InfraJSON"], swiftSettings: swiftSettings),
         // Embedded backend: folder object store, SQLite tables, outbox notifier, log files.
         .target(
             name: "LocalBackend",
@@ -124,7 +127,8 @@ let package = Package(
             name: "InfraMonitorCLI",
             dependencies: [
                 "InfraMonitorCore", "StateMachine", "Collectors", "Processing", "Pipeline", "LocalBackend", "InfraJSON",
-                "Scheduler", "Dashboard", "Deploy", "AWSBackend", "AWSClients",
+                "Scheduler", "Dashboard", "Deploy", "AWSBackend", "AWSClients", "Alarms",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -161,6 +165,12 @@ let package = Package(
         .testTarget(
             name: "ProcessingTests",
             dependencies: ["Processing", "Compression", "TestSupport"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AlarmsTests",
+            dependencies: ["Alarms", "InfraMonitorCore", "InfraJSON"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
