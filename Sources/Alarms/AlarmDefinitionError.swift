@@ -67,7 +67,8 @@ public enum AlarmDefinitionError: Error, Sendable, Hashable, CustomStringConvert
         case .notAnObject(_, let found):
             return prefix + "the definition must be an object of PutMetricAlarm fields, not \(found)"
         case .unknownField(_, let field):
-            return prefix + "unknown field \(field) (allowed: \(AlarmDefinition.fieldNames.joined(separator: ", ")))"
+            let allowed = field.hasPrefix("Dimensions[") ? ["Name", "Value"] : AlarmDefinition.fieldNames
+            return prefix + "unknown field \(field) (allowed: \(allowed.joined(separator: ", ")))"
         case .missingField(_, let field):
             return prefix + "\(field) is required"
         case .wrongType(_, let field, let expected, let found):
