@@ -91,6 +91,7 @@ public struct AlarmDefinition: Sendable, Hashable {
         }
         let reader = FieldReader(members: members, alarm: name)
         let alarmName = try reader.string("AlarmName")
+        if alarmName.isEmpty { throw .invalidText(alarm: placeholder, field: "AlarmName", reason: "must not be empty") }
         let metricName = try reader.string("MetricName")
         let namespace = try reader.optionalString("Namespace") ?? Self.defaultNamespace
         let dimensions = try reader.dimensions()
@@ -160,7 +161,8 @@ public struct AlarmDefinition: Sendable, Hashable {
     public var evaluationRangePeriods: Int { evaluationPeriods + 2 }
 
     private func validate() throws(AlarmDefinitionError) {
-        try Self.checkText(alarmName, field: "AlarmName", alarm: alarmName, maximum: 255, asciiOnly: true)
+        let alarmName = self.alarmName.isEmpty ? "(unnamed)" : self.alarmName
+        try Self.checkText(self.alarmName, field: "AlarmName", alarm: alarmName, maximum: 255, asciiOnly: true)
         try Self.checkText(metricName, field: "MetricName", alarm: alarmName, maximum: 255, asciiOnly: false)
         try Self.checkText(namespace, field: "Namespace", alarm: alarmName, maximum: 255, asciiOnly: false)
         if dimensions.count > 30 { throw .tooManyDimensions(alarm: alarmName, count: dimensions.count) }

@@ -143,7 +143,11 @@ import Testing
     }
 
     @Test func ignoreSaysTheStateStays() {
-        let result = AlarmEvaluator.evaluate(definition(m: 3, n: 3, treatMissingData: .ignore), datapoints: [nil, nil, nil, nil, 95], priorState: .ok)
+        let result = AlarmEvaluator.evaluate(
+            definition(m: 3, n: 3, treatMissingData: .ignore),
+            datapoints: [nil, nil, nil, nil, 95],
+            priorState: .ok
+        )
         #expect(result.state == .ok)
         #expect(result.reason == "Unchanged: 4 of the last 5 datapoints were missing and TreatMissingData is ignore; the state stays OK.")
     }
