@@ -36,12 +36,16 @@ public struct SeriesKey: Sendable, Hashable {
 /// label, the single CloudWatch alarm of that definition). Each has its own state and history.
 public struct AlarmInstance: Sendable, Hashable, Identifiable {
     /// The definition's `AlarmName`.
-    public var alarmName: String
+    public let alarmName: String
     /// The labels of the series the instance watches, `host` included.
-    public var labels: [String: String]
+    public let labels: [String: String]
     /// The labels the definition's `Dimensions` do not pin: what tells this instance from the
     /// definition's other instances (empty for a single, fully pinned alarm), sorted with `host` first.
-    public var fanOutLabels: [String]
+    public let fanOutLabels: [String]
+    /// The stable identity of the instance: `disk-filling{host="web-1",mountpoint="/"}`, the
+    /// alarm name followed by every label of the series in key order, values quoted and escaped
+    /// as Prometheus quotes label values.
+    public let id: String
 
     /// An instance of `definition` on the series with `labels`.
     public init(definition: AlarmDefinition, labels: [String: String]) {
@@ -53,20 +57,17 @@ public struct AlarmInstance: Sendable, Hashable, Identifiable {
         self.alarmName = alarmName
         self.labels = labels
         self.fanOutLabels = fanOutLabels
+        self.id = Self.identity(alarmName: alarmName, labels: labels)
     }
 
     private init(alarmName: String, labels: [String: String], pinned: Set<String>) {
-        self.alarmName = alarmName
-        self.labels = labels
-        self.fanOutLabels = labels.keys.filter { !pinned.contains($0) }.sorted { a, b in
+        let fanOut = labels.keys.filter { !pinned.contains($0) }.sorted { a, b in
             a == "host" ? b != "host" : (b == "host" ? false : a < b)
         }
+        self.init(alarmName: alarmName, labels: labels, fanOutLabels: fanOut)
     }
 
-    /// The stable identity of the instance: `disk-filling{host="web-1",mountpoint="/"}`, the
-    /// alarm name followed by every label of the series in key order, values quoted and escaped
-    /// as Prometheus quotes label values.
-    public var id: String {
+    private static func identity(alarmName: String, labels: [String: String]) -> String {
         var out = alarmName + "{"
         var first = true
         for key in labels.keys.sorted() {
