@@ -27,8 +27,9 @@ public struct AlarmEvaluation: Sendable, Hashable {
 
 /// Evaluates an alarm over its evaluation range, as the CloudWatch User Guide documents it in
 /// "How alarm state is evaluated when data is missing"
-/// (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-evaluating-missing-data.html>,
-/// formerly the section `#alarms-evaluating-missing-data` of `AlarmThatSendsEmail.html`):
+/// (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html>, formerly
+/// `AlarmThatSendsEmail.html#alarms-evaluating-missing-data`; the text quoted here is that of
+/// `doc_source/AlarmThatSendsEmail.md` in awsdocs/amazon-cloudwatch-user-guide):
 ///
 /// 1. "If no data points in the evaluation range are missing, CloudWatch evaluates the alarm based
 ///    on the most recent data points collected."
