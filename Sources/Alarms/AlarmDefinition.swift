@@ -8,30 +8,30 @@ import InfraJSON
 /// `EvaluationPeriods`; "An alarm's total current evaluation period can be no longer than seven
 /// days, so Period multiplied by EvaluationPeriods can't be more than 604,800 seconds. For alarms
 /// with a period of less than one hour (3,600 seconds), the total evaluation period can't be longer
-/// than one day (86,400 seconds)."
+/// than one day (86,400 seconds)." The fields are constants so that a definition stays valid.
 public struct AlarmDefinition: Sendable, Hashable {
     /// `AlarmName`: 1–255 ASCII characters ("Alarm names must contain only ASCII characters").
-    public var alarmName: String
+    public let alarmName: String
     /// `MetricName`: the series' metric, e.g. `disk_usage`.
-    public var metricName: String
+    public let metricName: String
     /// `Namespace`, `InfraMonitoring` unless given.
-    public var namespace: String
+    public let namespace: String
     /// `Dimensions`: the labels (or `host`) a series must have, with these values, to be watched.
-    public var dimensions: [Dimension]
+    public let dimensions: [Dimension]
     /// `Statistic`: how the samples of one period become one datapoint.
-    public var statistic: Statistic
+    public let statistic: Statistic
     /// `Period` in seconds.
-    public var period: Int
+    public let period: Int
     /// `EvaluationPeriods`: the N of "M out of N".
-    public var evaluationPeriods: Int
+    public let evaluationPeriods: Int
     /// `DatapointsToAlarm`: the M of "M out of N", `evaluationPeriods` unless given.
-    public var datapointsToAlarm: Int
+    public let datapointsToAlarm: Int
     /// `Threshold`.
-    public var threshold: Double
+    public let threshold: Double
     /// `ComparisonOperator`: one of the four static-threshold operators.
-    public var comparisonOperator: ComparisonOperator
+    public let comparisonOperator: ComparisonOperator
     /// `TreatMissingData`, `missing` unless given.
-    public var treatMissingData: TreatMissingData
+    public let treatMissingData: TreatMissingData
 
     /// The namespace the seed publishes to, and the default of `Namespace`.
     public static let defaultNamespace = "InfraMonitoring"

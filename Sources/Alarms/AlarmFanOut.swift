@@ -120,7 +120,7 @@ extension AlarmDefinition {
     /// instance whose host stopped reporting goes on being evaluated and moves as
     /// `TreatMissingData` says. A definition that pins `host` and matches nothing yet still has
     /// its one instance, in the labels of its `Dimensions`, as a CloudWatch alarm exists before
-    /// its metric does.
+    /// its metric does; that stand-in is dropped once series with more labels match.
     /// - Returns: the instances, in ``AlarmInstance/id`` order.
     public func instances(series: some Sequence<SeriesKey>, known: some Sequence<AlarmInstance> = [AlarmInstance]()) -> [AlarmInstance] {
         var byID: [String: AlarmInstance] = [:]
@@ -128,15 +128,19 @@ extension AlarmDefinition {
             let instance = AlarmInstance(definition: self, labels: key.labels)
             byID[instance.id] = instance
         }
+        var dimensionLabels: [String: String] = [:]
+        for dimension in dimensions { dimensionLabels[dimension.name] = dimension.value }
+        let seriesMatched = !byID.isEmpty
         for instance in known where instance.alarmName == alarmName {
             guard matches(SeriesKey(metric: metricName, labels: instance.labels, namespace: namespace)) else { continue }
+            // The stand-in of a pinned alarm goes once series with more labels than its dimensions
+            // report: they are the instances.
+            if seriesMatched && instance.labels == dimensionLabels { continue }
             let current = AlarmInstance(definition: self, labels: instance.labels)
             if byID[current.id] == nil { byID[current.id] = current }
         }
         if byID.isEmpty && pinsHost {
-            var labels: [String: String] = [:]
-            for dimension in dimensions { labels[dimension.name] = dimension.value }
-            let instance = AlarmInstance(definition: self, labels: labels)
+            let instance = AlarmInstance(definition: self, labels: dimensionLabels)
             byID[instance.id] = instance
         }
         return byID.keys.sorted().map { byID[$0]! }

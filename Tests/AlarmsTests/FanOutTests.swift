@@ -36,6 +36,15 @@ import Testing
         #expect(alone.map(\.id) == ["root-web-1{host=\"web-1\",mountpoint=\"/\"}"])
     }
 
+    @Test func theStandInOfAPinnedAlarmGoesWhenItsSeriesHaveMoreLabels() {
+        let hostOnly = definition(m: 1, n: 1, dimensions: [.init(name: "host", value: "web-1")], name: "web-1-disks", metric: "disk_usage")
+        let standIn = hostOnly.instances(series: [])
+        #expect(standIn.map(\.id) == ["web-1-disks{host=\"web-1\"}"])
+        let instances = hostOnly.instances(series: Self.series, known: standIn)
+        #expect(instances.map(\.id) == ["web-1-disks{host=\"web-1\",mountpoint=\"/\"}", "web-1-disks{host=\"web-1\",mountpoint=\"/var\"}"])
+        #expect(instances.allSatisfy { $0.fanOutLabels == ["mountpoint"] })
+    }
+
     @Test func noDimensionsWatchesEverySeriesOfTheMetric() {
         let anyDisk = definition(m: 1, n: 1, name: "any-disk", metric: "disk_usage")
         let instances = anyDisk.instances(series: Self.series)
