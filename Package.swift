@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "LocalBackend",
             dependencies: [
-                "InfraMonitorCore",
+                "InfraMonitorCore", "Alarms",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -176,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LocalBackendTests",
-            dependencies: ["LocalBackend", "TestSupport"],
+            dependencies: ["LocalBackend", "TestSupport", "Alarms"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
