@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "Scheduler", targets: ["Scheduler"]),
         .library(name: "InfraMonitorCLI", targets: ["InfraMonitorCLI"]),
         .library(name: "InfraMonitorTesting", targets: ["InfraMonitorTesting"]),
+        .library(name: "Alarms", targets: ["Alarms"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -87,11 +88,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Alarms in PutMetricAlarm words: validation, CloudWatch's evaluation, fan-out, transitions.
+        .target(name: "Alarms", dependencies: ["InfraMonitorCore", "InfraJSON"], swiftSettings: swiftSettings),
         // Embedded backend: folder object store, SQLite tables, outbox notifier, log files.
         .target(
             name: "LocalBackend",
             dependencies: [
-                "InfraMonitorCore", "InfraJSON",
+                "InfraMonitorCore", "InfraJSON", "Alarms",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -158,7 +161,8 @@ let package = Package(
             name: "InfraMonitorCLI",
             dependencies: [
                 "InfraMonitorCore", "StateMachine", "Collectors", "Processing", "Pipeline", "LocalBackend", "InfraJSON",
-                "Scheduler", "Dashboard", "Deploy", "AWSBackend", "AWSClients",
+                "Scheduler", "Dashboard", "Deploy", "AWSBackend", "AWSClients", "Alarms",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -206,8 +210,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "AlarmsTests",
+            dependencies: ["Alarms", "InfraMonitorCore", "InfraJSON"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LocalBackendTests",
-            dependencies: ["LocalBackend", "TestSupport", "InfraMonitorCore", "InfraJSON"],
+            dependencies: ["LocalBackend", "TestSupport", "InfraMonitorCore", "InfraJSON", "Alarms"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

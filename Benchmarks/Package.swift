@@ -43,6 +43,16 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "AlarmBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Alarms", package: "InfraMonitor"),
+                .product(name: "InfraMonitorCore", package: "InfraMonitor"),
+            ],
+            path: "AlarmBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "AWSBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

@@ -15,7 +15,7 @@ struct InfraMonitorCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, RunCommand.self, CollectCommand.self, ProcessCommand.self, QueryCommand.self,
             RecordsCommand.self, ExecutionsCommand.self, NotificationsCommand.self, StatesCommand.self,
-            ReplayCommand.self, ServeCommand.self, ScheduleCommand.self, DeployCommand.self, LifecycleCommand.self,
+            ReplayCommand.self, ServeCommand.self, ScheduleCommand.self, DeployCommand.self, LifecycleCommand.self, AlarmsCommand.self,
         ]
     )
 }

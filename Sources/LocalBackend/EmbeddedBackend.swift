@@ -24,7 +24,12 @@ public enum EmbeddedBackend {
             collectorState: store,
             prepare: {
                 for path in objects.removeLeftoverTemporaryFiles() {
-                    await logs.log(.dataCollector, level: .warning, message: "removed the temporary file of an interrupted write", fields: ["path": path])
+                    await logs.log(
+                        .dataCollector,
+                        level: .warning,
+                        message: "removed the temporary file of an interrupted write",
+                        fields: ["path": path]
+                    )
                 }
                 return []
             }

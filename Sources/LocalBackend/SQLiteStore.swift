@@ -79,6 +79,23 @@ public final class SQLiteStore: Sendable {
                     """
             )
         }
+        migrator.registerMigration("Create alarm tables") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE alarm_states (
+                        instance_id TEXT PRIMARY KEY, alarm_name TEXT NOT NULL, labels TEXT NOT NULL, fan_out_labels TEXT NOT NULL,
+                        state TEXT NOT NULL, reason TEXT NOT NULL, since TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE alarm_history (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, alarm_name TEXT NOT NULL,
+                        labels TEXT NOT NULL, fan_out_labels TEXT NOT NULL, time TEXT NOT NULL,
+                        old_state TEXT NOT NULL, new_state TEXT NOT NULL, reason TEXT NOT NULL
+                    );
+                    CREATE INDEX alarm_history_alarm_time ON alarm_history(alarm_name, time);
+                    CREATE INDEX alarm_history_time ON alarm_history(time);
+                    """
+            )
+        }
         return migrator
     }
 

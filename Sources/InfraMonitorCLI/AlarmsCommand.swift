@@ -1,0 +1,136 @@
+import Alarms
+import ArgumentParser
+import Foundation
+import InfraJSON
+import InfraMonitorCore
+import Yams
+
+/// `infra-monitor alarms`: alarms in CloudWatch's `PutMetricAlarm` words (DESIGN §7, §9, §11).
+struct AlarmsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "alarms",
+        abstract: "Work with alarms defined in CloudWatch's PutMetricAlarm fields.",
+        subcommands: [Simulate.self]
+    )
+
+    /// `alarms simulate ALARM_FILE --datapoints JSON [--state …]` (contract, DESIGN §9).
+    struct Simulate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Evaluate one alarm over given datapoints and print {\"state\",\"reason\"}.",
+            discussion: """
+                The evaluation is CloudWatch's, as the User Guide documents it in "How alarm state is evaluated \
+                when data is missing": real datapoints first, missing ones filled as few times as possible per \
+                TreatMissingData, M out of N. Exit 0 with the JSON object; 2 for an invalid alarm or input.
+                """
+        )
+
+        @Argument(help: "A file holding one alarm in PutMetricAlarm fields (JSON or YAML).")
+        var alarmFile: String
+
+        @Option(help: "The evaluation range, oldest first: a JSON array of numbers, null for a missing period.")
+        var datapoints: String
+
+        @Option(help: "The state before the evaluation: OK, ALARM or INSUFFICIENT_DATA.")
+        var state: String = AlarmState.insufficientData.rawValue
+
+        @Option(help: "The start of the newest period (RFC 3339), to date the datapoints in the reason.")
+        var newestPeriodStart: String?
+
+        func run() async throws {
+            let definition = try AlarmsCommand.loadDefinition(alarmFile)
+            guard let prior = AlarmState(rawValue: state) else {
+                throw CLIError.usage("--state must be OK, ALARM or INSUFFICIENT_DATA, not \"\(state)\"")
+            }
+            let values = try AlarmsCommand.parseDatapoints(datapoints)
+            var newest: Timestamp?
+            if let newestPeriodStart {
+                guard let time = Timestamp.parseRFC3339(newestPeriodStart) else {
+                    throw CLIError.usage("--newest-period-start must be an RFC 3339 time such as 2026-12-01T03:00:00Z")
+                }
+                newest = time
+            }
+            let result = AlarmEvaluator.evaluate(definition, datapoints: values, priorState: prior, newestPeriodStart: newest)
+            print(JSON.object(["state": .string(result.state.rawValue), "reason": .string(result.reason)]).text)
+        }
+    }
+
+    /// The one alarm of `file`, JSON or YAML.
+    /// - Throws: ``CLIError/usage(_:)`` for an unreadable file, bad syntax or an invalid alarm.
+    static func loadDefinition(_ file: String) throws -> AlarmDefinition {
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw CLIError.usage("cannot read \(file): \(error.localizedDescription)")
+        }
+        let json: JSON
+        let trimmed = text.drop { $0.isWhitespace }
+        if file.hasSuffix(".json") || trimmed.first == "{" {
+            do {
+                json = try JSON(parsing: text)
+            } catch {
+                throw CLIError.usage("\(file) is not valid JSON: \(error.description)")
+            }
+        } else {
+            do {
+                guard let node = try Yams.compose(yaml: text) else {
+                    throw CLIError.usage("\(file) is empty; it must hold one alarm in PutMetricAlarm fields")
+                }
+                json = try jsonValue(of: node, file: file)
+            } catch let error as CLIError {
+                throw error
+            } catch {
+                throw CLIError.usage("\(file) is not valid YAML: \(error)")
+            }
+        }
+        do {
+            return try AlarmDefinition(json: json)
+        } catch {
+            throw CLIError.usage("invalid alarm in \(file): \(error.description)")
+        }
+    }
+
+    /// `--datapoints`: a JSON array of numbers and nulls.
+    static func parseDatapoints(_ text: String) throws -> [Double?] {
+        let value: JSON
+        do {
+            value = try JSON(parsing: text)
+        } catch {
+            throw CLIError.usage("--datapoints is not valid JSON: \(error.description)")
+        }
+        guard case .array(let elements) = value else {
+            throw CLIError.usage("--datapoints must be a JSON array such as [91.5, null, 93.1], not \(value.typeName)")
+        }
+        return try elements.enumerated().map { index, element -> Double? in
+            switch element {
+            case .null: return nil
+            case .number(let number): return number
+            default: throw CLIError.usage("--datapoints[\(index)] must be a number or null, not \(element.typeName)")
+            }
+        }
+    }
+
+    /// A YAML node as JSON: plain scalars by their resolved type, quoted ones as strings.
+    static func jsonValue(of node: Node, file: String) throws -> JSON {
+        switch node {
+        case .scalar(let scalar):
+            guard scalar.style == .plain else { return .string(scalar.string) }
+            if node.null != nil { return .null }
+            if let bool = node.bool { return .bool(bool) }
+            if let int = node.int { return .number(Double(int)) }
+            if let float = node.float { return .number(float) }
+            return .string(scalar.string)
+        case .sequence(let sequence):
+            return .array(try sequence.map { try jsonValue(of: $0, file: file) })
+        case .mapping(let mapping):
+            var members: [String: JSON] = [:]
+            for (key, value) in mapping {
+                guard let name = key.string else { throw CLIError.usage("\(file): every key must be a string") }
+                members[name] = try jsonValue(of: value, file: file)
+            }
+            return .object(members)
+        case .alias:
+            throw CLIError.usage("\(file): YAML aliases are not supported in an alarm")
+        }
+    }
+}
