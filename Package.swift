@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "InfraMonitorCore", "StateMachine", "Collectors", "Processing", "Compression", "InfraJSON",
+                "InfraMonitorCore", "StateMachine", "Collectors", "Processing", "Compression", "InfraJSON", "Alarms",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -264,7 +264,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "InfraMonitorTesting", "InfraMonitorCore", "InfraJSON", "Collectors"],
+            dependencies: ["Pipeline", "InfraMonitorTesting", "InfraMonitorCore", "InfraJSON", "Collectors", "Alarms"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import InfraJSON
 import InfraMonitorCore
+import LocalBackend
 import Yams
 
 /// `infra-monitor alarms`: alarms in CloudWatch's `PutMetricAlarm` words (DESIGN §7, §9, §11).
@@ -10,8 +11,68 @@ struct AlarmsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alarms",
         abstract: "Work with alarms defined in CloudWatch's PutMetricAlarm fields.",
-        subcommands: [Simulate.self]
+        subcommands: [List.self, History.self, Simulate.self],
+        defaultSubcommand: List.self
     )
+
+    /// `alarms list`: every configured alarm and the state of each of its instances.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The configured alarms and the current state of each instance.")
+
+        @OptionGroup var options: GlobalOptions
+
+        @Option(help: "Output: table, csv or json.")
+        var format: TableFormat = .table
+
+        func run() async throws {
+            let context = try CommandContext(options: options)
+            let definitions = try context.machine.alarmDefinitions()
+            let states = try await context.machine.store.allStates()
+            var rows: [[String]] = []
+            var json: [JSON] = []
+            for definition in definitions {
+                let instances = states.filter { $0.instance.alarmName == definition.alarmName }
+                if instances.isEmpty {
+                    rows.append([definition.alarmName, "-", "INSUFFICIENT_DATA", "-", "not evaluated yet"])
+                }
+                for record in instances {
+                    rows.append([definition.alarmName, record.instance.id, record.state.rawValue, record.since.iso8601Milliseconds, record.reason])
+                    json.append([
+                        "AlarmName": .string(definition.alarmName), "instance": .string(record.instance.id),
+                        "StateValue": .string(record.state.rawValue), "StateUpdatedTimestamp": .string(record.since.iso8601Milliseconds),
+                        "StateReason": .string(record.reason), "labels": .object(record.instance.labels.mapValues(JSON.string)),
+                    ])
+                }
+            }
+            switch format {
+            case .json: for line in json { print(line.text) }
+            case .csv: print(Output.csv(columns: ["alarm", "instance", "state", "since", "reason"], rows: rows), terminator: "")
+            case .table: print(Output.table(columns: ["alarm", "instance", "state", "since", "reason"], rows: rows), terminator: "")
+            }
+        }
+    }
+
+    /// `alarms history [NAME]`: state changes, newest first.
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "State changes of the alarms (or of one alarm), newest first.")
+
+        @OptionGroup var options: GlobalOptions
+
+        @Argument(help: "Only this alarm's instances.")
+        var name: String?
+
+        @Option(help: "Maximum entries.")
+        var limit: Int = 100
+
+        func run() async throws {
+            let context = try CommandContext(options: options)
+            let entries = try await context.machine.store.history(alarmName: name, limit: limit)
+            let rows = entries.map { e in
+                [e.time.iso8601Milliseconds, e.instance.id, "\(e.oldState.rawValue) -> \(e.newState.rawValue)", e.reason]
+            }
+            print(Output.table(columns: ["time", "instance", "change", "reason"], rows: rows), terminator: "")
+        }
+    }
 
     /// `alarms simulate ALARM_FILE --datapoints JSON [--state …]` (contract, DESIGN §9).
     struct Simulate: AsyncParsableCommand {
@@ -76,9 +137,11 @@ struct AlarmsCommand: AsyncParsableCommand {
                 guard let node = try Yams.compose(yaml: text) else {
                     throw CLIError.usage("\(file) is empty; it must hold one alarm in PutMetricAlarm fields")
                 }
-                json = try jsonValue(of: node, file: file)
+                json = try YAMLJSON.value(of: node)
             } catch let error as CLIError {
                 throw error
+            } catch let error as YAMLJSON.Unsupported {
+                throw CLIError.usage("\(file): \(error.description)")
             } catch {
                 throw CLIError.usage("\(file) is not valid YAML: \(error)")
             }
@@ -107,30 +170,6 @@ struct AlarmsCommand: AsyncParsableCommand {
             case .number(let number): return number
             default: throw CLIError.usage("--datapoints[\(index)] must be a number or null, not \(element.typeName)")
             }
-        }
-    }
-
-    /// A YAML node as JSON: plain scalars by their resolved type, quoted ones as strings.
-    static func jsonValue(of node: Node, file: String) throws -> JSON {
-        switch node {
-        case .scalar(let scalar):
-            guard scalar.style == .plain else { return .string(scalar.string) }
-            if node.null != nil { return .null }
-            if let bool = node.bool { return .bool(bool) }
-            if let int = node.int { return .number(Double(int)) }
-            if let float = node.float { return .number(float) }
-            return .string(scalar.string)
-        case .sequence(let sequence):
-            return .array(try sequence.map { try jsonValue(of: $0, file: file) })
-        case .mapping(let mapping):
-            var members: [String: JSON] = [:]
-            for (key, value) in mapping {
-                guard let name = key.string else { throw CLIError.usage("\(file): every key must be a string") }
-                members[name] = try jsonValue(of: value, file: file)
-            }
-            return .object(members)
-        case .alias:
-            throw CLIError.usage("\(file): YAML aliases are not supported in an alarm")
         }
     }
 }

@@ -1,5 +1,6 @@
 import AWSBackend
 import AWSClients
+import Alarms
 import AsyncHTTPClient
 import Collectors
 import Foundation
@@ -83,11 +84,14 @@ struct CommandContext: Sendable {
     /// The pipeline runner: the configured definition interpreted here over the backend's ports,
     /// collecting this machine.
     func runner() throws -> PipelineRunner {
-        PipelineRunner(
+        var runner = PipelineRunner(
             definition: try PipelineDefinition.configured(machine.settings, region: region),
             backend: backend,
             collector: machine.collector()
         )
+        let definitions = try machine.alarmDefinitions()
+        if !definitions.isEmpty { runner.alarms = .init(definitions: definitions, store: machine.store) }
+        return runner
     }
 
     /// Takes the data directory's run lock, saying so when it has to wait for another run.
@@ -138,6 +142,16 @@ struct MachineState: Sendable {
         let root = URL(fileURLWithPath: dataDirectory.objectsRoot).resolvingSymlinksInPath().path + "/"
         let file = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         return file.hasPrefix(root) ? String(file.dropFirst(root.count)) : nil
+    }
+
+    /// The config's alarms.
+    /// - Throws: ``CLIError/usage(_:)`` naming the alarm and the field of an invalid one.
+    func alarmDefinitions() throws -> [AlarmDefinition] {
+        do {
+            return try AlarmDefinition.list(json: settings.alarms)
+        } catch {
+            throw CLIError.usage("alarms in the config: \(error.description)")
+        }
     }
 
     /// Where the aws backend keeps batches the bucket refused.

@@ -1,3 +1,4 @@
+import Alarms
 import ArgumentParser
 import Foundation
 import InfraJSON
@@ -110,6 +111,14 @@ struct RunCommand: AsyncParsableCommand {
         let invalid = reports.reduce(0) { $0 + $1.invalidLines }
         let records = reports.reduce(0) { $0 + $1.records }
         out += "  processed \(reports.count) batch(es): \(lines) lines, \(invalid) invalid, \(records) records"
+        if let alarms = outcome.alarms {
+            let changes = alarms.transitions
+            out += "\n  alarms: \(alarms.outcomes.count) instance(s) evaluated, \(changes.count) changed state"
+            for change in changes {
+                out += "\n    \(change.history.instance.id): \(change.history.oldState.rawValue) -> \(change.history.newState.rawValue)"
+            }
+        }
+        if let failure = outcome.alarmFailure { out += "\n  alarms not evaluated: \(failure)" }
         return out
     }
 

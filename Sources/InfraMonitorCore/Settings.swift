@@ -1,3 +1,5 @@
+public import InfraJSON
+
 /// Everything an operator can set in `config.yaml`; every field has a default so that `run`
 /// works with no file at all (docs/design.md, "Configuration").
 public struct Settings: Sendable, Hashable, Codable {
@@ -13,6 +15,8 @@ public struct Settings: Sendable, Hashable, Codable {
     public var stateMachineDefinition: String?
     public var collection: Collection
     public var notifications: Notifications
+    /// The `alarms:` list, in CloudWatch's `PutMetricAlarm` fields (parsed by the `Alarms` module).
+    public var alarms: JSON = .array([])
 
     public init(
         host: String? = nil,

@@ -21,7 +21,13 @@ public enum ConfigurationFile {
             return Settings()
         }
         do {
-            return try YAMLDecoder().decode(Settings.self, from: text)
+            var settings = try YAMLDecoder().decode(Settings.self, from: text)
+            if let root = try Yams.compose(yaml: text), case .mapping(let mapping) = root, let alarms = mapping["alarms"] {
+                settings.alarms = try YAMLJSON.value(of: alarms)
+            }
+            return settings
+        } catch let error as YAMLJSON.Unsupported {
+            throw LocalBackendError.configuration(path: path, reason: error.description)
         } catch let error as DecodingError {
             throw LocalBackendError.configuration(path: path, reason: describe(error))
         } catch {

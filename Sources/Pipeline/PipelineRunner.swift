@@ -1,3 +1,4 @@
+public import Alarms
 public import Collectors
 import Foundation
 public import InfraJSON
@@ -23,6 +24,10 @@ public struct ExecutionOutcome: Sendable {
     public var failedTargets: [String: [TargetFailure]]
     /// Batches an earlier run could not store, stored (and processed) before this execution.
     public var recovered: [String]
+    /// The alarm evaluation after processing: every instance's outcome, the transitions notified.
+    public var alarms: AlarmRunReport?
+    /// Why the alarms could not be evaluated or notified, when that failed (the execution stands).
+    public var alarmFailure: String?
 
     /// The reports of the batches that were processed.
     public var reports: [LogProcessor.Report] {
@@ -44,8 +49,10 @@ public struct ExecutionOutcome: Sendable {
 ///    and each batch it stored goes straight to the ``LogProcessor`` (``processStored(_:)``), as S3's
 ///    event notification sends it to the `log-processor` Lambda; `sns:publish` builds the
 ///    notification (``NotificationMessage``) and hands it to the backend's notifier;
-/// 4. the execution is recorded as finished, and the outcome — with every processing report as a
-///    value — is returned.
+/// 4. the execution is recorded as finished;
+/// 5. the alarms are evaluated over the records the processing wrote (``evaluateAlarms(at:)``), and
+///    each state change is notified;
+/// 6. the outcome — with every processing report and the alarm outcomes as values — is returned.
 public struct PipelineRunner: Sendable {
     public let definition: PipelineDefinition
     public let backend: Backend
@@ -53,6 +60,19 @@ public struct PipelineRunner: Sendable {
     public let processor: LogProcessor
     /// Replaces real sleeping between retries (tests).
     public var sleep: (@Sendable (Double) async throws -> Void)?
+    /// The alarms and where their states are kept; nil when none are configured.
+    public var alarms: AlarmStage?
+
+    /// The alarms of a pipeline: their definitions and the store of their states and history.
+    public struct AlarmStage: Sendable {
+        public var engine: AlarmEngine
+        public var store: any AlarmStateStore
+
+        public init(definitions: [AlarmDefinition], store: any AlarmStateStore) {
+            engine = AlarmEngine(definitions: definitions)
+            self.store = store
+        }
+    }
 
     public init(definition: PipelineDefinition, backend: Backend, collector: any MetricCollector) {
         self.definition = definition
@@ -104,7 +124,24 @@ public struct PipelineRunner: Sendable {
             summary.cause = cause
         }
         try await executions.finished(summary)
-        return await ledger.outcome(summary)
+        var outcome = await ledger.outcome(summary)
+        do {
+            outcome.alarms = try await evaluateAlarms(at: .now())
+        } catch {
+            outcome.alarmFailure = "\(error)"
+            await logs.log(.logProcessor, level: .error, message: "alarm evaluation failed", fields: ["error": "\(error)"])
+        }
+        return outcome
+    }
+
+    /// Evaluates every alarm over the records in its evaluation range (the records hold each
+    /// batch's count, sum, minimum and maximum, so every statistic is exact), stores the states
+    /// and history, and notifies each state change — once, never per evaluation.
+    /// - Returns: nil when no alarm is configured.
+    public func evaluateAlarms(at time: Timestamp) async throws -> AlarmRunReport? {
+        guard let alarms, let span = AlarmObservations.span(of: alarms.engine.definitions, at: time) else { return nil }
+        let records = try await backend.table.records(metricID: nil, from: span.start, to: span.end, limit: nil)
+        return try await alarms.engine.run(AlarmObservations(records: records), at: time, store: alarms.store, notifier: backend.notifier)
     }
 
     /// What ``recoverInterrupted(now:)`` repaired.

@@ -90,3 +90,42 @@ struct RepairAtStartTests {
         #expect(FileManager.default.fileExists(atPath: fresh), "a fresh one may be a write in progress")
     }
 }
+
+/// Alarms from the config, evaluated after each execution's processing.
+@Suite("Alarms after processing", .serialized)
+struct AlarmsAfterProcessingTests {
+    @Test func anAlarmInTheConfigNotifiesItsFirstChangeOnceAndIsListed() throws {
+        let dataDir = try Fixtures.temporaryDirectory("alarms-run")
+        try """
+        alarms:
+          - AlarmName: memory-used
+            MetricName: memory_usage
+            Statistic: Maximum
+            Period: 60
+            EvaluationPeriods: 1
+            Threshold: 0
+            ComparisonOperator: GreaterThanThreshold
+        """.write(toFile: dataDir + "/config.yaml", atomically: true, encoding: .utf8)
+        let first = try CommandRunner.infraMonitor(["run", "--data-dir", dataDir])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("INSUFFICIENT_DATA -> ALARM"), "\(first.stdout)")
+        let second = try CommandRunner.infraMonitor(["run", "--data-dir", dataDir])
+        #expect(second.status == 0, "\(second.stderr)")
+        let outbox = try CommandRunner.infraMonitor(["notifications", "--format", "json", "--data-dir", dataDir]).stdout
+        let alarmMessages = outbox.split(separator: "\n").filter { $0.contains("InfraMonitor: ALARM: \\\"memory-used\\\"") }
+        #expect(alarmMessages.count == 1, "one notification for one change: \(outbox)")
+        let list = try CommandRunner.infraMonitor(["alarms", "list", "--format", "json", "--data-dir", dataDir])
+        let state = try JSON(parsing: String(list.stdout.split(separator: "\n").first ?? ""))
+        #expect(state["StateValue"] == "ALARM")
+    }
+
+    @Test func anInvalidAlarmInTheConfigIsABadUsageNamingTheField() throws {
+        let dataDir = try Fixtures.temporaryDirectory("alarms-bad")
+        try
+            "alarms:\n  - AlarmName: x\n    MetricName: cpu_utilization\n    Statistic: Maximum\n    Period: 45\n    EvaluationPeriods: 1\n    Threshold: 1\n    ComparisonOperator: GreaterThanThreshold\n"
+            .write(toFile: dataDir + "/config.yaml", atomically: true, encoding: .utf8)
+        let result = try CommandRunner.infraMonitor(["run", "--data-dir", dataDir])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("Period"), "\(result.stderr)")
+    }
+}

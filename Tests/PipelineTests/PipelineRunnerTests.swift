@@ -1,3 +1,4 @@
+import Alarms
 import Collectors
 import Foundation
 import InfraJSON
@@ -163,5 +164,49 @@ struct RefusingTable: MetricTable {
         let again = try await PipelineRunnerTests.runner(memory).recoverInterrupted()
         #expect(again.aborted.isEmpty)
         #expect(await memory.notifier.sent.count == 1, "an abort is notified once")
+    }
+}
+
+/// The composer's alarm step: evaluated over the records after processing, notified per change.
+@Suite struct AlarmStepTests {
+    static func record(_ value: Double, at time: Timestamp) -> MetricRecord {
+        MetricRecord(
+            metricID: "cpu_utilization#web-1",
+            timestamp: time,
+            metric: "cpu_utilization",
+            host: "web-1",
+            labels: [:],
+            unit: "Percent",
+            count: 1,
+            sum: value,
+            min: value,
+            max: value,
+            last: value,
+            source: "raw-metrics/x"
+        )
+    }
+
+    @Test func aFlappingSeriesNotifiesOncePerStateChangeAndNeverPerEvaluation() async throws {
+        let memory = InMemoryBackend()
+        var runner = try PipelineRunnerTests.runner(memory)
+        let alarm = try AlarmDefinition(json: [
+            "AlarmName": "cpu-pinned", "MetricName": "cpu_utilization", "Statistic": "Maximum", "Period": 60,
+            "EvaluationPeriods": 1, "Threshold": 90, "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+        ])
+        runner.alarms = .init(definitions: [alarm], store: InMemoryAlarmStateStore())
+        let start = Timestamp(seconds: 1_795_600_800)
+        let values: [Double] = [95, 95, 10, 10, 95, 97, 12, 11, 99, 99, 5, 5]
+        var changes = 0
+        for (index, value) in values.enumerated() {
+            let periodStart = start.adding(seconds: Int64(index * 60))
+            try await memory.table.upsert([Self.record(value, at: periodStart.adding(seconds: 5))])
+            let report = try #require(try await runner.evaluateAlarms(at: periodStart.adding(seconds: 30)))
+            changes += report.transitions.count
+        }
+        #expect(changes == 6, "INSUFFICIENT_DATA → ALARM, then five flips")
+        let subjects = await memory.notifier.sent.map(\.subject)
+        #expect(subjects.count == 6)
+        #expect(subjects.first == "InfraMonitor: ALARM: \"cpu-pinned\" host=web-1")
+        #expect(subjects.filter { $0.hasPrefix("InfraMonitor: OK:") }.count == 3)
     }
 }
