@@ -21,10 +21,13 @@ public enum ConfigurationFile {
             return Settings()
         }
         do {
+            let root = try Yams.compose(yaml: text)
+            if let root { try checkKeys(root, schema: schema, path: "") }
             var settings = try YAMLDecoder().decode(Settings.self, from: text)
-            if let root = try Yams.compose(yaml: text), case .mapping(let mapping) = root, let alarms = mapping["alarms"] {
+            if let root, case .mapping(let mapping) = root, let alarms = mapping["alarms"] {
                 settings.alarms = try YAMLJSON.value(of: alarms)
             }
+            if let problem = validate(settings) { throw YAMLJSON.Unsupported(reason: problem, line: nil) }
             return settings
         } catch let error as YAMLJSON.Unsupported {
             throw LocalBackendError.configuration(path: path, reason: error.description)
@@ -33,6 +36,62 @@ public enum ConfigurationFile {
         } catch {
             throw LocalBackendError.configuration(path: path, reason: "\(error)")
         }
+    }
+
+    /// The keys config.yaml may hold: a nested schema per section; `nil` marks a section another
+    /// module validates (`alarms` by Alarms, `scrape_configs` by the fleet's parser).
+    indirect enum Schema {
+        case section([String: Schema?])
+        case value
+    }
+
+    static let schema: Schema = .section([
+        "host": .value, "schedule": .value, "region": .value, "state_machine_definition": .value,
+        "aws": .section(["region": .value, "endpoint_url": .value, "bucket": .value, "table": .value]),
+        "collection": .section(["sample_window_seconds": .value, "proc_root": .value]),
+        "notifications": .section(["webhook_url": .value, "email_to": .value, "email_from": .value, "sendmail_path": .value]),
+        "alarms": nil, "scrape_configs": nil, "collect_local": .value,
+    ])
+
+    /// Refuses a key the schema does not know, naming it, where it is and its line: a misspelt
+    /// key would otherwise be silently ignored.
+    static func checkKeys(_ node: Node, schema: Schema, path: String) throws {
+        guard case .section(let known) = schema else { return }
+        guard case .mapping(let mapping) = node else {
+            if path.isEmpty, case .scalar = node, node.null != nil { return }
+            throw YAMLJSON.Unsupported(reason: "\(path.isEmpty ? "the file" : path) must be a mapping of keys", line: node.mark.map(\.line))
+        }
+        for (key, value) in mapping {
+            let name = key.string ?? ""
+            guard let entry = known[name] else {
+                let place = path.isEmpty ? "at the top level" : "in \(path)"
+                throw YAMLJSON.Unsupported(
+                    reason: "unknown key '\(name)' \(place); known keys: \(known.keys.sorted().joined(separator: ", "))",
+                    line: key.mark.map(\.line)
+                )
+            }
+            if let entry { try checkKeys(value, schema: entry, path: path.isEmpty ? name : path + "." + name) }
+        }
+    }
+
+    /// The first setting whose value cannot work, with what would.
+    static func validate(_ settings: Settings) -> String? {
+        let window = settings.collection.sampleWindowSeconds
+        if !window.isFinite || window <= 0 || window > 60 {
+            return "collection.sample_window_seconds is \(window); it must be a number of seconds above 0 and at most 60"
+        }
+        if let url = settings.notifications.webhookURL, !url.isEmpty {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host?.isEmpty == false
+            else {
+                return "notifications.webhook_url must be an http(s) URL such as https://hooks.example.com/infra-monitor"
+            }
+        }
+        if let endpoint = settings.aws.endpointURL, !endpoint.isEmpty {
+            guard let parsed = URL(string: endpoint), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil
+            else { return "aws.endpoint_url must be an http(s) URL such as http://127.0.0.1:5000" }
+        }
+        if settings.collection.procRoot.isEmpty { return "collection.proc_root must name a folder, such as /proc" }
+        return nil
     }
 
     static func describe(_ error: DecodingError) -> String {

@@ -120,6 +120,39 @@ struct ConfigurationTests {
     }
 
     @Test(
+        "unknown keys and unusable values are refused, naming the key, its line or the setting",
+        arguments: [
+            ("# comment\nhots: web-1\n", "line 2: unknown key 'hots' at the top level"),
+            ("notifications:\n  webhok_url: x\n", "line 2: unknown key 'webhok_url' in notifications"),
+            ("aws:\n  regoin: eu-west-1\n", "line 2: unknown key 'regoin' in aws"),
+            ("collection:\n  sample_window_seconds: 1e9\n", "collection.sample_window_seconds"),
+            ("collection:\n  sample_window_seconds: -5\n", "collection.sample_window_seconds"),
+            ("collection:\n  sample_window_seconds: 0\n", "collection.sample_window_seconds"),
+            ("collection:\n  sample_window_seconds: .nan\n", "collection.sample_window_seconds"),
+            ("collection:\n  sample_window_seconds: .inf\n", "collection.sample_window_seconds"),
+            ("notifications:\n  webhook_url: not a url\n", "notifications.webhook_url"),
+            ("notifications:\n  webhook_url: file:///etc/passwd\n", "notifications.webhook_url"),
+        ]
+    )
+    func invalidConfigurations(text: String, expected: String) throws {
+        let path = try Fixtures.temporaryDirectory("config") + "/config.yaml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect {
+            try ConfigurationFile.load(path: path, required: true)
+        } throws: { error in
+            "\(error)".contains(expected)
+        }
+    }
+
+    @Test("the alarms and scrape_configs sections are left to their own parsers")
+    func freeFormSections() throws {
+        let path = try Fixtures.temporaryDirectory("config") + "/config.yaml"
+        try "alarms:\n  - AlarmName: a\n    Anything: 1\nscrape_configs: []\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let settings = try ConfigurationFile.load(path: path, required: true)
+        #expect(settings.alarms == [["AlarmName": "a", "Anything": 1]])
+    }
+
+    @Test(
         "URLs lose their credentials and query strings",
         arguments: [
             ("post to https://user:pw@hooks.example.com/x?token=abc failed", "post to https://hooks.example.com/x?… failed"),
