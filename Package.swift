@@ -264,7 +264,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "InfraMonitorTesting", "InfraMonitorCore", "InfraJSON", "Collectors", "Alarms"],
+            dependencies: ["Pipeline", "InfraMonitorTesting", "InfraMonitorCore", "InfraJSON", "Collectors", "Alarms", "StateMachine"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -2,6 +2,9 @@ import ArgumentParser
 
 /// `infra-monitor`: the root command.
 struct InfraMonitorCommand: AsyncParsableCommand {
+    /// The version `--version` prints.
+    static let version = "0.4.0"
+
     static let configuration = CommandConfiguration(
         commandName: "infra-monitor",
         abstract: "Collect, store, process and query infrastructure metrics — embedded on one machine or on AWS.",
@@ -12,6 +15,7 @@ struct InfraMonitorCommand: AsyncParsableCommand {
 
             Exit codes: 0 success, 1 the job failed, 2 bad usage or bad input.
             """,
+        version: "infra-monitor \(version)",
         subcommands: [
             InitCommand.self, RunCommand.self, CollectCommand.self, ProcessCommand.self, QueryCommand.self,
             RecordsCommand.self, ExecutionsCommand.self, NotificationsCommand.self, StatesCommand.self,

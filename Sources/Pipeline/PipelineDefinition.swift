@@ -19,13 +19,19 @@ public struct PipelineDefinition: Sendable {
     /// Loads and validates the definition at `path` with `substitutions` applied.
     /// - Throws: ``PipelineError/definition(path:reason:)``.
     public init(path: String, substitutions: [String: String]) throws {
-        self.path = path
         let raw: String
         do {
             raw = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw PipelineError.definition(path: path, reason: "cannot read it (\(error.localizedDescription))")
         }
+        try self.init(text: raw, path: path, substitutions: substitutions)
+    }
+
+    /// Validates the definition `raw` (from `path`, for messages) with `substitutions` applied.
+    /// - Throws: ``PipelineError/definition(path:reason:)``.
+    public init(text raw: String, path: String, substitutions: [String: String]) throws {
+        self.path = path
         let text = try Self.substitute(raw, substitutions, path: path)
         do {
             definition = try StateMachineDefinition(parsing: text)
@@ -66,10 +72,21 @@ public struct PipelineDefinition: Sendable {
         ]
     }
 
-    /// The definition `settings` names (or the project's), bound for the embedded interpreter in `region`.
+    /// What ``path`` says for the definition built into the binary.
+    public static let embeddedPath = "(built in)"
+
+    /// The definition `settings` names; else the project's file (working directory, a parent of
+    /// the executable, the shared data folders); else the copy built into this binary — so that an
+    /// installed binary runs anywhere. Bound for the embedded interpreter in `region`.
+    /// - Throws: ``PipelineError/definitionNotFound(searched:)`` when the configured file is missing.
     public static func configured(_ settings: Settings, region: String) throws -> PipelineDefinition {
-        let path = try locate(configured: settings.stateMachineDefinition)
-        return try PipelineDefinition(path: path, substitutions: localSubstitutions(region: region))
+        let substitutions = localSubstitutions(region: region)
+        do {
+            return try PipelineDefinition(path: try locate(configured: settings.stateMachineDefinition), substitutions: substitutions)
+        } catch PipelineError.definitionNotFound(let searched) where settings.stateMachineDefinition?.isEmpty ?? true {
+            _ = searched
+            return try PipelineDefinition(text: embeddedText, path: embeddedPath, substitutions: substitutions)
+        }
     }
 
     /// Finds the definition: `configured` if set, else `pipeline/state-machine.asl.json` in the

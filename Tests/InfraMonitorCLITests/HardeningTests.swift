@@ -129,3 +129,19 @@ struct AlarmsAfterProcessingTests {
         #expect(result.stderr.contains("Period"), "\(result.stderr)")
     }
 }
+
+/// A copied or installed binary runs without the project folder.
+@Suite("Installed binary")
+struct InstalledBinaryTests {
+    @Test func aCopiedBinaryRunsFromAnyFolderWithTheBuiltInDefinition() throws {
+        let folder = try Fixtures.temporaryDirectory("installed")
+        try FileManager.default.createDirectory(atPath: folder + "/bin", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: CommandRunner.infraMonitorPath, toPath: folder + "/bin/infra-monitor")
+        let run = try CommandRunner.run(folder + "/bin/infra-monitor", ["run", "--data-dir", folder + "/data"], currentDirectory: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("SUCCEEDED"))
+        let version = try CommandRunner.run(folder + "/bin/infra-monitor", ["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.hasPrefix("infra-monitor "), "\(version.stdout)")
+    }
+}

@@ -58,7 +58,11 @@ import Testing
         let (server, port) = try Self.receiver("hang")
         defer { Self.stop(server) }
         let dataDir = try Fixtures.temporaryDirectory("webhook-hang")
-        try "notifications:\n  webhook_url: http://127.0.0.1:\(port)/hook\n".write(toFile: dataDir + "/config.yaml", atomically: true, encoding: .utf8)
+        try "notifications:\n  webhook_url: http://127.0.0.1:\(port)/hook\n".write(
+            toFile: dataDir + "/config.yaml",
+            atomically: true,
+            encoding: .utf8
+        )
         let started = Date()
         let run = try CommandRunner.infraMonitor(["run", "--data-dir", dataDir])
         let elapsed = Date().timeIntervalSince(started)
