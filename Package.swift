@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "AWSClients", targets: ["AWSClients"]),
         .library(name: "Scheduler", targets: ["Scheduler"]),
         .library(name: "InfraMonitorCLI", targets: ["InfraMonitorCLI"]),
+        .library(name: "Fleet", targets: ["Fleet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -109,6 +110,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Fleets: Prometheus scrape configs, service discovery, relabeling and the node_exporter scraper.
+        .target(
+            name: "Fleet",
+            dependencies: [
+                "InfraMonitorCore", "Collectors", "AWSClients",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The web dashboard, /metrics, /healthz and the JSON API of `serve`.
         .target(
             name: "Dashboard",
@@ -155,6 +166,12 @@ let package = Package(
         .testTarget(
             name: "CollectorsTests",
             dependencies: ["Collectors", "TestSupport"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FleetTests",
+            dependencies: ["Fleet", "Collectors", "InfraMonitorCore", "AWSClients", "Compression", "TestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -130,6 +130,18 @@ struct SampleRecord: Sendable, Hashable {
     var hasTimestamp: Bool
 }
 
+/// A metric family as the parser keeps it: spans into the page and what was declared.
+struct FamilyRecord: Sendable, Hashable {
+    var name: Span
+    var type: MetricType
+    var help = Span(start: 0, end: 0)
+    var unit = Span(start: 0, end: 0)
+    var hasType = false
+    var hasHelp = false
+    var hasUnit = false
+    var samples: Int32 = 0
+}
+
 struct ExemplarRecord: Sendable, Hashable {
     var firstLabel: Int32
     var labelCount: Int32
@@ -145,14 +157,25 @@ struct ExemplarRecord: Sendable, Hashable {
 public struct ExpositionPage: Sendable {
     /// The format the page was parsed as.
     public let format: ExpositionFormat
-    /// The metric families in order of first appearance.
-    public internal(set) var families: [MetricFamily]
     let bytes: [UInt8]
     var records: [SampleRecord]
     var labelRecords: [LabelRecord]
     var exemplarRecords: [ExemplarRecord]
-    /// For each family, its name's bytes (for matching sample names without strings).
-    var familyNames: [[UInt8]]
+    var familyRecords: [FamilyRecord]
+
+    /// The metric families in order of first appearance.
+    public var families: [MetricFamily] { familyRecords.indices.map(family(number:)) }
+
+    /// The family `number` (an index into ``families``), its strings made now.
+    func family(number: Int) -> MetricFamily {
+        let record = familyRecords[number]
+        return MetricFamily(
+            name: string(record.name),
+            type: record.type,
+            help: record.hasHelp ? Self.unescape(bytes, record.help, quote: format == .openMetrics) : nil,
+            unit: record.hasUnit ? string(record.unit) : nil
+        )
+    }
 
     /// The number of samples.
     public var count: Int { records.count }
@@ -186,7 +209,7 @@ public struct ExpositionPage: Sendable {
     }
 
     /// The family of the sample at `index`.
-    public func family(at index: Int) -> MetricFamily { families[Int(records[index].family)] }
+    public func family(at index: Int) -> MetricFamily { family(number: Int(records[index].family)) }
 
     /// The exemplar of the sample at `index` (OpenMetrics); nil without one.
     public func exemplar(at index: Int) -> Exemplar? {
@@ -202,7 +225,12 @@ public struct ExpositionPage: Sendable {
 
     /// The sample at `index` with its name and labels as strings.
     public func sample(at index: Int) -> PrometheusSample {
-        PrometheusSample(name: name(at: index), labels: labels(at: index), value: value(at: index), timestampMilliseconds: timestampMilliseconds(at: index))
+        PrometheusSample(
+            name: name(at: index),
+            labels: labels(at: index),
+            value: value(at: index),
+            timestampMilliseconds: timestampMilliseconds(at: index)
+        )
     }
 
     /// Every sample, in page order.

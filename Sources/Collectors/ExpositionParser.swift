@@ -48,12 +48,11 @@ public enum ExpositionParser {
         try result.get()
         return ExpositionPage(
             format: format,
-            families: state.families,
             bytes: bytes,
             records: state.records,
             labelRecords: state.labels,
             exemplarRecords: state.exemplars,
-            familyNames: state.familyNames
+            familyRecords: state.families
         )
     }
 
@@ -91,13 +90,8 @@ struct ParserState {
     var records: [SampleRecord] = []
     var labels: [LabelRecord] = []
     var exemplars: [ExemplarRecord] = []
-    var families: [MetricFamily] = []
-    var familyNames: [[UInt8]] = []
-    var familyHasType: [Bool] = []
-    var familyHasHelp: [Bool] = []
-    var familyHasUnit: [Bool] = []
-    var familySamples: [Int] = []
-    var familyByName: [String: Int32] = [:]
+    var families: [FamilyRecord] = []
+    var table = FamilyTable()
     var current: Int32 = -1
     var line = 0
 
@@ -105,8 +99,9 @@ struct ParserState {
         self.format = format
         self.openMetrics = format == .openMetrics
         self.skipBadLines = skipBadLines
-        records.reserveCapacity(256)
-        labels.reserveCapacity(1024)
+        records.reserveCapacity(1024)
+        labels.reserveCapacity(4096)
+        families.reserveCapacity(256)
     }
 
     mutating func run(_ base: UnsafePointer<UInt8>, _ count: Int) throws(ExpositionError) {
@@ -124,17 +119,12 @@ struct ParserState {
             if lineEnd > start && base[lineEnd - 1] == 0x0D { lineEnd -= 1 }
             if sawEOF { throw .contentAfterEOF(line: line) }
             let labelMark = labels.count
-            let recordMark = records.count
             let exemplarMark = exemplars.count
             do throws(LineError) {
                 sawEOF = try parseLine(base, start, lineEnd)
             } catch {
                 if skipBadLines {
                     labels.removeSubrange(labelMark...)
-                    if records.count > recordMark {
-                        familySamples[Int(records[recordMark].family)] -= records.count - recordMark
-                        records.removeSubrange(recordMark...)
-                    }
                     exemplars.removeSubrange(exemplarMark...)
                 } else {
                     throw .malformed(line: line, column: error.offset - start + 1, detail: error.detail)
@@ -160,6 +150,17 @@ struct ParserState {
         return false
     }
 
+    /// The metadata keyword at `start..<end`: 1 HELP, 2 TYPE, 3 UNIT, 0 other.
+    func keyword(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        guard end - start == 4 else { return 0 }
+        switch (b[start], b[start + 1], b[start + 2], b[start + 3]) {
+        case (0x48, 0x45, 0x4C, 0x50): return 1
+        case (0x54, 0x59, 0x50, 0x45): return 2
+        case (0x55, 0x4E, 0x49, 0x54): return openMetrics ? 3 : 0
+        default: return 0
+        }
+    }
+
     mutating func parseComment(_ b: UnsafePointer<UInt8>, _ hash: Int, _ end: Int) throws(LineError) -> Bool {
         var i = hash + 1
         if openMetrics {
@@ -173,54 +174,73 @@ struct ParserState {
         }
         let keywordStart = i
         while i < end && b[i] != 0x20 && b[i] != 0x09 { i += 1 }
-        let keyword = String(decoding: UnsafeBufferPointer(start: b + keywordStart, count: i - keywordStart), as: UTF8.self)
-        let isMetadata = keyword == "HELP" || keyword == "TYPE" || (openMetrics && keyword == "UNIT")
-        guard isMetadata else {
-            if openMetrics { throw LineError(offset: keywordStart, detail: "unknown comment \"# \(keyword)\" in OpenMetrics") }
+        let kind = keyword(b, keywordStart, i)
+        guard kind != 0 else {
+            if openMetrics { throw LineError(offset: keywordStart, detail: "unknown comment \"# \(text(b, keywordStart, i))\" in OpenMetrics") }
             return false
         }
-        guard i < end else { throw LineError(offset: i, detail: "expected a metric name after \(keyword)") }
+        let keywordEnd = i
+        guard i < end else { throw LineError(offset: i, detail: "expected a metric name after \(text(b, keywordStart, keywordEnd))") }
         i = openMetrics ? i + 1 : skipBlanks(b, i, end)
         let nameStart = i
-        guard i < end, isNameStart(b[i]) else { throw LineError(offset: i, detail: "expected a metric name after \(keyword)") }
+        guard i < end, isNameStart(b[i]) else {
+            throw LineError(offset: i, detail: "expected a metric name after \(text(b, keywordStart, keywordEnd))")
+        }
         while i < end && isNameChar(b[i]) { i += 1 }
-        let name = String(decoding: UnsafeBufferPointer(start: b + nameStart, count: i - nameStart), as: UTF8.self)
-        if i < end && b[i] != 0x20 && b[i] != 0x09 { throw LineError(offset: i, detail: "invalid character in metric name \(name)") }
-        let family = Int(familyIndex(named: name, bytes: UnsafeBufferPointer(start: b + nameStart, count: i - nameStart)))
-        switch keyword {
-        case "HELP":
-            if familyHasHelp[family] { throw LineError(offset: keywordStart, detail: "second HELP line for \(name)") }
-            familyHasHelp[family] = true
+        let name = Span(start: Int32(nameStart), end: Int32(i))
+        if i < end && b[i] != 0x20 && b[i] != 0x09 {
+            throw LineError(offset: i, detail: "invalid character in metric name \(text(b, nameStart, i))")
+        }
+        let family = Int(familyIndex(b, name))
+        switch kind {
+        case 1:
+            if families[family].hasHelp { throw LineError(offset: keywordStart, detail: "second HELP line for \(text(b, nameStart, Int(name.end)))") }
             if i < end { i = openMetrics ? i + 1 : skipBlanks(b, i, end) }
-            families[family].help = unescapeText(b, i, end)
-        case "TYPE":
-            if familyHasType[family] || familySamples[family] > 0 {
-                throw LineError(offset: keywordStart, detail: "second TYPE line for \(name), or TYPE after its samples")
+            families[family].hasHelp = true
+            families[family].help = Span(start: Int32(i), end: Int32(end))
+        case 2:
+            if families[family].hasType || families[family].samples > 0 {
+                throw LineError(offset: keywordStart, detail: "second TYPE line for \(text(b, nameStart, Int(name.end))), or TYPE after its samples")
             }
             i = skipBlanks(b, i, end)
             let typeStart = i
             while i < end && b[i] != 0x20 && b[i] != 0x09 { i += 1 }
-            let word = String(decoding: UnsafeBufferPointer(start: b + typeStart, count: i - typeStart), as: UTF8.self)
             guard skipBlanks(b, i, end) == end else { throw LineError(offset: i, detail: "unexpected text after the type") }
-            let allowed: Set<String> =
-                openMetrics
-                ? ["counter", "gauge", "histogram", "gaugehistogram", "summary", "info", "stateset", "unknown"]
-                : ["counter", "gauge", "histogram", "summary", "untyped"]
-            guard allowed.contains(word), let type = MetricType(rawValue: word) else {
-                throw LineError(offset: typeStart, detail: "unknown metric type \"\(word)\"")
+            guard let type = metricType(b, typeStart, i) else {
+                throw LineError(offset: typeStart, detail: "unknown metric type \"\(text(b, typeStart, i))\"")
             }
-            familyHasType[family] = true
+            families[family].hasType = true
             families[family].type = type
         default:
-            if familyHasUnit[family] { throw LineError(offset: keywordStart, detail: "second UNIT line for \(name)") }
-            familyHasUnit[family] = true
-            let unit = i < end ? String(decoding: UnsafeBufferPointer(start: b + i + 1, count: end - i - 1), as: UTF8.self) : ""
-            if !unit.isEmpty && !name.hasSuffix("_" + unit) {
-                throw LineError(offset: i, detail: "unit \"\(unit)\" is not a suffix of the metric name \(name)")
+            if families[family].hasUnit { throw LineError(offset: keywordStart, detail: "second UNIT line for \(text(b, nameStart, Int(name.end)))") }
+            let unitStart = i < end ? i + 1 : end
+            let unitCount = end - unitStart
+            if unitCount > 0 {
+                let suffixStart = Int(name.end) - unitCount
+                let isSuffix =
+                    suffixStart - 1 > nameStart && b[suffixStart - 1] == UInt8(ascii: "_")
+                    && memoryEqual(b + suffixStart, b + unitStart, unitCount)
+                guard isSuffix else {
+                    throw LineError(
+                        offset: unitStart,
+                        detail: "unit \"\(text(b, unitStart, end))\" is not a suffix of the metric name \(text(b, nameStart, Int(name.end)))"
+                    )
+                }
             }
-            families[family].unit = unit
+            families[family].hasUnit = true
+            families[family].unit = Span(start: Int32(unitStart), end: Int32(end))
         }
         return false
+    }
+
+    /// The type named at `start..<end`, among those the format allows.
+    func metricType(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> MetricType? {
+        for type in openMetrics ? Self.openMetricsTypes : Self.textTypes {
+            var name = type.rawValue
+            let equal = name.withUTF8 { $0.count == end - start && memoryEqual(b + start, $0.baseAddress, $0.count) }
+            if equal { return type }
+        }
+        return nil
     }
 
     mutating func parseSample(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) throws(LineError) {
@@ -240,7 +260,9 @@ struct ParserState {
         }
         let labelCount = Int32(labels.count) - firstLabel
         if openMetrics {
-            guard i < end, b[i] == 0x20 else { throw LineError(offset: i, detail: i < end ? "expected a space before the value" : "expected a value") }
+            guard i < end, b[i] == 0x20 else {
+                throw LineError(offset: i, detail: i < end ? "expected a space before the value" : "expected a value")
+            }
         }
         i = skipBlanks(b, i, end)
         let valueStart = i
@@ -265,7 +287,7 @@ struct ParserState {
         }
         let family = familyOf(b, name)
         try checkFamilyLabels(b, family, name, Int(firstLabel), Int(labelCount))
-        familySamples[Int(family)] += 1
+        families[Int(family)].samples += 1
         records.append(
             SampleRecord(
                 name: name,
@@ -321,8 +343,11 @@ struct ParserState {
                 value: Span(start: Int32(valueStart), end: Int32(i)),
                 escaped: escaped
             )
-            for other in labels[first...] where other.name.count == record.name.count {
-                if memoryEqual(b + Int(other.name.start), b + nameStart, record.name.count) {
+            var other = first
+            while other < labels.count {
+                let earlier = labels[other].name
+                other += 1
+                if earlier.count == record.name.count && memoryEqual(b + Int(earlier.start), b + nameStart, record.name.count) {
                     throw LineError(offset: nameStart, detail: "duplicate label \(text(b, nameStart, nameEnd))")
                 }
             }
@@ -361,7 +386,9 @@ struct ParserState {
             hasTimestamp = true
             guard skipBlanks(b, i, end) == end else { throw LineError(offset: i, detail: "unexpected text after the exemplar") }
         }
-        exemplars.append(ExemplarRecord(firstLabel: firstLabel, labelCount: labelCount, value: value, timestamp: timestamp, hasTimestamp: hasTimestamp))
+        exemplars.append(
+            ExemplarRecord(firstLabel: firstLabel, labelCount: labelCount, value: value, timestamp: timestamp, hasTimestamp: hasTimestamp)
+        )
         return Int32(exemplars.count - 1)
     }
 
@@ -395,56 +422,65 @@ struct ParserState {
 
     // MARK: families
 
+    /// The suffixes a sample name may add to its family's name.
+    static let suffixes: [StaticString] = ["_bucket", "_count", "_sum", "_total", "_created", "_info", "_gcount", "_gsum"]
+    static let textTypes: [MetricType] = [.counter, .gauge, .histogram, .summary, .untyped]
+    static let openMetricsTypes: [MetricType] = [.counter, .gauge, .histogram, .gaugeHistogram, .summary, .info, .stateset, .unknown]
+
     /// The family of a sample name: the current one when the name is its name or one of its
     /// type's suffixes, else the one declared for the name (or its base name), else a new
     /// untyped family.
     mutating func familyOf(_ b: UnsafePointer<UInt8>, _ name: Span) -> Int32 {
         if current >= 0 && matches(b, name, Int(current)) { return current }
-        let nameBuffer = UnsafeBufferPointer(start: b + Int(name.start), count: name.count)
-        let text = String(decoding: nameBuffer, as: UTF8.self)
-        if let found = familyByName[text], matches(b, name, Int(found)) {
+        if let found = table.find(b, name, hash: FamilyTable.hash(b, name), families), matches(b, name, Int(found)) {
             current = found
             return found
         }
-        for suffix in ["_bucket", "_count", "_sum", "_total", "_created", "_info", "_gcount", "_gsum"] where text.hasSuffix(suffix) {
-            if let found = familyByName[String(text.dropLast(suffix.count))], matches(b, name, Int(found)) {
+        for suffix in Self.suffixes where suffix.utf8CodeUnitCount < name.count {
+            let count = suffix.utf8CodeUnitCount
+            guard memoryEqual(b + Int(name.end) - count, suffix.utf8Start, count) else { continue }
+            let base = Span(start: name.start, end: name.end - Int32(count))
+            if let found = table.find(b, base, hash: FamilyTable.hash(b, base), families), matches(b, name, Int(found)) {
                 current = found
                 return found
             }
         }
-        current = familyIndex(named: text, bytes: nameBuffer, forSample: true)
-        return current
+        return familyIndex(b, name, forSample: true)
     }
 
     /// The index of the family named `name`, created untyped when new (or, for a sample whose name
     /// is already a family of another shape, a fresh family of the same name).
-    mutating func familyIndex(named name: String, bytes: UnsafeBufferPointer<UInt8>, forSample: Bool = false) -> Int32 {
-        if !forSample, let found = familyByName[name] { return found }
+    mutating func familyIndex(_ b: UnsafePointer<UInt8>, _ name: Span, forSample: Bool = false) -> Int32 {
+        if !forSample && current >= 0 {
+            let known = families[Int(current)].name
+            if known.count == name.count && memoryEqual(b + Int(known.start), b + Int(name.start), name.count) { return current }
+        }
+        let hash = FamilyTable.hash(b, name)
+        let existing = table.find(b, name, hash: hash, families)
+        if !forSample, let existing {
+            current = existing
+            return existing
+        }
         let index = Int32(families.count)
-        families.append(MetricFamily(name: name, type: openMetrics ? .unknown : .untyped))
-        familyNames.append(Array(bytes))
-        familyHasType.append(false)
-        familyHasHelp.append(false)
-        familyHasUnit.append(false)
-        familySamples.append(0)
-        if familyByName[name] == nil { familyByName[name] = index }
+        families.append(FamilyRecord(name: name, type: openMetrics ? .unknown : .untyped))
+        if existing == nil { table.insert(b, index, hash: hash, families) }
+        current = index
         return index
     }
 
     /// Whether a sample named `name` belongs to family `family`.
     func matches(_ b: UnsafePointer<UInt8>, _ name: Span, _ family: Int) -> Bool {
-        let familyName = familyNames[family]
-        let count = familyName.count
-        guard name.count >= count else { return false }
-        let equalPrefix = familyName.withUnsafeBufferPointer { memoryEqual(b + Int(name.start), $0.baseAddress, count) }
-        guard equalPrefix else { return false }
-        let suffix = UnsafeBufferPointer(start: b + Int(name.start) + count, count: name.count - count)
-        let type = families[family].type
-        if suffix.isEmpty {
+        let record = families[family]
+        let count = record.name.count
+        guard name.count >= count, memoryEqual(b + Int(name.start), b + Int(record.name.start), count) else { return false }
+        let suffixCount = name.count - count
+        let type = record.type
+        if suffixCount == 0 {
             return !(openMetrics && (type == .counter || type == .histogram || type == .gaugeHistogram || type == .info))
         }
+        let suffix = b + Int(name.start) + count
         func isSuffix(_ literal: StaticString) -> Bool {
-            literal.utf8CodeUnitCount == suffix.count && memoryEqual(literal.utf8Start, suffix.baseAddress, suffix.count)
+            literal.utf8CodeUnitCount == suffixCount && memoryEqual(literal.utf8Start, suffix, suffixCount)
         }
         switch type {
         case .histogram: return isSuffix("_bucket") || isSuffix("_sum") || isSuffix("_count") || (openMetrics && isSuffix("_created"))
@@ -458,54 +494,37 @@ struct ParserState {
 
     /// Histogram buckets need a numeric `le`, summary quantiles a numeric `quantile`.
     func checkFamilyLabels(_ b: UnsafePointer<UInt8>, _ family: Int32, _ name: Span, _ first: Int, _ count: Int) throws(LineError) {
-        let type = families[Int(family)].type
+        let record = families[Int(family)]
         let required: StaticString
-        switch type {
+        switch record.type {
         case .histogram, .gaugeHistogram:
             let suffix: StaticString = "_bucket"
-            guard name.count == familyNames[Int(family)].count + 7, memoryEqual(suffix.utf8Start, b + Int(name.end) - 7, 7) else { return }
+            guard name.count == record.name.count + 7, memoryEqual(suffix.utf8Start, b + Int(name.end) - 7, 7) else { return }
             required = "le"
         case .summary:
-            guard name.count == familyNames[Int(family)].count else { return }
+            guard name.count == record.name.count else { return }
             required = "quantile"
         default:
             return
         }
-        for label in labels[first..<(first + count)] where label.name.count == required.utf8CodeUnitCount {
-            if memoryEqual(required.utf8Start, b + Int(label.name.start), label.name.count) {
-                guard !label.escaped, FloatParser.parse(b, Int(label.value.start), Int(label.value.end)) != nil else {
-                    throw LineError(offset: Int(label.value.start), detail: "label \(required) must be a number")
-                }
-                return
+        var index = first
+        while index < first + count {
+            let label = labels[index]
+            index += 1
+            guard label.name.count == required.utf8CodeUnitCount, memoryEqual(required.utf8Start, b + Int(label.name.start), label.name.count)
+            else { continue }
+            guard !label.escaped, FloatParser.parse(b, Int(label.value.start), Int(label.value.end)) != nil else {
+                throw LineError(offset: Int(label.value.start), detail: "label \(required) must be a number")
             }
+            return
         }
-        throw LineError(offset: Int(name.start), detail: "\(type.rawValue) sample \(text(b, Int(name.start), Int(name.end))) has no \(required) label")
+        throw LineError(
+            offset: Int(name.start),
+            detail: "\(record.type.rawValue) sample \(text(b, Int(name.start), Int(name.end))) has no \(required) label"
+        )
     }
 
     // MARK: bytes
-
-    func unescapeText(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(end - start)
-        var i = start
-        while i < end {
-            if b[i] == UInt8(ascii: "\\") && i + 1 < end {
-                switch b[i + 1] {
-                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "\"") where openMetrics: out.append(UInt8(ascii: "\""))
-                default:
-                    out.append(b[i])
-                    out.append(b[i + 1])
-                }
-                i += 2
-            } else {
-                out.append(b[i])
-                i += 1
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 
     func text(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> String {
         let shown = min(end - start, 64)
@@ -514,6 +533,51 @@ struct ParserState {
 
     func isValidUTF8(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         String(validating: UnsafeBufferPointer(start: b + start, count: end - start), as: UTF8.self) != nil
+    }
+}
+
+/// An open-addressing table from family names (spans of the page) to family indexes, hashed
+/// over the bytes so that no string is made.
+struct FamilyTable {
+    private var slots = [Int32](repeating: -1, count: 512)
+    private var count = 0
+
+    static func hash(_ b: UnsafePointer<UInt8>, _ span: Span) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var index = Int(span.start)
+        while index < Int(span.end) {
+            hash = (hash ^ UInt64(b[index])) &* 0x0000_0100_0000_01B3
+            index += 1
+        }
+        return Int(truncatingIfNeeded: hash ^ (hash >> 29))
+    }
+
+    func find(_ b: UnsafePointer<UInt8>, _ name: Span, hash: Int, _ families: [FamilyRecord]) -> Int32? {
+        let mask = slots.count - 1
+        var slot = hash & mask
+        while true {
+            let family = slots[slot]
+            if family < 0 { return nil }
+            let other = families[Int(family)].name
+            if other.count == name.count && memoryEqual(b + Int(other.start), b + Int(name.start), name.count) { return family }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    mutating func insert(_ b: UnsafePointer<UInt8>, _ family: Int32, hash: Int, _ families: [FamilyRecord]) {
+        if (count + 1) * 2 > slots.count {
+            var grown = FamilyTable()
+            grown.slots = [Int32](repeating: -1, count: slots.count * 2)
+            for existing in slots where existing >= 0 {
+                grown.insert(b, existing, hash: Self.hash(b, families[Int(existing)].name), families)
+            }
+            self = grown
+        }
+        let mask = slots.count - 1
+        var slot = hash & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = family
+        count += 1
     }
 }
 

@@ -27,10 +27,25 @@ struct ExpositionParserTests {
         let page = try ExpositionParser.parse(Array(try Fixtures.data("exposition_text.prom")), format: .prometheusText)
         let samples = page.samples
         #expect(samples.count == 25)
-        #expect(samples[0] == PrometheusSample(name: "http_requests_total", labels: ["method": "post", "code": "200"], value: 1027, timestampMilliseconds: 1_395_066_363_000))
+        #expect(
+            samples[0]
+                == PrometheusSample(
+                    name: "http_requests_total",
+                    labels: ["method": "post", "code": "200"],
+                    value: 1027,
+                    timestampMilliseconds: 1_395_066_363_000
+                )
+        )
         #expect(samples[1].value == 3 && samples[1].timestampMilliseconds == 1_395_066_363_000)
         #expect(samples[2].labels == ["method": "get", "code": "200"] && samples[2].value == 300 && samples[2].timestampMilliseconds == nil)
-        #expect(page.family(at: 0) == MetricFamily(name: "http_requests_total", type: .counter, help: "The total number of HTTP requests.\nSecond line with a \\ backslash."))
+        #expect(
+            page.family(at: 0)
+                == MetricFamily(
+                    name: "http_requests_total",
+                    type: .counter,
+                    help: "The total number of HTTP requests.\nSecond line with a \\ backslash."
+                )
+        )
         #expect(samples[3].labels == ["path": "C:\\DIR\\", "quote": "say \"hi\"", "nl": "a\nb", "unknown": "\\d\\t", "utf8": "größe"])
         #expect(page.family(at: 3).type == .gauge)
         #expect(samples[4].value.isNaN)
@@ -55,9 +70,19 @@ struct ExpositionParserTests {
         #expect(page.count == 18)
         let names = page.families.map(\.name)
         #expect(names == ["acme_http_router_request_seconds", "go_goroutines", "process_cpu_seconds", "foo", "build", "state", "mystery"])
-        #expect(page.families[0] == MetricFamily(name: "acme_http_router_request_seconds", type: .summary, help: "Latency though all of ACME's HTTP request router.", unit: "seconds"))
+        #expect(
+            page.families[0]
+                == MetricFamily(
+                    name: "acme_http_router_request_seconds",
+                    type: .summary,
+                    help: "Latency though all of ACME's HTTP request router.",
+                    unit: "seconds"
+                )
+        )
         #expect(page.timestampMilliseconds(at: 3) == 1_520_879_607_789)
-        #expect(page.family(at: 4).type == .counter && page.name(at: 4) == "process_cpu_seconds_total" && page.family(at: 5).name == "process_cpu_seconds")
+        #expect(
+            page.family(at: 4).type == .counter && page.name(at: 4) == "process_cpu_seconds_total" && page.family(at: 5).name == "process_cpu_seconds"
+        )
         #expect(page.value(at: 4) == 4.20072246e+06)
         #expect(page.exemplar(at: 8) == Exemplar(labels: ["trace_id": "KOO5S4vxi0o"], value: 0.67))
         #expect(page.exemplar(at: 9) == Exemplar(labels: ["trace_id": "oHg5SJYRHA0"], value: 9.8, timestampMilliseconds: 1_520_879_607_789))
