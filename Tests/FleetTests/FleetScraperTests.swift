@@ -117,7 +117,7 @@ struct FleetScraperTests {
     /// 24 ordinary targets on 127.0.1.x and special ones on 127.0.2.x, plus a refused address.
     func makeFleet() async throws -> (SyntheticFleet, LoopbackFleet, [ScrapeTarget]) {
         var behaviours: [Behaviour] = (0..<24).map { $0 % 6 == 5 ? .normal(nodename: nil) : .normal(nodename: "node-\($0)") }
-        behaviours += [.rebootAt([2, 5]), .slow(seconds: 3), .failing(status: 500), .malformed, .gzip, .resetOnce, .huge]
+        behaviours += [.rebootAt([2, 6]), .slow(seconds: 3), .failing(status: 500), .malformed, .gzip, .resetOnce, .huge]
         let addresses = (0..<24).map { "127.0.1.\($0 + 1)" } + (0..<7).map { "127.0.2.\($0 + 1)" }
         let synthetic = SyntheticFleet(behaviours: behaviours)
         let servers = try await LoopbackFleet(addresses: addresses, respond: { synthetic.respond($0) })
