@@ -166,4 +166,16 @@ struct ExpositionParserTests {
         #expect(ExpositionFormat(contentType: "text/plain; version=0.0.4") == .prometheusText)
         #expect(ExpositionFormat(contentType: nil) == .prometheusText)
     }
+
+    @Test("inputs the fuzzer found slow in an earlier version parse in linear time")
+    func fuzzRegressions() throws {
+        for name in ["fuzz_timeout_1.bin", "fuzz_slow_1.bin"] {
+            let data = Array(try Fixtures.data(name))
+            let format: ExpositionFormat = data[0] & 1 == 0 ? .prometheusText : .openMetrics
+            let start = ContinuousClock.now
+            _ = try? ExpositionParser.parse(Array(data.dropFirst()), format: format, recovery: .skipLine)
+            _ = try? ExpositionParser.parse(Array(data.dropFirst()), format: format)
+            #expect(ContinuousClock.now - start < .seconds(2), "\(name)")
+        }
+    }
 }
