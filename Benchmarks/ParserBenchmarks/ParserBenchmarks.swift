@@ -10,7 +10,7 @@ private let pagePath: String = {
         .appendingPathComponent("Tests/CollectorsTests/Fixtures/node_exporter_100k.prom").path
 }()
 
-private let page: [UInt8] = Array(FileManager.default.contents(atPath: pagePath) ?? [])
+private let page: [UInt8] = FileManager.default.contents(atPath: pagePath).map { Array($0) } ?? []
 
 private func referencePath(_ name: String) -> String {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -1,6 +1,7 @@
 import AWSClients
 import Fleet
 import Foundation
+import InfraMonitorCore
 import TestSupport
 import Testing
 
@@ -208,5 +209,28 @@ struct FleetConfigTests {
             EC2Discovery.parameters(for: EC2SDConfig(region: "r", filters: [EC2Filter(name: "tag:monitor", values: ["node", "db"])]), nextToken: "t")
                 .map { "\($0.0)=\($0.1)" } == ["Filter.1.Name=tag:monitor", "Filter.1.Value.1=node", "Filter.1.Value.2=db", "NextToken=t"]
         )
+    }
+}
+
+@Suite("FleetCollector: discovery then scraping")
+struct FleetCollectorTests {
+    @Test("discovers the static targets and scrapes them; a target nothing listens on is a failed target")
+    func collect() async throws {
+        let fleet = try await LoopbackFleet(addresses: ["127.0.8.1"]) { _ in
+            ServedResponse(body: Array(SyntheticFleet.page(target: 0, request: 0, nodename: "n8").utf8))
+        }
+        let refused = "127.0.8.2:\(try closedPort(on: "127.0.8.2"))"
+        let config = ScrapeConfig(jobName: "node", staticConfigs: [StaticConfig(targets: fleet.targets + [refused], labels: ["rack": "r8"])])
+        let client = HTTPTargetFetcher.makeClient()
+        let collector = FleetCollector(
+            discovery: TargetDiscovery(configs: [config]),
+            scraper: FleetScraper(fetcher: HTTPTargetFetcher(client: client), stateStore: MemoryStateStore())
+        )
+        let (found, result) = await collector.collect(.memoryUsage, now: Timestamp(seconds: 1_800_000_000))
+        #expect(found.targets.count == 2 && result.targets.count == 2)
+        #expect(result.samples.count == 1 && result.samples[0].host == "n8" && result.samples[0].labels["rack"] == "r8")
+        #expect(result.failedTargetList.map(\.target) == [refused] && result.error == nil)
+        try await client.shutdown()
+        await fleet.stop()
     }
 }

@@ -171,6 +171,8 @@ struct FleetScraperTests {
             // Failures, each with its reason; the others are unaffected.
             let failed = Dictionary(uniqueKeysWithValues: memory.failedTargets.map { ($0.target.address, $0.error!) })
             #expect(failed.count == 5)
+            #expect(memory.failedTargetList.map(\.target) == [25, 26, 27, 30, 31].map { targets[$0].address })
+            #expect(memory.failedTargetList[1] == FailedTarget(target: targets[26].address, host: "127.0.2.3", error: "HTTP status 500"))
             if case .timedOut? = failed[targets[25].address] {} else { Issue.record("slow: \(String(describing: failed[targets[25].address]))") }
             #expect(failed[targets[26].address] == .httpStatus(code: 500))
             if case .malformed(let error)? = failed[targets[27].address] { #expect(error.line == 4) } else { Issue.record("malformed") }
