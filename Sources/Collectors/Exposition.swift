@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The exposition formats a scrape target may answer in.
 public enum ExpositionFormat: String, Sendable, Hashable, CaseIterable {
     /// Prometheus text format 0.0.4 (`text/plain; version=0.0.4`), what node_exporter serves by default.
@@ -298,14 +306,9 @@ public struct ExpositionPage: Sendable {
     }
 }
 
-/// `memcmp(a, b, count) == 0` without importing the C library here.
+/// `memcmp(a, b, count) == 0`.
 @inline(__always)
 func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>?, _ count: Int) -> Bool {
     guard let b else { return count == 0 }
-    var index = 0
-    while index < count {
-        if a[index] != b[index] { return false }
-        index += 1
-    }
-    return true
+    return count == 0 || memcmp(a, b, count) == 0
 }

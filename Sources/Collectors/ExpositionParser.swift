@@ -247,6 +247,12 @@ struct ParserState {
         var i = start
         guard isNameStart(b[i]) else { throw LineError(offset: i, detail: "expected a metric name") }
         i += 1
+        // Most samples continue the current family: skip its name with one comparison.
+        if current >= 0 {
+            let known = families[Int(current)].name
+            let count = known.count
+            if end - start > count && memcmp(b + start, b + Int(known.start), count) == 0 { i = start + count }
+        }
         while i < end && isNameChar(b[i]) { i += 1 }
         let name = Span(start: Int32(start), end: Int32(i))
         let firstLabel = Int32(labels.count)
