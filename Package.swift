@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "InfraMonitorCLI", targets: ["InfraMonitorCLI"]),
         .library(name: "InfraMonitorTesting", targets: ["InfraMonitorTesting"]),
         .library(name: "Alarms", targets: ["Alarms"]),
+        .library(name: "Fleet", targets: ["Fleet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -145,6 +146,16 @@ let package = Package(
             ],
             swiftSettings: legacySwiftSettings
         ),
+        // Fleets: Prometheus scrape configs, service discovery, relabeling and the node_exporter scraper.
+        .target(
+            name: "Fleet",
+            dependencies: [
+                "InfraMonitorCore", "Collectors", "AWSClients",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The web dashboard, /metrics, /healthz and the JSON API of `serve`.
         .target(
             name: "Dashboard",
@@ -200,6 +211,12 @@ let package = Package(
         .testTarget(
             name: "CollectorsTests",
             dependencies: ["Collectors", "TestSupport"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FleetTests",
+            dependencies: ["Fleet", "Collectors", "InfraMonitorCore", "AWSClients", "Compression", "TestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -33,6 +33,15 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "ParserBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Collectors", package: "InfraMonitor"),
+            ],
+            path: "ParserBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "StateMachineBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

@@ -1,11 +1,12 @@
 #!/bin/sh
-# Builds one libFuzzer target over the InfraJSON and StateMachine sources and runs it.
+# Builds one libFuzzer target over the InfraJSON and StateMachine sources (or, for exposition,
+# InfraMonitorCore and Collectors) and runs it.
 #
-# Usage: Fuzz/run.sh definition|jsonpath|json [SECONDS] [extra libFuzzer flags...]
+# Usage: Fuzz/run.sh definition|jsonpath|json|exposition [SECONDS] [extra libFuzzer flags...]
 #   SECONDS defaults to 600. Crashes are written to .build-fuzz/<target>/crashes/.
 #   Set FUZZ_BUILD_DIR to build elsewhere than .build-fuzz.
 set -eu
-target=${1:?usage: Fuzz/run.sh definition|jsonpath|json [SECONDS] [libFuzzer flags...]}
+target=${1:?usage: Fuzz/run.sh definition|jsonpath|json|exposition [SECONDS] [libFuzzer flags...]}
 seconds=${2:-600}
 [ $# -ge 2 ] && shift 2 || shift $#
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,15 +14,23 @@ case $target in
 definition) source=FuzzDefinition.swift ;;
 jsonpath) source=FuzzJSONPath.swift ;;
 json) source=FuzzJSON.swift ;;
+exposition) source=FuzzExposition.swift ;;
 *)
-    echo "unknown target '$target': use definition, jsonpath or json" >&2
+    echo "unknown target '$target': use definition, jsonpath, json or exposition" >&2
     exit 2
     ;;
 esac
 work=${FUZZ_BUILD_DIR:-$root/.build-fuzz}/$target
 mkdir -p "$work/objects" "$work/corpus" "$work/crashes"
 flags="-sanitize=fuzzer,address -parse-as-library -O -g"
-if [ "$target" = json ]; then
+if [ "$target" = exposition ]; then
+    # InfraMonitorCore as its own module, then Collectors with the target inside it (internal access).
+    (cd "$work/objects" && swiftc $flags -module-name InfraMonitorCore -emit-module \
+        -emit-module-path "$work/objects/InfraMonitorCore.swiftmodule" \
+        -wmo -c "$root"/Sources/InfraMonitorCore/*.swift -o "$work/objects/InfraMonitorCore.o")
+    swiftc $flags -module-name Collectors -I "$work/objects" -o "$work/fuzz-$target" \
+        "$root"/Sources/Collectors/*.swift "$root/Fuzz/$source" "$work/objects/InfraMonitorCore.o"
+elif [ "$target" = json ]; then
     # InfraJSON alone: the target sees the module's internals.
     swiftc $flags -module-name InfraJSON -o "$work/fuzz-$target" \
         "$root"/Sources/InfraJSON/*.swift "$root/Fuzz/$source"

@@ -1,6 +1,9 @@
 """Writes a seed corpus for one fuzz target from the StateMachine test fixtures.
 
-Usage: python3 Fuzz/seed.py definition|jsonpath|json OUTPUT_DIR
+Usage: python3 Fuzz/seed.py definition|jsonpath|json|exposition OUTPUT_DIR
+
+For exposition, the seeds are the Collectors exposition fixtures (and each malformed case), as
+text format (first byte 0) and as OpenMetrics (first byte 1).
 """
 import json
 import pathlib
@@ -10,6 +13,17 @@ target, output = sys.argv[1], pathlib.Path(sys.argv[2])
 output.mkdir(parents=True, exist_ok=True)
 fixtures = pathlib.Path(__file__).resolve().parent.parent / "Tests" / "StateMachineTests" / "Fixtures"
 seeds = set()
+
+if target == "exposition":
+    collectors = fixtures.parent.parent / "CollectorsTests" / "Fixtures"
+    pages = [f.read_bytes() for f in sorted(collectors.glob("*.prom")) + sorted(collectors.glob("exposition_*.txt"))]
+    for case in (collectors / "exposition_malformed.txt").read_bytes().split(b"\n--- ")[1:]:
+        pages.append(case.split(b"\n", 1)[-1])
+    for index, page in enumerate(pages):
+        for format_byte in (b"\x00", b"\x01"):
+            (output / f"seed-{index:04d}-{format_byte[0]}").write_bytes(format_byte + page)
+    print(f"{2 * len(pages)} seeds for {target} in {output}")
+    sys.exit(0)
 
 
 def strings(value):

@@ -133,3 +133,15 @@ public struct NodeExporterCollector: Sendable {
         return NodeExporterScrape(text: String(text[lineEnd...]), time: Timestamp(seconds: seconds, nanoseconds: nanos))
     }
 }
+
+/// The counter state of a node_exporter target as text, for collectors that keep it elsewhere
+/// (the fleet scraper keeps one per target): the same format as ``NodeExporterCollector``'s.
+public enum NodeExporterState {
+    /// The series of `scrape` that `metric`'s next rate needs, with the scrape's time.
+    public static func encode(_ scrape: NodeExporterScrape, metric: Metric) -> String {
+        NodeExporterCollector.encodeState(scrape, metric)
+    }
+
+    /// The scrape kept by ``encode(_:metric:)``; nil when `text` is not such a state.
+    public static func decode(_ text: String) -> NodeExporterScrape? { NodeExporterCollector.decodeState(text) }
+}

@@ -1,0 +1,712 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A parser of the Prometheus text exposition format 0.0.4 and of OpenMetrics 1.0, over bytes.
+///
+/// It follows what Prometheus's own scrape parsers accept: `# HELP`/`# TYPE` (and `# UNIT`, `# EOF`
+/// in OpenMetrics); label values with the escapes `\\`, `\"` and `\n`, other escapes kept as
+/// written; `NaN`, `+Inf` and `-Inf` (any case, as Go's `ParseFloat`); decimal floats without hex
+/// or `_`; timestamps in milliseconds (text) or seconds (OpenMetrics, kept as milliseconds);
+/// histogram and summary series (their `le`/`quantile` labels must be numbers); OpenMetrics
+/// exemplars. A trailing carriage return on a line is ignored. A malformed page is an error naming
+/// the line and column, never a crash.
+public enum ExpositionParser {
+    /// What to do with a line that does not parse.
+    public enum Recovery: Sendable, Hashable {
+        /// The page is an error (what Prometheus does: the scrape fails).
+        case fail
+        /// The line is left out and parsing goes on (structural errors still fail: content after
+        /// `# EOF`, a missing `# EOF`).
+        case skipLine
+    }
+
+    /// Parses `bytes` as `format`.
+    /// - Throws: ``ExpositionError`` for the first malformed line (with ``Recovery/fail``).
+    public static func parse(
+        _ bytes: [UInt8],
+        format: ExpositionFormat = .prometheusText,
+        recovery: Recovery = .fail
+    ) throws(ExpositionError) -> ExpositionPage {
+        guard bytes.count < Int(Int32.max) else { throw .tooLarge(bytes: bytes.count) }
+        var state = ParserState(format: format, skipBadLines: recovery == .skipLine)
+        let result: Result<Void, ExpositionError> = bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, !buffer.isEmpty else {
+                return format == .openMetrics ? .failure(.missingEOF(line: 1)) : .success(())
+            }
+            do throws(ExpositionError) {
+                try state.run(base, buffer.count)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
+        return ExpositionPage(
+            format: format,
+            bytes: bytes,
+            records: state.records,
+            labelRecords: state.labels,
+            exemplarRecords: state.exemplars,
+            familyRecords: state.families
+        )
+    }
+
+    /// Parses a UTF-8 text.
+    public static func parse(
+        _ text: String,
+        format: ExpositionFormat = .prometheusText,
+        recovery: Recovery = .fail
+    ) throws(ExpositionError) -> ExpositionPage {
+        try parse(Array(text.utf8), format: format, recovery: recovery)
+    }
+
+    /// Parses a decimal float as Prometheus does (Go's `ParseFloat` without hex or `_`); nil when
+    /// it is not one.
+    public static func parseFloat(_ text: String) -> Double? {
+        var text = text
+        return text.withUTF8 { buffer in
+            guard let base = buffer.baseAddress else { return nil }
+            return FloatParser.parse(base, 0, buffer.count)
+        }
+    }
+}
+
+/// A line-level failure inside the parser: column (0-based offset in the line) and detail.
+struct LineError: Error {
+    var offset: Int
+    var detail: String
+}
+
+/// The mutable state of one parse.
+struct ParserState {
+    let openMetrics: Bool
+    let format: ExpositionFormat
+    let skipBadLines: Bool
+    var records: [SampleRecord] = []
+    var labels: [LabelRecord] = []
+    var exemplars: [ExemplarRecord] = []
+    var families: [FamilyRecord] = []
+    var table = FamilyTable()
+    var current: Int32 = -1
+    var line = 0
+
+    init(format: ExpositionFormat, skipBadLines: Bool) {
+        self.format = format
+        self.openMetrics = format == .openMetrics
+        self.skipBadLines = skipBadLines
+        records.reserveCapacity(1024)
+        labels.reserveCapacity(4096)
+        families.reserveCapacity(256)
+    }
+
+    mutating func run(_ base: UnsafePointer<UInt8>, _ count: Int) throws(ExpositionError) {
+        var start = 0
+        var sawEOF = false
+        while start < count {
+            line += 1
+            let end: Int
+            if let found = memchr(base + start, 0x0A, count - start) {
+                end = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
+            } else {
+                end = count
+            }
+            var lineEnd = end
+            if lineEnd > start && base[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            if sawEOF { throw .contentAfterEOF(line: line) }
+            let labelMark = labels.count
+            let exemplarMark = exemplars.count
+            do throws(LineError) {
+                sawEOF = try parseLine(base, start, lineEnd)
+            } catch {
+                if skipBadLines {
+                    labels.removeSubrange(labelMark...)
+                    exemplars.removeSubrange(exemplarMark...)
+                } else {
+                    throw .malformed(line: line, column: error.offset - start + 1, detail: error.detail)
+                }
+            }
+            start = end + 1
+        }
+        if openMetrics && !sawEOF { throw .missingEOF(line: line + 1) }
+    }
+
+    // MARK: lines
+
+    /// Parses one line (without its newline); true for an OpenMetrics `# EOF`.
+    mutating func parseLine(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) throws(LineError) -> Bool {
+        var i = start
+        if !openMetrics { i = skipBlanks(b, i, end) }
+        if i == end {
+            if openMetrics { throw LineError(offset: i, detail: "empty lines are not allowed in OpenMetrics") }
+            return false
+        }
+        if b[i] == UInt8(ascii: "#") { return try parseComment(b, i, end) }
+        try parseSample(b, i, end)
+        return false
+    }
+
+    /// The metadata keyword at `start..<end`: 1 HELP, 2 TYPE, 3 UNIT, 0 other.
+    func keyword(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        guard end - start == 4 else { return 0 }
+        switch (b[start], b[start + 1], b[start + 2], b[start + 3]) {
+        case (0x48, 0x45, 0x4C, 0x50): return 1
+        case (0x54, 0x59, 0x50, 0x45): return 2
+        case (0x55, 0x4E, 0x49, 0x54): return openMetrics ? 3 : 0
+        default: return 0
+        }
+    }
+
+    mutating func parseComment(_ b: UnsafePointer<UInt8>, _ hash: Int, _ end: Int) throws(LineError) -> Bool {
+        var i = hash + 1
+        if openMetrics {
+            if end - i == 4 && b[i] == 0x20 && b[i + 1] == UInt8(ascii: "E") && b[i + 2] == UInt8(ascii: "O") && b[i + 3] == UInt8(ascii: "F") {
+                return true
+            }
+            guard i < end, b[i] == 0x20 else { throw LineError(offset: i, detail: "expected \"# HELP\", \"# TYPE\", \"# UNIT\" or \"# EOF\"") }
+            i += 1
+        } else {
+            i = skipBlanks(b, i, end)
+        }
+        let keywordStart = i
+        while i < end && b[i] != 0x20 && b[i] != 0x09 { i += 1 }
+        let kind = keyword(b, keywordStart, i)
+        guard kind != 0 else {
+            if openMetrics { throw LineError(offset: keywordStart, detail: "unknown comment \"# \(text(b, keywordStart, i))\" in OpenMetrics") }
+            return false
+        }
+        let keywordEnd = i
+        guard i < end else { throw LineError(offset: i, detail: "expected a metric name after \(text(b, keywordStart, keywordEnd))") }
+        i = openMetrics ? i + 1 : skipBlanks(b, i, end)
+        let nameStart = i
+        guard i < end, isNameStart(b[i]) else {
+            throw LineError(offset: i, detail: "expected a metric name after \(text(b, keywordStart, keywordEnd))")
+        }
+        while i < end && isNameChar(b[i]) { i += 1 }
+        let name = Span(start: Int32(nameStart), end: Int32(i))
+        if i < end && b[i] != 0x20 && b[i] != 0x09 {
+            throw LineError(offset: i, detail: "invalid character in metric name \(text(b, nameStart, i))")
+        }
+        let family = Int(familyIndex(b, name))
+        switch kind {
+        case 1:
+            if families[family].hasHelp { throw LineError(offset: keywordStart, detail: "second HELP line for \(text(b, nameStart, Int(name.end)))") }
+            if i < end { i = openMetrics ? i + 1 : skipBlanks(b, i, end) }
+            families[family].hasHelp = true
+            families[family].help = Span(start: Int32(i), end: Int32(end))
+        case 2:
+            if families[family].hasType || families[family].samples > 0 {
+                throw LineError(offset: keywordStart, detail: "second TYPE line for \(text(b, nameStart, Int(name.end))), or TYPE after its samples")
+            }
+            i = skipBlanks(b, i, end)
+            let typeStart = i
+            while i < end && b[i] != 0x20 && b[i] != 0x09 { i += 1 }
+            guard skipBlanks(b, i, end) == end else { throw LineError(offset: i, detail: "unexpected text after the type") }
+            guard let type = metricType(b, typeStart, i) else {
+                throw LineError(offset: typeStart, detail: "unknown metric type \"\(text(b, typeStart, i))\"")
+            }
+            families[family].hasType = true
+            families[family].type = type
+        default:
+            if families[family].hasUnit { throw LineError(offset: keywordStart, detail: "second UNIT line for \(text(b, nameStart, Int(name.end)))") }
+            let unitStart = i < end ? i + 1 : end
+            let unitCount = end - unitStart
+            if unitCount > 0 {
+                let suffixStart = Int(name.end) - unitCount
+                let isSuffix =
+                    suffixStart - 1 > nameStart && b[suffixStart - 1] == UInt8(ascii: "_")
+                    && memoryEqual(b + suffixStart, b + unitStart, unitCount)
+                guard isSuffix else {
+                    throw LineError(
+                        offset: unitStart,
+                        detail: "unit \"\(text(b, unitStart, end))\" is not a suffix of the metric name \(text(b, nameStart, Int(name.end)))"
+                    )
+                }
+            }
+            families[family].hasUnit = true
+            families[family].unit = Span(start: Int32(unitStart), end: Int32(end))
+        }
+        return false
+    }
+
+    /// The type named at `start..<end`, among those the format allows.
+    func metricType(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> MetricType? {
+        for type in openMetrics ? Self.openMetricsTypes : Self.textTypes {
+            var name = type.rawValue
+            let equal = name.withUTF8 { $0.count == end - start && memoryEqual(b + start, $0.baseAddress, $0.count) }
+            if equal { return type }
+        }
+        return nil
+    }
+
+    mutating func parseSample(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) throws(LineError) {
+        var i = start
+        guard isNameStart(b[i]) else { throw LineError(offset: i, detail: "expected a metric name") }
+        i += 1
+        // Most samples continue the current family: skip its name with one comparison.
+        if current >= 0 {
+            let known = families[Int(current)].name
+            let count = known.count
+            if end - start > count && memcmp(b + start, b + Int(known.start), count) == 0 { i = start + count }
+        }
+        while i < end && isNameChar(b[i]) { i += 1 }
+        let name = Span(start: Int32(start), end: Int32(i))
+        let firstLabel = Int32(labels.count)
+        let afterName = i
+        if !openMetrics { i = skipBlanks(b, i, end) }
+        if i < end && b[i] == UInt8(ascii: "{") {
+            i = try parseLabels(b, i, end)
+            if !openMetrics { i = skipBlanks(b, i, end) }
+        } else if i == afterName && i < end && b[i] != 0x20 && b[i] != 0x09 {
+            throw LineError(offset: i, detail: "invalid character in metric name")
+        }
+        let labelCount = Int32(labels.count) - firstLabel
+        if openMetrics {
+            guard i < end, b[i] == 0x20 else {
+                throw LineError(offset: i, detail: i < end ? "expected a space before the value" : "expected a value")
+            }
+        }
+        i = skipBlanks(b, i, end)
+        let valueStart = i
+        while i < end && b[i] != 0x20 && b[i] != 0x09 { i += 1 }
+        guard let value = FloatParser.parse(b, valueStart, i) else {
+            throw LineError(offset: valueStart, detail: valueStart == i ? "expected a value" : "invalid value \"\(text(b, valueStart, i))\"")
+        }
+        var timestamp: Int64 = 0
+        var hasTimestamp = false
+        var exemplar: Int32 = -1
+        i = skipBlanks(b, i, end)
+        if i < end && b[i] != UInt8(ascii: "#") {
+            let stampStart = i
+            while i < end && b[i] != 0x20 && b[i] != 0x09 { i += 1 }
+            timestamp = try parseTimestamp(b, stampStart, i)
+            hasTimestamp = true
+            i = skipBlanks(b, i, end)
+        }
+        if i < end {
+            guard openMetrics, b[i] == UInt8(ascii: "#") else { throw LineError(offset: i, detail: "unexpected text after the sample") }
+            exemplar = try parseExemplar(b, i, end)
+        }
+        let family = familyOf(b, name)
+        try checkFamilyLabels(b, family, name, Int(firstLabel), Int(labelCount))
+        families[Int(family)].samples += 1
+        records.append(
+            SampleRecord(
+                name: name,
+                firstLabel: firstLabel,
+                labelCount: labelCount,
+                family: family,
+                exemplar: exemplar,
+                value: value,
+                timestamp: timestamp,
+                hasTimestamp: hasTimestamp
+            )
+        )
+    }
+
+    /// Parses `{name="value",...}` from the `{` at `open`; returns the index after `}`.
+    mutating func parseLabels(_ b: UnsafePointer<UInt8>, _ open: Int, _ end: Int) throws(LineError) -> Int {
+        var i = open + 1
+        let first = labels.count
+        while true {
+            i = skipBlanks(b, i, end)
+            guard i < end else { throw LineError(offset: i, detail: "unterminated label set") }
+            if b[i] == UInt8(ascii: "}") { return i + 1 }
+            let nameStart = i
+            guard isLabelStart(b[i]) else { throw LineError(offset: i, detail: "expected a label name") }
+            i += 1
+            while i < end && isLabelChar(b[i]) { i += 1 }
+            let nameEnd = i
+            i = skipBlanks(b, i, end)
+            guard i < end, b[i] == UInt8(ascii: "=") else { throw LineError(offset: i, detail: "expected \"=\" after the label name") }
+            i = skipBlanks(b, i + 1, end)
+            guard i < end, b[i] == UInt8(ascii: "\"") else { throw LineError(offset: i, detail: "expected a quoted label value") }
+            i += 1
+            let valueStart = i
+            var escaped = false
+            var high: UInt8 = 0
+            while i < end {
+                let byte = b[i]
+                if byte == UInt8(ascii: "\"") { break }
+                if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                    i += 2
+                    continue
+                }
+                high |= byte
+                i += 1
+            }
+            guard i < end else { throw LineError(offset: min(i, end), detail: "unterminated label value") }
+            if high >= 0x80 && !isValidUTF8(b, valueStart, i) {
+                throw LineError(offset: valueStart, detail: "label value is not valid UTF-8")
+            }
+            let record = LabelRecord(
+                name: Span(start: Int32(nameStart), end: Int32(nameEnd)),
+                value: Span(start: Int32(valueStart), end: Int32(i)),
+                escaped: escaped
+            )
+            var other = first
+            while other < labels.count {
+                let earlier = labels[other].name
+                other += 1
+                if earlier.count == record.name.count && memoryEqual(b + Int(earlier.start), b + nameStart, record.name.count) {
+                    throw LineError(offset: nameStart, detail: "duplicate label \(text(b, nameStart, nameEnd))")
+                }
+            }
+            labels.append(record)
+            i = skipBlanks(b, i + 1, end)
+            guard i < end else { throw LineError(offset: i, detail: "unterminated label set") }
+            if b[i] == UInt8(ascii: ",") {
+                i += 1
+            } else if b[i] != UInt8(ascii: "}") {
+                throw LineError(offset: i, detail: "expected \",\" or \"}\" after a label value")
+            }
+        }
+    }
+
+    /// Parses ` # {labels} value [timestamp]` from the `#` at `hash`; returns the exemplar index.
+    mutating func parseExemplar(_ b: UnsafePointer<UInt8>, _ hash: Int, _ end: Int) throws(LineError) -> Int32 {
+        var i = hash + 1
+        guard i < end, b[i] == 0x20 else { throw LineError(offset: i, detail: "expected a space after \"#\" of an exemplar") }
+        i = skipBlanks(b, i, end)
+        guard i < end, b[i] == UInt8(ascii: "{") else { throw LineError(offset: i, detail: "expected the exemplar's label set") }
+        let firstLabel = Int32(labels.count)
+        i = try parseLabels(b, i, end)
+        let labelCount = Int32(labels.count) - firstLabel
+        guard i < end, b[i] == 0x20 else { throw LineError(offset: i, detail: "expected the exemplar's value") }
+        i = skipBlanks(b, i, end)
+        let valueStart = i
+        while i < end && b[i] != 0x20 && b[i] != 0x09 { i += 1 }
+        guard let value = FloatParser.parse(b, valueStart, i) else { throw LineError(offset: valueStart, detail: "invalid exemplar value") }
+        var timestamp: Int64 = 0
+        var hasTimestamp = false
+        i = skipBlanks(b, i, end)
+        if i < end {
+            let stampStart = i
+            while i < end && b[i] != 0x20 && b[i] != 0x09 { i += 1 }
+            timestamp = try parseTimestamp(b, stampStart, i)
+            hasTimestamp = true
+            guard skipBlanks(b, i, end) == end else { throw LineError(offset: i, detail: "unexpected text after the exemplar") }
+        }
+        exemplars.append(
+            ExemplarRecord(firstLabel: firstLabel, labelCount: labelCount, value: value, timestamp: timestamp, hasTimestamp: hasTimestamp)
+        )
+        return Int32(exemplars.count - 1)
+    }
+
+    /// Milliseconds: an integer in the text format, float seconds in OpenMetrics.
+    func parseTimestamp(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) throws(LineError) -> Int64 {
+        if openMetrics {
+            guard let seconds = FloatParser.parse(b, start, end), seconds.isFinite, abs(seconds) < 9.2e15 else {
+                throw LineError(offset: start, detail: "invalid timestamp \"\(text(b, start, end))\"")
+            }
+            return Int64((seconds * 1000).rounded(.towardZero))
+        }
+        var i = start
+        var negative = false
+        if i < end && (b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+")) {
+            negative = b[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        guard i < end else { throw LineError(offset: start, detail: "invalid timestamp \"\(text(b, start, end))\"") }
+        var value: Int64 = 0
+        while i < end {
+            let digit = b[i] &- 0x30
+            guard digit < 10 else { throw LineError(offset: start, detail: "invalid timestamp \"\(text(b, start, end))\"") }
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(Int64(digit))
+            guard !o1 && !o2 else { throw LineError(offset: start, detail: "timestamp out of range") }
+            value = sum
+            i += 1
+        }
+        return negative ? -value : value
+    }
+
+    // MARK: families
+
+    /// The suffixes a sample name may add to its family's name.
+    static let suffixes: [StaticString] = ["_bucket", "_count", "_sum", "_total", "_created", "_info", "_gcount", "_gsum"]
+    static let textTypes: [MetricType] = [.counter, .gauge, .histogram, .summary, .untyped]
+    static let openMetricsTypes: [MetricType] = [.counter, .gauge, .histogram, .gaugeHistogram, .summary, .info, .stateset, .unknown]
+
+    /// The family of a sample name: the current one when the name is its name or one of its
+    /// type's suffixes, else the one declared for the name (or its base name), else a new
+    /// untyped family.
+    mutating func familyOf(_ b: UnsafePointer<UInt8>, _ name: Span) -> Int32 {
+        if current >= 0 && matches(b, name, Int(current)) { return current }
+        if let found = table.find(b, name, hash: FamilyTable.hash(b, name), families), matches(b, name, Int(found)) {
+            current = found
+            return found
+        }
+        for suffix in Self.suffixes where suffix.utf8CodeUnitCount < name.count {
+            let count = suffix.utf8CodeUnitCount
+            guard memoryEqual(b + Int(name.end) - count, suffix.utf8Start, count) else { continue }
+            let base = Span(start: name.start, end: name.end - Int32(count))
+            if let found = table.find(b, base, hash: FamilyTable.hash(b, base), families), matches(b, name, Int(found)) {
+                current = found
+                return found
+            }
+        }
+        return familyIndex(b, name, forSample: true)
+    }
+
+    /// The index of the family named `name`, created untyped when new (or, for a sample whose name
+    /// is already a family of another shape, a fresh family of the same name).
+    mutating func familyIndex(_ b: UnsafePointer<UInt8>, _ name: Span, forSample: Bool = false) -> Int32 {
+        if !forSample && current >= 0 {
+            let known = families[Int(current)].name
+            if known.count == name.count && memoryEqual(b + Int(known.start), b + Int(name.start), name.count) { return current }
+        }
+        let hash = FamilyTable.hash(b, name)
+        let existing = table.find(b, name, hash: hash, families)
+        if !forSample, let existing {
+            current = existing
+            return existing
+        }
+        let index = Int32(families.count)
+        families.append(FamilyRecord(name: name, type: openMetrics ? .unknown : .untyped))
+        if existing == nil { table.insert(b, index, hash: hash, families) }
+        current = index
+        return index
+    }
+
+    /// Whether a sample named `name` belongs to family `family`.
+    func matches(_ b: UnsafePointer<UInt8>, _ name: Span, _ family: Int) -> Bool {
+        let record = families[family]
+        let count = record.name.count
+        guard name.count >= count, memoryEqual(b + Int(name.start), b + Int(record.name.start), count) else { return false }
+        let suffixCount = name.count - count
+        let type = record.type
+        if suffixCount == 0 {
+            return !(openMetrics && (type == .counter || type == .histogram || type == .gaugeHistogram || type == .info))
+        }
+        let suffix = b + Int(name.start) + count
+        func isSuffix(_ literal: StaticString) -> Bool {
+            literal.utf8CodeUnitCount == suffixCount && memoryEqual(literal.utf8Start, suffix, suffixCount)
+        }
+        switch type {
+        case .histogram: return isSuffix("_bucket") || isSuffix("_sum") || isSuffix("_count") || (openMetrics && isSuffix("_created"))
+        case .gaugeHistogram: return isSuffix("_bucket") || isSuffix("_gsum") || isSuffix("_gcount")
+        case .summary: return isSuffix("_sum") || isSuffix("_count") || (openMetrics && isSuffix("_created"))
+        case .counter: return openMetrics && (isSuffix("_total") || isSuffix("_created"))
+        case .info: return isSuffix("_info")
+        default: return false
+        }
+    }
+
+    /// Histogram buckets need a numeric `le`, summary quantiles a numeric `quantile`.
+    func checkFamilyLabels(_ b: UnsafePointer<UInt8>, _ family: Int32, _ name: Span, _ first: Int, _ count: Int) throws(LineError) {
+        let record = families[Int(family)]
+        let required: StaticString
+        switch record.type {
+        case .histogram, .gaugeHistogram:
+            let suffix: StaticString = "_bucket"
+            guard name.count == record.name.count + 7, memoryEqual(suffix.utf8Start, b + Int(name.end) - 7, 7) else { return }
+            required = "le"
+        case .summary:
+            guard name.count == record.name.count else { return }
+            required = "quantile"
+        default:
+            return
+        }
+        var index = first
+        while index < first + count {
+            let label = labels[index]
+            index += 1
+            guard label.name.count == required.utf8CodeUnitCount, memoryEqual(required.utf8Start, b + Int(label.name.start), label.name.count)
+            else { continue }
+            guard !label.escaped, FloatParser.parse(b, Int(label.value.start), Int(label.value.end)) != nil else {
+                throw LineError(offset: Int(label.value.start), detail: "label \(required) must be a number")
+            }
+            return
+        }
+        throw LineError(
+            offset: Int(name.start),
+            detail: "\(record.type.rawValue) sample \(text(b, Int(name.start), Int(name.end))) has no \(required) label"
+        )
+    }
+
+    // MARK: bytes
+
+    func text(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> String {
+        let shown = min(end - start, 64)
+        return String(decoding: UnsafeBufferPointer(start: b + start, count: max(0, shown)), as: UTF8.self)
+    }
+
+    func isValidUTF8(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        String(validating: UnsafeBufferPointer(start: b + start, count: end - start), as: UTF8.self) != nil
+    }
+}
+
+/// An open-addressing table from family names (spans of the page) to family indexes, hashed
+/// over the bytes so that no string is made.
+struct FamilyTable {
+    private var slots = [Int32](repeating: -1, count: 512)
+    private var count = 0
+
+    static func hash(_ b: UnsafePointer<UInt8>, _ span: Span) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var index = Int(span.start)
+        while index < Int(span.end) {
+            hash = (hash ^ UInt64(b[index])) &* 0x0000_0100_0000_01B3
+            index += 1
+        }
+        return Int(truncatingIfNeeded: hash ^ (hash >> 29))
+    }
+
+    func find(_ b: UnsafePointer<UInt8>, _ name: Span, hash: Int, _ families: [FamilyRecord]) -> Int32? {
+        let mask = slots.count - 1
+        var slot = hash & mask
+        while true {
+            let family = slots[slot]
+            if family < 0 { return nil }
+            let other = families[Int(family)].name
+            if other.count == name.count && memoryEqual(b + Int(other.start), b + Int(name.start), name.count) { return family }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    mutating func insert(_ b: UnsafePointer<UInt8>, _ family: Int32, hash: Int, _ families: [FamilyRecord]) {
+        if (count + 1) * 2 > slots.count {
+            var grown = FamilyTable()
+            grown.slots = [Int32](repeating: -1, count: slots.count * 2)
+            for existing in slots where existing >= 0 {
+                grown.insert(b, existing, hash: Self.hash(b, families[Int(existing)].name), families)
+            }
+            self = grown
+        }
+        let mask = slots.count - 1
+        var slot = hash & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = family
+        count += 1
+    }
+}
+
+@inline(__always)
+private func skipBlanks(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+    var i = start
+    while i < end && (b[i] == 0x20 || b[i] == 0x09) { i += 1 }
+    return i
+}
+
+@inline(__always)
+private func isNameStart(_ byte: UInt8) -> Bool {
+    (byte | 0x20) &- 0x61 < 26 || byte == 0x5F || byte == 0x3A
+}
+
+@inline(__always)
+private func isNameChar(_ byte: UInt8) -> Bool {
+    (byte | 0x20) &- 0x61 < 26 || byte &- 0x30 < 10 || byte == 0x5F || byte == 0x3A
+}
+
+@inline(__always)
+private func isLabelStart(_ byte: UInt8) -> Bool {
+    (byte | 0x20) &- 0x61 < 26 || byte == 0x5F
+}
+
+@inline(__always)
+private func isLabelChar(_ byte: UInt8) -> Bool {
+    (byte | 0x20) &- 0x61 < 26 || byte &- 0x30 < 10 || byte == 0x5F
+}
+
+/// Decimal floats over bytes: an exact fast path for up to 19 significant digits and small
+/// exponents (Clinger), `strtod` for the rest; the grammar is checked first so `strtod` never
+/// sees hex, `_` or other forms Prometheus rejects.
+enum FloatParser {
+    private static let powers: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
+
+    static func parse(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+        guard start < end else { return nil }
+        var i = start
+        var negative = false
+        if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
+            negative = b[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        guard i < end else { return nil }
+        let first = b[i] | 0x20
+        if first == UInt8(ascii: "i") || first == UInt8(ascii: "n") { return special(b, i, end, negative: negative, signed: i > start) }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var exponent = 0
+        var sawDigit = false
+        while i < end, b[i] &- 0x30 < 10 {
+            sawDigit = true
+            if mantissa == 0 && b[i] == 0x30 {
+                i += 1
+                continue
+            }
+            if digits < 19 {
+                mantissa = mantissa &* 10 &+ UInt64(b[i] &- 0x30)
+                digits += 1
+            } else {
+                exponent += 1
+                digits += 1
+            }
+            i += 1
+        }
+        if i < end && b[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < end, b[i] &- 0x30 < 10 {
+                sawDigit = true
+                if mantissa == 0 && b[i] == 0x30 {
+                    exponent -= 1
+                } else if digits < 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(b[i] &- 0x30)
+                    digits += 1
+                    exponent -= 1
+                } else {
+                    digits += 1
+                }
+                i += 1
+            }
+        }
+        guard sawDigit else { return nil }
+        if i < end && (b[i] | 0x20) == UInt8(ascii: "e") {
+            i += 1
+            var exponentNegative = false
+            if i < end && (b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-")) {
+                exponentNegative = b[i] == UInt8(ascii: "-")
+                i += 1
+            }
+            guard i < end, b[i] &- 0x30 < 10 else { return nil }
+            var written = 0
+            while i < end, b[i] &- 0x30 < 10 {
+                if written < 100_000 { written = written * 10 + Int(b[i] &- 0x30) }
+                i += 1
+            }
+            exponent += exponentNegative ? -written : written
+        }
+        guard i == end else { return nil }
+        if digits <= 19 && mantissa <= 1 << 53 && exponent >= -22 && exponent <= 22 {
+            var value = Double(mantissa)
+            value = exponent < 0 ? value / powers[-exponent] : value * powers[exponent]
+            return negative ? -value : value
+        }
+        if mantissa == 0 { return negative ? -0.0 : 0 }
+        return slow(b, start, end)
+    }
+
+    /// `inf`, `infinity` (any case, optional sign) and `nan` (any case, no sign), as Go's `ParseFloat`.
+    private static func special(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int, negative: Bool, signed: Bool) -> Double? {
+        let word = String(decoding: UnsafeBufferPointer(start: b + start, count: end - start), as: UTF8.self).lowercased()
+        switch word {
+        case "inf", "infinity": return negative ? -.infinity : .infinity
+        case "nan": return signed ? nil : .nan
+        default: return nil
+        }
+    }
+
+    private static func slow(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+        var copy = [CChar](repeating: 0, count: end - start + 1)
+        for index in start..<end { copy[index - start] = CChar(bitPattern: b[index]) }
+        return copy.withUnsafeBufferPointer { buffer in strtod(buffer.baseAddress!, nil) }
+    }
+}
