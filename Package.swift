@@ -172,7 +172,7 @@ let package = Package(
             name: "InfraMonitorCLI",
             dependencies: [
                 "InfraMonitorCore", "StateMachine", "Collectors", "Processing", "Pipeline", "LocalBackend", "InfraJSON",
-                "Scheduler", "Dashboard", "Deploy", "AWSBackend", "AWSClients", "Alarms",
+                "Scheduler", "Dashboard", "Deploy", "AWSBackend", "AWSClients", "Alarms", "Fleet",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

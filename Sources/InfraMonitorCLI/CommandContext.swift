@@ -3,6 +3,7 @@ import AWSClients
 import Alarms
 import AsyncHTTPClient
 import Collectors
+import Fleet
 import Foundation
 import InfraMonitorCore
 import LocalBackend
@@ -125,6 +126,15 @@ struct MachineState: Sendable {
     let settings: Settings
     let store: SQLiteStore
     let hostName: String
+    /// The fleet of `scrape_configs`, when the config has any.
+    let fleet: FleetSetup?
+
+    /// The scrape configs' discovery (kept for the process, so that a malformed file_sd file keeps
+    /// the targets it had) and the scrape client.
+    struct FleetSetup: Sendable {
+        let discovery: TargetDiscovery
+        let fetcher: HTTPTargetFetcher
+    }
 
     /// Resolves `--data-dir` and `--config`, creates the data directory and opens the database.
     init(options: GlobalOptions) throws {
@@ -134,7 +144,28 @@ struct MachineState: Sendable {
         try dataDirectory.prepare()
         store = try SQLiteStore(path: dataDirectory.databasePath)
         hostName = settings.host.flatMap { $0.isEmpty ? nil : $0 } ?? HostName.system()
+        fleet = try Self.fleet(configPath: configPath)
     }
+
+    /// The scrape configs of the file at `configPath`, if it has any.
+    /// - Throws: ``CLIError/usage(_:)`` naming the key and line of a malformed scrape config.
+    static func fleet(configPath: String) throws -> FleetSetup? {
+        guard let text = try? String(contentsOfFile: configPath, encoding: .utf8), text.contains("scrape_configs") else { return nil }
+        let configs: [ScrapeConfig]
+        do {
+            configs = try ScrapeConfigLoader.load(yaml: text)
+        } catch {
+            throw CLIError.usage("config \(configPath): \(error)")
+        }
+        guard !configs.isEmpty else { return nil }
+        return FleetSetup(
+            discovery: TargetDiscovery(configs: configs, ec2: { try await EC2Discovery.list($0) }),
+            fetcher: HTTPTargetFetcher(client: fleetClient)
+        )
+    }
+
+    /// The HTTP client of the scrapes, for the life of the process.
+    static let fleetClient = HTTPTargetFetcher.makeClient()
 
     /// The key of `path` when it is a file of the folder bucket (so that processing a stored batch by
     /// its path replaces that object's samples and records instead of adding a second copy).
@@ -160,12 +191,20 @@ struct MachineState: Sendable {
     /// Batches waiting in the spool for the next `run --backend aws`.
     func spooledBatches() throws -> [String] { try Spool(root: spoolPath).pending() }
 
-    /// The collector of this machine, as the settings configure it.
+    /// The collector the settings configure: this machine; or, with `scrape_configs`, the fleet
+    /// (and this machine too with `collect_local: true`).
     func collector() -> any MetricCollector {
-        SystemCollector(
+        let local = SystemCollector(
             procRoot: settings.collection.procRoot,
             hostName: hostName,
             sampleWindowSeconds: settings.collection.sampleWindowSeconds
+        )
+        guard let fleet else { return local }
+        return FleetMetricCollector(
+            discovery: fleet.discovery,
+            fetcher: fleet.fetcher,
+            options: FleetScrapeOptions(sampleWindowSeconds: settings.collection.sampleWindowSeconds),
+            local: settings.collectLocal ? local : nil
         )
     }
 }

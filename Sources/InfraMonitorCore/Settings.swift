@@ -15,6 +15,8 @@ public struct Settings: Sendable, Hashable, Codable {
     public var stateMachineDefinition: String?
     public var collection: Collection
     public var notifications: Notifications
+    /// With `scrape_configs`, whether this machine is collected too (`collect_local`).
+    public var collectLocal: Bool = false
     /// The `alarms:` list, in CloudWatch's `PutMetricAlarm` fields (parsed by the `Alarms` module).
     public var alarms: JSON = .array([])
 
@@ -127,6 +129,7 @@ public struct Settings: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case host, schedule, region, aws
+        case collectLocal = "collect_local"
         case stateMachineDefinition = "state_machine_definition"
         case collection, notifications
     }
@@ -137,6 +140,7 @@ public struct Settings: Sendable, Hashable, Codable {
         schedule = try c.decodeIfPresent(String.self, forKey: .schedule) ?? "rate(3 hours)"
         region = try c.decodeIfPresent(String.self, forKey: .region)
         aws = try c.decodeIfPresent(AWS.self, forKey: .aws) ?? AWS()
+        collectLocal = try c.decodeIfPresent(Bool.self, forKey: .collectLocal) ?? false
         stateMachineDefinition = try c.decodeIfPresent(String.self, forKey: .stateMachineDefinition)
         collection = try c.decodeIfPresent(Collection.self, forKey: .collection) ?? Collection()
         notifications = try c.decodeIfPresent(Notifications.self, forKey: .notifications) ?? Notifications()

@@ -1,3 +1,4 @@
+public import Collectors
 public import InfraJSON
 public import InfraMonitorCore
 
@@ -12,7 +13,13 @@ public enum NotificationMessage {
     ///     (Message may also be JSON text).
     ///   - finishedAt: when the execution finished; `duration_ms` counts from `started_at`.
     ///   - collected: samples per metric the data-collector stored in this execution.
-    public static func build(parameters: JSON, finishedAt: Timestamp, collected: [String: Int]) -> PipelineNotification {
+    ///   - failedTargets: scrape targets that could not be collected, listed as `failed_targets`.
+    public static func build(
+        parameters: JSON,
+        finishedAt: Timestamp,
+        collected: [String: Int],
+        failedTargets: [TargetFailure] = []
+    ) -> PipelineNotification {
         var message: [String: JSON]
         switch parameters["Message"] {
         case .object(let object): message = object
@@ -38,6 +45,12 @@ public enum NotificationMessage {
         message["branches"] = nil
         message["samples"] = .object(samples)
         if !keys.isEmpty { message["objects"] = .array(keys) }
+        if !failedTargets.isEmpty {
+            var seen = Set<TargetFailure>()
+            message["failed_targets"] = .array(
+                failedTargets.filter { seen.insert($0).inserted }.map { ["target": .string($0.target), "error": .string($0.error)] }
+            )
+        }
         message["finished_at"] = .string(finishedAt.iso8601Milliseconds)
         if let started = message["started_at"]?.stringValue.flatMap({ Timestamp.parseRFC3339($0) }) {
             message["duration_ms"] = .number(Double(finishedAt.milliseconds - started.milliseconds))

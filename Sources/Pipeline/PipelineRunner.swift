@@ -237,7 +237,8 @@ public struct PipelineRunner: Sendable {
                 let notification = NotificationMessage.build(
                     parameters: invocation.input,
                     finishedAt: .now(),
-                    collected: await ledger.samplesPerMetric
+                    collected: await ledger.samplesPerMetric,
+                    failedTargets: await ledger.failedTargets
                 )
                 do {
                     try await notifier.publish(notification)
@@ -270,6 +271,9 @@ actor ExecutionLedger {
         recoveredKeys.append(key)
         processing.append(processed)
     }
+
+    /// Targets that could not be collected so far, in the order of the branches' results.
+    var failedTargets: [TargetFailure] { collections.flatMap(\.failedTargets) }
 
     /// Samples per metric collected so far.
     var samplesPerMetric: [String: Int] {
