@@ -22,6 +22,7 @@ struct DefinitionParser {
         }
         checkQueryLanguage(json["QueryLanguage"], at: "$.QueryLanguage")
         let branch = parseBranch(json, at: "$")
+        if let branch { checkVariableScopes(branch, outer: [], at: "$") }
         var seen: Set<String> = []
         resources = resources.filter { seen.insert($0).inserted }
         return branch
@@ -75,6 +76,40 @@ struct DefinitionParser {
         return Branch(startAt: startAt, states: states)
     }
 
+    /// The variables page: states of a Parallel branch or Map iteration read the variables of the
+    /// scopes around them but cannot assign them; an inner `Assign` of a name an outer scope assigns
+    /// is refused.
+    mutating func checkVariableScopes(_ branch: Branch, outer: Set<String>, at location: String) {
+        let names = branch.states.keys.sorted()
+        var own: Set<String> = []
+        for name in names { own.formUnion(Self.assignedNames(branch.states[name]!)) }
+        for name in names {
+            let node = branch.states[name]!
+            let stateLocation = location + ".States" + DefinitionProblem.member(name)
+            for variable in Self.assignedNames(node).sorted() where outer.contains(variable) {
+                problem(stateLocation + ".Assign", "the variable '\(variable)' belongs to an outer scope; a branch or iteration cannot assign it")
+            }
+            switch node.kind {
+            case .parallel(let branches):
+                for (index, inner) in branches.enumerated() {
+                    checkVariableScopes(inner, outer: outer.union(own), at: stateLocation + ".Branches[\(index)]")
+                }
+            case .map(let spec):
+                checkVariableScopes(spec.iterator, outer: outer.union(own), at: stateLocation + ".ItemProcessor")
+            default:
+                break
+            }
+        }
+    }
+
+    /// Every variable a state may assign: its own `Assign`, its choice rules' and its catchers'.
+    static func assignedNames(_ node: StateNode) -> Set<String> {
+        var names = Set(node.assign?.names ?? [])
+        for catcher in node.catchers { names.formUnion(catcher.assign?.names ?? []) }
+        if case .choice(let spec) = node.kind { for choice in spec.choices { names.formUnion(choice.assign?.names ?? []) } }
+        return names
+    }
+
     // MARK: - States
 
     mutating func parseState(name: String, _ json: JSON, at location: String) -> StateNode? {
@@ -94,12 +129,9 @@ struct DefinitionParser {
         let allowed = Self.allowedFields[type]!
         checkQueryLanguage(fields["QueryLanguage"], at: location + ".QueryLanguage")
         for key in fields.keys.sorted() where !allowed.contains(key) && !Self.commonFields.contains(key) {
-            if key == "Assign" {
-                problem(location + ".Assign", "variables (Assign) are not supported by the local interpreter yet; pass data through ResultPath")
-                continue
-            }
             problem(location + DefinitionProblem.member(key), "field '\(key)' is not allowed in a \(type) state")
         }
+        if allowed.contains("Assign"), let assign = fields["Assign"] { node.assign = assignment(assign, at: location + ".Assign") }
         if allowed.contains("InputPath") { node.inputPath = path(fields["InputPath"], at: location + ".InputPath", reference: false) }
         if allowed.contains("OutputPath") { node.outputPath = path(fields["OutputPath"], at: location + ".OutputPath", reference: false) }
         if allowed.contains("ResultPath") { node.resultPath = path(fields["ResultPath"], at: location + ".ResultPath", reference: true) }
@@ -139,13 +171,13 @@ struct DefinitionParser {
             var spec = FailSpec()
             spec.error = stringField(fields, "Error", at: location)
             spec.cause = stringField(fields, "Cause", at: location)
-            if fields["ErrorPath"] != nil {
+            if let value = fields["ErrorPath"] {
                 if spec.error != nil { problem(location, "Error and ErrorPath are mutually exclusive") }
-                spec.errorPath = path(fields["ErrorPath"], at: location + ".ErrorPath", reference: true)
+                spec.errorPath = failSource(value, at: location + ".ErrorPath")
             }
-            if fields["CausePath"] != nil {
+            if let value = fields["CausePath"] {
                 if spec.cause != nil { problem(location, "Cause and CausePath are mutually exclusive") }
-                spec.causePath = path(fields["CausePath"], at: location + ".CausePath", reference: true)
+                spec.causePath = failSource(value, at: location + ".CausePath")
             }
             node.kind = .fail(spec)
         case "Choice":
@@ -189,6 +221,12 @@ struct DefinitionParser {
                     problem(location + ".MaxConcurrency", "must be a non-negative integer")
                 }
             }
+            // ASL: "A JSONPath Map State MAY have "MaxConcurrencyPath" field which MUST be a Reference
+            // Path which, when resolved, MUST select a field whose value is a non-negative integer."
+            if fields["MaxConcurrencyPath"] != nil {
+                if fields["MaxConcurrency"] != nil { problem(location, "MaxConcurrency and MaxConcurrencyPath are mutually exclusive") }
+                spec.maxConcurrencyPath = path(fields["MaxConcurrencyPath"], at: location + ".MaxConcurrencyPath", reference: true)
+            }
             parseTolerance(fields, into: &spec, at: location)
             node.kind = .map(spec)
         default:
@@ -211,18 +249,18 @@ struct DefinitionParser {
     static let ioFields: Set<String> = ["InputPath", "OutputPath"]
     static let allowedFields: [String: Set<String>] = [
         "Task": ioFields.union([
-            "Next", "End", "ResultPath", "Parameters", "ResultSelector", "Retry", "Catch", "Resource", "TimeoutSeconds",
+            "Assign", "Next", "End", "ResultPath", "Parameters", "ResultSelector", "Retry", "Catch", "Resource", "TimeoutSeconds",
             "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath", "Credentials",
         ]),
-        "Pass": ioFields.union(["Next", "End", "ResultPath", "Parameters", "Result"]),
+        "Pass": ioFields.union(["Assign", "Next", "End", "ResultPath", "Parameters", "Result"]),
         "Succeed": ioFields,
         "Fail": ["Error", "ErrorPath", "Cause", "CausePath"],
-        "Choice": ioFields.union(["Choices", "Default"]),
-        "Wait": ioFields.union(["Next", "End", "Seconds", "SecondsPath", "Timestamp", "TimestampPath"]),
-        "Parallel": ioFields.union(["Next", "End", "ResultPath", "Parameters", "ResultSelector", "Retry", "Catch", "Branches"]),
+        "Choice": ioFields.union(["Assign", "Choices", "Default"]),
+        "Wait": ioFields.union(["Assign", "Next", "End", "Seconds", "SecondsPath", "Timestamp", "TimestampPath"]),
+        "Parallel": ioFields.union(["Assign", "Next", "End", "ResultPath", "Parameters", "ResultSelector", "Retry", "Catch", "Branches"]),
         "Map": ioFields.union([
-            "Next", "End", "ResultPath", "Parameters", "ItemSelector", "ResultSelector", "Retry", "Catch", "Iterator",
-            "ItemProcessor", "ItemsPath", "MaxConcurrency", "ToleratedFailureCount", "ToleratedFailureCountPath",
+            "Assign", "Next", "End", "ResultPath", "Parameters", "ItemSelector", "ResultSelector", "Retry", "Catch", "Iterator",
+            "ItemProcessor", "ItemsPath", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailureCount", "ToleratedFailureCountPath",
             "ToleratedFailurePercentage", "ToleratedFailurePercentagePath",
         ]),
     ]
@@ -311,11 +349,49 @@ struct DefinitionParser {
             if reference, location.hasSuffix(".ResultPath"), parsed.root == .context {
                 problem(location, "ResultPath cannot refer to the context object")
             }
+            if location.hasSuffix(".ResultPath"), case .variable = parsed.root {
+                problem(location, "ResultPath cannot refer to a variable; set variables with Assign")
+            }
             return parsed
         } catch {
             problem(location, "invalid path '\(text)': \(error.message)")
             return .identity
         }
+    }
+
+    /// `ErrorPath`/`CausePath` of a Fail state: the ASL says their values "MUST be Reference Paths or
+    /// Intrinsic Functions", as the Developer Guide's Fail state example
+    /// `"CausePath": "States.Format('...', $.x)"` shows.
+    mutating func failSource(_ value: JSON, at location: String) -> FailSpec.Source? {
+        guard let text = value.stringValue else {
+            problem(location, "must be a reference path or an intrinsic function string")
+            return nil
+        }
+        if text.hasPrefix("$") { return path(value, at: location, reference: true).map(FailSpec.Source.path) }
+        do {
+            return .intrinsic(try IntrinsicCall.parse(text))
+        } catch {
+            problem(location, "invalid intrinsic function '\(text)': \(error.message)")
+            return nil
+        }
+    }
+
+    /// An `Assign` object: each key is a variable name, or a name ending in `.$` whose value is a path
+    /// or an intrinsic function; names follow ``VariableName``.
+    mutating func assignment(_ json: JSON, at location: String) -> Assignment? {
+        guard case .object(let members) = json else {
+            problem(location, "Assign must be a JSON object")
+            return nil
+        }
+        var names: [String] = []
+        for key in members.keys.sorted() {
+            let name = key.hasSuffix(".$") ? String(key.dropLast(2)) : key
+            if let message = VariableName.problem(name) { problem(location + DefinitionProblem.member(key), message) }
+            if names.contains(name) { problem(location + DefinitionProblem.member(key), "the variable '\(name)' is assigned twice") }
+            names.append(name)
+        }
+        guard let template = template(json, at: location) else { return nil }
+        return Assignment(template: template, names: names)
     }
 
     mutating func template(_ json: JSON, at location: String) -> PayloadTemplate? {
@@ -412,7 +488,11 @@ struct DefinitionParser {
                 continue
             }
             let resultPath = path(entry["ResultPath"], at: here + ".ResultPath", reference: true)
-            catchers.append(Catcher(errorEquals: names, resultPath: resultPath, next: next))
+            let assign = entry["Assign"].flatMap { assignment($0, at: here + ".Assign") }
+            for key in entry.objectValue?.keys.sorted() ?? [] where !["ErrorEquals", "ResultPath", "Next", "Comment", "Assign"].contains(key) {
+                problem(here + DefinitionProblem.member(key), "field '\(key)' is not allowed in a catcher")
+            }
+            catchers.append(Catcher(errorEquals: names, resultPath: resultPath, next: next, assign: assign))
         }
         return catchers
     }
@@ -434,7 +514,8 @@ struct DefinitionParser {
                 problem(here + ".Next", "a top-level choice rule needs a Next state name")
                 continue
             }
-            if let rule = parseRule(ruleJSON, at: here, topLevel: true) { spec.choices.append((rule, next)) }
+            let assign = ruleJSON["Assign"].flatMap { assignment($0, at: here + ".Assign") }
+            if let rule = parseRule(ruleJSON, at: here, topLevel: true) { spec.choices.append(.init(rule: rule, next: next, assign: assign)) }
         }
         return spec
     }
@@ -445,7 +526,12 @@ struct DefinitionParser {
             return nil
         }
         fields["Comment"] = nil
-        if topLevel { fields["Next"] = nil } else if fields["Next"] != nil { problem(location + ".Next", "nested choice rules cannot have Next") }
+        if topLevel {
+            fields["Next"] = nil
+            fields["Assign"] = nil
+        } else if fields["Next"] != nil {
+            problem(location + ".Next", "nested choice rules cannot have Next")
+        }
         if let and = fields["And"] ?? fields["Or"] {
             let key = fields["And"] != nil ? "And" : "Or"
             guard fields.count == 1, case .array(let items) = and, !items.isEmpty else {

@@ -39,17 +39,32 @@ extension ExecutionRun {
         input: JSON,
         entered: String,
         retryCount: Int,
-        cursor: EventCursor
-    ) async throws(ExecutionError) -> JSON {
+        cursor: EventCursor,
+        variables: [String: JSON]
+    ) async throws(ExecutionError) -> StateExit {
         let context = context(state: state.name, entered: entered, retryCount: retryCount)
-        let effective = try DataFlow.applyInputPath(state.inputPath, to: input, context: context)
-        let parameters = try state.parameters?.evaluate(input: effective, context: context) ?? effective
+        let effective = try DataFlow.applyInputPath(state.inputPath, to: input, context: context, variables: variables)
+        let parameters = try state.parameters?.evaluate(input: effective, context: context, variables: variables) ?? effective
         guard let handler = bindings.handler(for: spec.resource) else {
             throw ExecutionError.runtime("No handler is bound to the resource '\(spec.resource)' of state '\(state.name)'")
         }
         let limits = TaskLimits(
-            timeout: try Self.seconds(spec.timeoutSeconds, spec.timeoutSecondsPath, "TimeoutSecondsPath", input: effective, context: context),
-            heartbeat: try Self.seconds(spec.heartbeatSeconds, spec.heartbeatSecondsPath, "HeartbeatSecondsPath", input: effective, context: context)
+            timeout: try Self.seconds(
+                spec.timeoutSeconds,
+                spec.timeoutSecondsPath,
+                "TimeoutSecondsPath",
+                input: effective,
+                context: context,
+                variables: variables
+            ),
+            heartbeat: try Self.seconds(
+                spec.heartbeatSeconds,
+                spec.heartbeatSecondsPath,
+                "HeartbeatSecondsPath",
+                input: effective,
+                context: context,
+                variables: variables
+            )
         )
         if let timeout = limits.timeout, let heartbeat = limits.heartbeat, heartbeat >= timeout {
             throw ExecutionError.runtime(
@@ -82,9 +97,10 @@ extension ExecutionRun {
                 state: state.name,
                 details: ["resourceType": .string(resourceType), "resource": .string(resourceName), "output": .string(result.text)]
             )
-            let selected = try state.resultSelector?.evaluate(input: result, context: context) ?? result
+            let selected = try state.resultSelector?.evaluate(input: result, context: context, variables: variables) ?? result
+            let assigned = try state.assign?.evaluate(input: selected, context: context, variables: variables) ?? [:]
             let merged = try DataFlow.applyResultPath(state.resultPath, result: selected, to: input)
-            return try DataFlow.applyOutputPath(state.outputPath, to: merged, context: context)
+            return StateExit(output: try DataFlow.applyOutputPath(state.outputPath, to: merged, context: context, variables: variables), assigned: assigned)
         case .failure(let error):
             cursor.last = await recorder.emit(
                 [StatesErrors.timeout, StatesErrors.heartbeatTimeout].contains(error.error) ? "TaskTimedOut" : "TaskFailed",
@@ -105,10 +121,11 @@ extension ExecutionRun {
         _ path: JSONPath?,
         _ field: String,
         input: JSON,
-        context: JSON
+        context: JSON,
+        variables: [String: JSON]
     ) throws(ExecutionError) -> Double? {
         guard let path else { return fixed.map(Double.init) }
-        guard let seconds = path.select(input: input, context: context)?.intValue, seconds > 0 else {
+        guard let seconds = path.select(input: input, context: context, variables: variables)?.intValue, seconds > 0 else {
             throw ExecutionError.runtime("The \(field) '\(path.text)' did not select a positive integer")
         }
         return Double(seconds)

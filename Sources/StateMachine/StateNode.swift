@@ -27,6 +27,8 @@ struct StateNode: Sendable {
     var resultSelector: PayloadTemplate?
     var retriers: [Retrier] = []
     var catchers: [Catcher] = []
+    /// The state's `Assign`, applied when the state succeeds (not when a catcher handles its error).
+    var assign: Assignment?
 
     /// The prefix of this state's history event names, e.g. `Task` in `TaskStateEntered`.
     var eventPrefix: String {
@@ -58,10 +60,17 @@ struct TaskSpec: Sendable {
 }
 
 struct FailSpec: Sendable {
+    /// Where `ErrorPath` or `CausePath` takes its text from: the spec says their values "MUST be
+    /// Reference Paths or Intrinsic Functions".
+    enum Source: Sendable {
+        case path(JSONPath)
+        case intrinsic(IntrinsicCall)
+    }
+
     var error: String?
-    var errorPath: JSONPath?
+    var errorPath: Source?
     var cause: String?
-    var causePath: JSONPath?
+    var causePath: Source?
 }
 
 struct WaitSpec: Sendable {
@@ -80,6 +89,8 @@ struct MapSpec: Sendable {
     var itemsPath: JSONPath = .identity
     var itemSelector: PayloadTemplate?
     var maxConcurrency: Int = 0
+    /// `MaxConcurrencyPath`: a reference path selecting a non-negative integer from the effective input.
+    var maxConcurrencyPath: JSONPath?
     var toleratedFailureCount: Int?
     var toleratedFailureCountPath: JSONPath?
     var toleratedFailurePercentage: Double?
@@ -87,16 +98,16 @@ struct MapSpec: Sendable {
 
     /// The failure tolerance, reading the `…Path` variants from the effective input.
     /// - Throws: `States.Runtime` when a path does not select a number in range.
-    func tolerance(input: JSON, context: JSON) throws(ExecutionError) -> FailureTolerance {
+    func tolerance(input: JSON, context: JSON, variables: [String: JSON] = [:]) throws(ExecutionError) -> FailureTolerance {
         var tolerance = FailureTolerance(count: toleratedFailureCount, percentage: toleratedFailurePercentage)
         if let path = toleratedFailureCountPath {
-            guard let count = path.select(input: input, context: context)?.intValue, count >= 0 else {
+            guard let count = path.select(input: input, context: context, variables: variables)?.intValue, count >= 0 else {
                 throw ExecutionError.runtime("The ToleratedFailureCountPath '\(path.text)' did not select a non-negative integer in '\(input.text)'")
             }
             tolerance.count = count
         }
         if let path = toleratedFailurePercentagePath {
-            guard let percentage = path.select(input: input, context: context)?.doubleValue, (0...100).contains(percentage) else {
+            guard let percentage = path.select(input: input, context: context, variables: variables)?.doubleValue, (0...100).contains(percentage) else {
                 throw ExecutionError.runtime(
                     "The ToleratedFailurePercentagePath '\(path.text)' did not select a number from 0 to 100 in '\(input.text)'"
                 )
@@ -108,6 +119,27 @@ struct MapSpec: Sendable {
 }
 
 struct ChoiceSpec: Sendable {
-    var choices: [(rule: ChoiceRule, next: String)]
+    /// One top-level rule: its condition, its target and its own `Assign`.
+    struct Choice: Sendable {
+        var rule: ChoiceRule
+        var next: String
+        var assign: Assignment?
+    }
+
+    var choices: [Choice]
     var defaultNext: String?
+}
+
+/// A compiled `Assign` object: the variables a state sets, each from a literal, a path or an intrinsic
+/// function (fields ending in `.$`), evaluated against the state's result as the Developer Guide's
+/// variables page orders it.
+struct Assignment: Sendable {
+    var template: PayloadTemplate
+    /// The names of the variables assigned.
+    var names: [String]
+
+    /// The values to assign, computed from `input` (`$`), the context and the variables at state entry.
+    func evaluate(input: JSON, context: JSON, variables: [String: JSON]) throws(ExecutionError) -> [String: JSON] {
+        try template.evaluate(input: input, context: context, variables: variables).objectValue ?? [:]
+    }
 }
