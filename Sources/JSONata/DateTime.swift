@@ -1,0 +1,240 @@
+import Foundation
+
+/// Milliseconds since the epoch to and from ISO 8601 text, for `$now`, `$millis`, `$fromMillis`
+/// and `$toMillis` (UTC; pictures with the `[Y]`, `[M]`, `[D]`, `[H]`, `[m]`, `[s]`, `[f]` components).
+enum DateTime {
+    static func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civil(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    private struct Parts {
+        var year: Int64
+        var month: Int64
+        var day: Int64
+        var hour: Int64
+        var minute: Int64
+        var second: Int64
+        var millisecond: Int64
+    }
+
+    private static func parts(_ millis: Int64) -> Parts {
+        let dayCount = Int64((Double(millis) / 86_400_000).rounded(.down))
+        let remainder = millis - dayCount * 86_400_000
+        let (year, month, day) = civil(dayCount)
+        return Parts(
+            year: year,
+            month: month,
+            day: day,
+            hour: remainder / 3_600_000,
+            minute: remainder / 60000 % 60,
+            second: remainder / 1000 % 60,
+            millisecond: remainder % 1000
+        )
+    }
+
+    private static func padded(_ value: Int64, _ width: Int) -> String {
+        let text = String(abs(value))
+        return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+
+    static func iso(_ millis: Int64) -> String {
+        let p = parts(millis)
+        return "\(padded(p.year, 4))-\(padded(p.month, 2))-\(padded(p.day, 2))T\(padded(p.hour, 2)):\(padded(p.minute, 2)):\(padded(p.second, 2)).\(padded(p.millisecond, 3))Z"
+    }
+
+    /// Formats with an XPath-style picture; only numeric components are supported.
+    static func format(_ millis: Int64, picture: String) throws(JSONataError) -> String {
+        let p = parts(millis)
+        var output = ""
+        var chars = Array(picture)[...]
+        while let char = chars.first {
+            chars = chars.dropFirst()
+            if char == "[" {
+                if chars.first == "[" {
+                    output.append("[")
+                    chars = chars.dropFirst()
+                    continue
+                }
+                guard let end = chars.firstIndex(of: "]") else {
+                    throw .evaluation(code: "D3135", position: 0, message: "No matching closing bracket ']' in date/time picture string")
+                }
+                let marker = String(chars[chars.startIndex..<end]).filter { $0 != " " }
+                chars = chars[(end + 1)...]
+                guard let component = marker.first else { continue }
+                let width = max(1, marker.dropFirst().filter(\.isNumber).count)
+                switch component {
+                case "Y": output += padded(p.year, width)
+                case "M": output += padded(p.month, width)
+                case "D": output += padded(p.day, width)
+                case "H": output += padded(p.hour, width)
+                case "h": output += padded(p.hour % 12 == 0 ? 12 : p.hour % 12, width)
+                case "m": output += padded(p.minute, width)
+                case "s": output += padded(p.second, width)
+                case "f": output += padded(p.millisecond, 3)
+                case "P": output += p.hour < 12 ? "am" : "pm"
+                case "Z", "z": output += "Z"
+                default:
+                    throw .evaluation(code: "D3132", position: 0, message: "Unknown component specifier \(component) in date/time picture string")
+                }
+            } else if char == "]", chars.first == "]" {
+                output.append("]")
+                chars = chars.dropFirst()
+            } else {
+                output.append(char)
+            }
+        }
+        return output
+    }
+
+    /// Parses ISO 8601 text (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`, with an optional `THH:MM[:SS[.fff]]`
+    /// and a `Z` or `±HH[:]MM` offset) into milliseconds since the epoch.
+    static func parse(_ text: String) -> Int64? {
+        let chars = Array(text.unicodeScalars)
+        var index = 0
+        func digits(_ count: Int) -> Int64? {
+            guard index + count <= chars.count else { return nil }
+            var value: Int64 = 0
+            for char in chars[index..<index + count] {
+                guard ("0"..."9").contains(char) else { return nil }
+                value = value * 10 + Int64(char.value - 48)
+            }
+            index += count
+            return value
+        }
+        func skip(_ char: Unicode.Scalar) -> Bool {
+            if index < chars.count, chars[index] == char {
+                index += 1
+                return true
+            }
+            return false
+        }
+        guard let year = digits(4) else { return nil }
+        var month: Int64 = 1
+        var day: Int64 = 1
+        var hour: Int64 = 0
+        var minute: Int64 = 0
+        var second: Int64 = 0
+        var millis: Int64 = 0
+        var offset: Int64 = 0
+        if skip("-") {
+            guard let m = digits(2) else { return nil }
+            month = m
+            if skip("-") {
+                guard let d = digits(2) else { return nil }
+                day = d
+            }
+        }
+        if skip("T") || skip(" ") {
+            guard let h = digits(2), skip(":"), let mi = digits(2) else { return nil }
+            hour = h
+            minute = mi
+            if skip(":") {
+                guard let s = digits(2) else { return nil }
+                second = s
+                if skip(".") || skip(",") {
+                    var fraction = ""
+                    while index < chars.count, ("0"..."9").contains(chars[index]) {
+                        fraction.unicodeScalars.append(chars[index])
+                        index += 1
+                    }
+                    millis = Int64((fraction + "000").prefix(3)) ?? 0
+                }
+            }
+            if skip("Z") {
+                offset = 0
+            } else if index < chars.count, chars[index] == "+" || chars[index] == "-" {
+                let sign: Int64 = chars[index] == "-" ? -1 : 1
+                index += 1
+                guard let oh = digits(2) else { return nil }
+                _ = skip(":")
+                let om = digits(2) ?? 0
+                offset = sign * (oh * 60 + om)
+            }
+        }
+        guard index == chars.count, (1...12).contains(month), (1...31).contains(day), hour < 25, minute < 60, second < 61 else { return nil }
+        let dayCount = days(year: year, month: month, day: day)
+        return ((dayCount * 24 + hour) * 60 + minute - offset) * 60_000 + second * 1000 + millis
+    }
+}
+
+/// `$formatNumber` pictures: grouping separators, mandatory (`0`) and optional (`#`) digits, a
+/// fractional part, `%` and `‰`, and literal prefix and suffix text.
+enum NumberPicture {
+    static func format(_ value: Double, picture: String) throws(JSONataError) -> String {
+        let subpictures = picture.split(separator: ";", omittingEmptySubsequences: false)
+        guard subpictures.count <= 2 else {
+            throw .evaluation(code: "D3080", position: 0, message: "The picture string must not contain more than one instance of the pattern-separator character")
+        }
+        var chosen = String(value < 0 && subpictures.count == 2 ? subpictures[1] : subpictures[0])
+        let active = Set("0123456789#.,%‰")
+        let prefix = String(chosen.prefix { !active.contains($0) })
+        chosen.removeFirst(prefix.count)
+        var suffix = ""
+        while let last = chosen.last, !active.contains(last) {
+            suffix = String(last) + suffix
+            chosen.removeLast()
+        }
+        var number = abs(value)
+        if chosen.contains("%") {
+            number *= 100
+            chosen.removeAll { $0 == "%" }
+            suffix = "%" + suffix
+        } else if chosen.contains("‰") {
+            number *= 1000
+            chosen.removeAll { $0 == "‰" }
+            suffix = "‰" + suffix
+        }
+        let halves = chosen.split(separator: ".", omittingEmptySubsequences: false)
+        guard halves.count <= 2 else {
+            throw .evaluation(code: "D3081", position: 0, message: "A sub-picture must not contain more than one instance of the decimal-separator character")
+        }
+        let integerPicture = String(halves[0])
+        let fractionPicture = halves.count > 1 ? String(halves[1]) : ""
+        let minimumFraction = fractionPicture.filter { $0 == "0" }.count
+        let maximumFraction = fractionPicture.filter { $0 == "0" || $0 == "#" }.count
+        let minimumInteger = integerPicture.filter { $0 == "0" }.count
+        let rounded = Builtin.roundHalfEven(number, maximumFraction)
+        var text = String(format: "%.\(maximumFraction)f", rounded)
+        var integerText = String(text.prefix { $0 != "." })
+        var fractionText = text.contains(".") ? String(text.drop { $0 != "." }.dropFirst()) : ""
+        while fractionText.count > minimumFraction, fractionText.hasSuffix("0") { fractionText.removeLast() }
+        if integerText == "0", minimumInteger == 0, !fractionText.isEmpty { integerText = "" }
+        while integerText.count < minimumInteger { integerText = "0" + integerText }
+        // Grouping: the distance of the last ',' from the end of the integer picture repeats.
+        if let comma = integerPicture.lastIndex(of: ",") {
+            let size = integerPicture.distance(from: comma, to: integerPicture.endIndex) - 1
+            if size > 0 {
+                var grouped = ""
+                for (offset, char) in integerText.reversed().enumerated() {
+                    if offset > 0, offset % size == 0 { grouped = "," + grouped }
+                    grouped = String(char) + grouped
+                }
+                integerText = grouped
+            }
+        }
+        text = integerText + (fractionText.isEmpty ? "" : "." + fractionText)
+        let negative = value < 0 && subpictures.count < 2 ? "-" : ""
+        return negative + prefix + text + suffix
+    }
+}
