@@ -86,13 +86,14 @@ struct ExecutionRun: Sendable {
         )
     }
 
-    private func transition(_ state: StateNode, _ output: JSON) -> Step {
+    func transition(_ state: StateNode, _ output: JSON) -> Step {
         if let next = state.next { return .next(next, output) }
         return .end(output)
     }
 
     /// Runs one state once it has been entered; on success its assignments are merged into `variables`.
     func execute(_ state: StateNode, input: JSON, entered: String, cursor: EventCursor, variables: inout [String: JSON]) async -> Step {
+        if state.isJSONata { return await executeJSONata(state, input: input, entered: entered, cursor: cursor, variables: &variables) }
         let context = context(state: state.name, entered: entered, retryCount: 0)
         let scope = variables
         do throws(ExecutionError) {
@@ -115,7 +116,7 @@ struct ExecutionRun: Sendable {
                 let effective = try DataFlow.applyInputPath(state.inputPath, to: input, context: context, variables: scope)
                 var target = spec.defaultNext
                 var ruleAssign: Assignment?
-                for choice in spec.choices where try choice.rule.evaluate(input: effective, context: context, variables: scope) {
+                for choice in spec.choices where try choice.rule?.evaluate(input: effective, context: context, variables: scope) ?? false {
                     target = choice.next
                     ruleAssign = choice.assign
                     break
@@ -180,7 +181,8 @@ struct ExecutionRun: Sendable {
         return ExecutionError(try resolve(spec.errorPath, spec.error, "ErrorPath"), try resolve(spec.causePath, spec.cause, "CausePath"))
     }
 
-    private func waitSeconds(_ spec: WaitSpec, input: JSON, context: JSON, variables: [String: JSON]) throws(ExecutionError) -> Double {
+    /// How long a Wait state waits; `states` is the `$states` of a JSONata state.
+    func waitSeconds(_ spec: WaitSpec, input: JSON, context: JSON, variables: [String: JSON], states: JSON = [:]) throws(ExecutionError) -> Double {
         func secondsUntil(_ instant: Timestamps.Instant) -> Double {
             let now = Timestamps.parse(options.now())?.timeInterval ?? instant.timeInterval
             return max(0, instant.timeInterval - now)
@@ -200,12 +202,24 @@ struct ExecutionRun: Sendable {
                 throw ExecutionError.runtime("The TimestampPath '\(path.text)' did not select an RFC 3339 timestamp in '\(input.text)'")
             }
             return secondsUntil(instant)
+        case .secondsQuery(let query):
+            let value = try query.evaluate(states: states, variables: variables, field: "Seconds")
+            guard let seconds = value.intValue, seconds >= 0 else {
+                throw ExecutionError(StatesErrors.queryEvaluationError, "The JSONata expression of the field 'Seconds' returned \(value.text), not a non-negative integer")
+            }
+            return Double(seconds)
+        case .timestampQuery(let query):
+            let value = try query.evaluate(states: states, variables: variables, field: "Timestamp")
+            guard let instant = value.stringValue.flatMap(Timestamps.parse) else {
+                throw ExecutionError(StatesErrors.queryEvaluationError, "The JSONata expression of the field 'Timestamp' returned \(value.text), not an RFC 3339 timestamp")
+            }
+            return secondsUntil(instant)
         }
     }
 
     /// Runs `attempt` under the state's Retry and Catch rules; merges the assignments of the attempt
     /// that succeeded, or of the catcher that handled the error, into `variables`.
-    private func withRetry(
+    func withRetry(
         _ state: StateNode,
         input: JSON,
         variables: inout [String: JSON],
@@ -238,8 +252,16 @@ struct ExecutionRun: Sendable {
                 let catcher = state.catchers[index]
                 do throws(ExecutionError) {
                     let context = context(state: state.name, entered: options.now(), retryCount: retryCount)
-                    let assigned = try catcher.assign?.evaluate(input: error.output, context: context, variables: variables) ?? [:]
-                    let output = try DataFlow.applyResultPath(catcher.resultPath, result: error.output, to: input)
+                    let assigned: [String: JSON]
+                    let output: JSON
+                    if state.isJSONata {
+                        let states: JSON = ["input": input, "context": context, "errorOutput": error.output]
+                        assigned = try catcher.assign?.evaluate(states: states, variables: variables) ?? [:]
+                        output = try catcher.output?.evaluate(states: states, variables: variables, field: "Output") ?? error.output
+                    } else {
+                        assigned = try catcher.assign?.evaluate(input: error.output, context: context, variables: variables) ?? [:]
+                        output = try DataFlow.applyResultPath(catcher.resultPath, result: error.output, to: input)
+                    }
                     try VariableLimits.merge(assigned, into: &variables, state: state.name)
                     return .next(catcher.next, output)
                 } catch {

@@ -35,6 +35,8 @@ struct Catcher: Sendable {
     var next: String
     /// The catcher's `Assign`, evaluated against the error output.
     var assign: Assignment?
+    /// The catcher's JSONata `Output`; absent means `$states.errorOutput`.
+    var output: QueryTemplate?
 }
 
 /// The pure Retry/Catch decision logic of a state: which retrier or catcher applies to an error.

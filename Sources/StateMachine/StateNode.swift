@@ -29,6 +29,12 @@ struct StateNode: Sendable {
     var catchers: [Catcher] = []
     /// The state's `Assign`, applied when the state succeeds (not when a catcher handles its error).
     var assign: Assignment?
+    /// Whether the state evaluates JSONata (`"QueryLanguage": "JSONata"`, its own or the machine's).
+    var isJSONata = false
+    /// JSONata `Arguments` (Task, Parallel): the task or branch input; absent means `$states.input`.
+    var arguments: QueryTemplate?
+    /// JSONata `Output`: the state output; absent means the result (Task, Parallel, Map) or the input.
+    var output: QueryTemplate?
 
     /// The prefix of this state's history event names, e.g. `Task` in `TaskStateEntered`.
     var eventPrefix: String {
@@ -57,6 +63,10 @@ struct TaskSpec: Sendable {
     var timeoutSecondsPath: JSONPath?
     var heartbeatSeconds: Int?
     var heartbeatSecondsPath: JSONPath?
+    /// JSONata `TimeoutSeconds` given as an expression.
+    var timeoutQuery: QueryTemplate?
+    /// JSONata `HeartbeatSeconds` given as an expression.
+    var heartbeatQuery: QueryTemplate?
 }
 
 struct FailSpec: Sendable {
@@ -71,6 +81,10 @@ struct FailSpec: Sendable {
     var errorPath: Source?
     var cause: String?
     var causePath: Source?
+    /// JSONata `Error` given as an expression.
+    var errorQuery: QueryTemplate?
+    /// JSONata `Cause` given as an expression.
+    var causeQuery: QueryTemplate?
 }
 
 struct WaitSpec: Sendable {
@@ -79,6 +93,10 @@ struct WaitSpec: Sendable {
         case secondsPath(JSONPath)
         case timestamp(Timestamps.Instant)
         case timestampPath(JSONPath)
+        /// JSONata `Seconds` given as an expression.
+        case secondsQuery(QueryTemplate)
+        /// JSONata `Timestamp` given as an expression.
+        case timestampQuery(QueryTemplate)
     }
 
     var duration: Duration
@@ -91,6 +109,16 @@ struct MapSpec: Sendable {
     var maxConcurrency: Int = 0
     /// `MaxConcurrencyPath`: a reference path selecting a non-negative integer from the effective input.
     var maxConcurrencyPath: JSONPath?
+    /// JSONata `Items`: the array to iterate, literal or an expression; absent means `$states.input`.
+    var items: QueryTemplate?
+    /// JSONata `ItemSelector`.
+    var itemSelectorQuery: QueryTemplate?
+    /// JSONata `MaxConcurrency` given as an expression.
+    var maxConcurrencyQuery: QueryTemplate?
+    /// JSONata `ToleratedFailureCount` given as an expression.
+    var toleratedFailureCountQuery: QueryTemplate?
+    /// JSONata `ToleratedFailurePercentage` given as an expression.
+    var toleratedFailurePercentageQuery: QueryTemplate?
     var toleratedFailureCount: Int?
     var toleratedFailureCountPath: JSONPath?
     var toleratedFailurePercentage: Double?
@@ -121,25 +149,37 @@ struct MapSpec: Sendable {
 struct ChoiceSpec: Sendable {
     /// One top-level rule: its condition, its target and its own `Assign`.
     struct Choice: Sendable {
-        var rule: ChoiceRule
+        /// The JSONPath rule; `nil` in a JSONata state.
+        var rule: ChoiceRule?
         var next: String
         var assign: Assignment?
+        /// The JSONata `Condition`, which must evaluate to a boolean.
+        var condition: QueryTemplate?
+        /// The JSONata `Output` of the rule.
+        var output: QueryTemplate?
     }
 
     var choices: [Choice]
     var defaultNext: String?
 }
 
-/// A compiled `Assign` object: the variables a state sets, each from a literal, a path or an intrinsic
-/// function (fields ending in `.$`), evaluated against the state's result as the Developer Guide's
+/// A compiled `Assign` object: the variables a state sets. In a JSONPath state each comes from a
+/// literal, a path or an intrinsic function (fields ending in `.$`); in a JSONata state from literal
+/// JSON with `{% … %}` expressions. Evaluated against the state's result as the Developer Guide's
 /// variables page orders it.
 struct Assignment: Sendable {
-    var template: PayloadTemplate
+    var template: PayloadTemplate?
+    var query: QueryTemplate?
     /// The names of the variables assigned.
     var names: [String]
 
-    /// The values to assign, computed from `input` (`$`), the context and the variables at state entry.
+    /// The values to assign in a JSONPath state, from `input` (`$`), the context and the variables at state entry.
     func evaluate(input: JSON, context: JSON, variables: [String: JSON]) throws(ExecutionError) -> [String: JSON] {
-        try template.evaluate(input: input, context: context, variables: variables).objectValue ?? [:]
+        try template?.evaluate(input: input, context: context, variables: variables).objectValue ?? [:]
+    }
+
+    /// The values to assign in a JSONata state, from `$states` and the variables at state entry.
+    func evaluate(states: JSON, variables: [String: JSON]) throws(ExecutionError) -> [String: JSON] {
+        try query?.evaluate(states: states, variables: variables, field: "Assign").objectValue ?? [:]
     }
 }
