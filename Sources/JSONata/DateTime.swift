@@ -60,7 +60,8 @@ enum DateTime {
 
     static func iso(_ millis: Int64) -> String {
         let p = parts(millis)
-        return "\(padded(p.year, 4))-\(padded(p.month, 2))-\(padded(p.day, 2))T\(padded(p.hour, 2)):\(padded(p.minute, 2)):\(padded(p.second, 2)).\(padded(p.millisecond, 3))Z"
+        return
+            "\(padded(p.year, 4))-\(padded(p.month, 2))-\(padded(p.day, 2))T\(padded(p.hour, 2)):\(padded(p.minute, 2)):\(padded(p.second, 2)).\(padded(p.millisecond, 3))Z"
     }
 
     /// Formats with an XPath-style picture; only numeric components are supported.
@@ -184,7 +185,11 @@ enum NumberPicture {
     static func format(_ value: Double, picture: String) throws(JSONataError) -> String {
         let subpictures = picture.split(separator: ";", omittingEmptySubsequences: false)
         guard subpictures.count <= 2 else {
-            throw .evaluation(code: "D3080", position: 0, message: "The picture string must not contain more than one instance of the pattern-separator character")
+            throw .evaluation(
+                code: "D3080",
+                position: 0,
+                message: "The picture string must not contain more than one instance of the pattern-separator character"
+            )
         }
         var chosen = String(value < 0 && subpictures.count == 2 ? subpictures[1] : subpictures[0])
         let active = Set("0123456789#.,%‰")
@@ -207,7 +212,11 @@ enum NumberPicture {
         }
         let halves = chosen.split(separator: ".", omittingEmptySubsequences: false)
         guard halves.count <= 2 else {
-            throw .evaluation(code: "D3081", position: 0, message: "A sub-picture must not contain more than one instance of the decimal-separator character")
+            throw .evaluation(
+                code: "D3081",
+                position: 0,
+                message: "A sub-picture must not contain more than one instance of the decimal-separator character"
+            )
         }
         let integerPicture = String(halves[0])
         let fractionPicture = halves.count > 1 ? String(halves[1]) : ""

@@ -93,7 +93,9 @@ final class Evaluator {
             var values: [Value?] = []
             var holes: [Int] = []
             for (index, argument) in arguments.enumerated() {
-                if let argument { values.append(try evaluate(argument, input, frame)) } else {
+                if let argument {
+                    values.append(try evaluate(argument, input, frame))
+                } else {
                     values.append(nil)
                     holes.append(index)
                 }
@@ -375,7 +377,9 @@ final class Evaluator {
         let low = try evaluate(lower, input, frame)
         let high = try evaluate(upper, input, frame)
         if let low, !Self.isInteger(low) { throw failure("T2003", "The left side of the range operator (..) must evaluate to an integer", position) }
-        if let high, !Self.isInteger(high) { throw failure("T2004", "The right side of the range operator (..) must evaluate to an integer", position) }
+        if let high, !Self.isInteger(high) {
+            throw failure("T2004", "The right side of the range operator (..) must evaluate to an integer", position)
+        }
         guard case .number(let a)? = low, case .number(let b)? = high, a <= b else { return [] }
         guard b - a < 10_000_000 else {
             throw failure("D2014", "The size of the sequence allocated by the range operator (..) must not exceed 1e7", position)
@@ -458,7 +462,11 @@ final class Evaluator {
                     thrown = .evaluation(code: "T2007", position: position, message: "Type mismatch when comparing values in order-by clause")
                     return false
                 default:
-                    thrown = .evaluation(code: "T2008", position: position, message: "The expressions within an order-by clause must evaluate to numeric or string values")
+                    thrown = .evaluation(
+                        code: "T2008",
+                        position: position,
+                        message: "The expressions within an order-by clause must evaluate to numeric or string values"
+                    )
                     return false
                 }
             }
@@ -493,7 +501,8 @@ final class Evaluator {
 
     // MARK: - Functions
 
-    private func call(_ procedureNode: Node, _ argumentNodes: [Node], _ input: Value?, _ frame: Frame, _ position: Int) throws(JSONataError) -> Value? {
+    private func call(_ procedureNode: Node, _ argumentNodes: [Node], _ input: Value?, _ frame: Frame, _ position: Int) throws(JSONataError) -> Value?
+    {
         let procedure = try evaluate(procedureNode, input, frame)
         var arguments: [Value?] = []
         for node in argumentNodes { arguments.append(try evaluate(node, input, frame)) }
@@ -541,7 +550,9 @@ final class Evaluator {
         let left = try evaluate(lhs, input, frame)
         if case .call(let procedureNode, let argumentNodes, let callPosition) = rhs {
             let procedure = try evaluate(procedureNode, input, frame)
-            guard let procedure, procedure.isFunction else { throw failure("T2006", "The right side of the function application operator ~> must be a function", position) }
+            guard let procedure, procedure.isFunction else {
+                throw failure("T2006", "The right side of the function application operator ~> must be a function", position)
+            }
             var arguments: [Value?] = [left]
             for node in argumentNodes { arguments.append(try evaluate(node, input, frame)) }
             return try apply(procedure, arguments, input, callPosition)
@@ -579,7 +590,11 @@ final class Evaluator {
             if let delete, let names = try evaluate(delete, match, frame) {
                 for name in Self.asArray(names) {
                     guard case .string(let key) = name else {
-                        throw failure("T2012", "The delete clause of the transform expression must evaluate to a string or array of strings", position)
+                        throw failure(
+                            "T2012",
+                            "The delete clause of the transform expression must evaluate to a string or array of strings",
+                            position
+                        )
                     }
                     object[key] = nil
                 }

@@ -156,7 +156,8 @@ struct Lexer {
                 case "u":
                     guard let unit = hex4(at: position + 1) else { throw error("S0104", "The escape sequence \\u must be followed by 4 hex digits") }
                     position += 4
-                    if (0xD800..<0xDC00).contains(unit), position + 6 < chars.count, chars[position + 1] == "\\", chars[position + 2] == "u", let low = hex4(at: position + 3), (0xDC00..<0xE000).contains(low)
+                    if (0xD800..<0xDC00).contains(unit), position + 6 < chars.count, chars[position + 1] == "\\", chars[position + 2] == "u",
+                        let low = hex4(at: position + 3), (0xDC00..<0xE000).contains(low)
                     {
                         position += 6
                         let combined = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)

@@ -189,12 +189,16 @@ extension Builtin {
         let urlAllowed = componentAllowed.union(CharacterSet(charactersIn: ";,/?:@&=+$#"))
         add("encodeUrlComponent", "<s-:s>") { arguments, _, _ throws(JSONataError) in
             guard let text = string(arguments[0]) else { return nil }
-            guard let encoded = Self.percentEncode(text, allowed: componentAllowed) else { throw fail("D3140", "Malformed URL passed to $encodeUrlComponent(): \(text)") }
+            guard let encoded = Self.percentEncode(text, allowed: componentAllowed) else {
+                throw fail("D3140", "Malformed URL passed to $encodeUrlComponent(): \(text)")
+            }
             return .string(encoded)
         }
         add("encodeUrl", "<s-:s>") { arguments, _, _ throws(JSONataError) in
             guard let text = string(arguments[0]) else { return nil }
-            guard let encoded = Self.percentEncode(text, allowed: urlAllowed) else { throw fail("D3140", "Malformed URL passed to $encodeUrl(): \(text)") }
+            guard let encoded = Self.percentEncode(text, allowed: urlAllowed) else {
+                throw fail("D3140", "Malformed URL passed to $encodeUrl(): \(text)")
+            }
             return .string(encoded)
         }
         add("decodeUrlComponent", "<s-:s>") { arguments, _, _ throws(JSONataError) in
@@ -248,7 +252,9 @@ extension Builtin {
         add("power", "<n-n:n>", arity: 2) { arguments, _, _ throws(JSONataError) in
             guard let base = number(arguments[0]), let exponent = number(arguments[1]) else { return nil }
             let result = pow(base, exponent)
-            guard result.isFinite else { throw fail("D3061", "The power function has resulted in a value that cannot be represented as a JSON number") }
+            guard result.isFinite else {
+                throw fail("D3061", "The power function has resulted in a value that cannot be represented as a JSON number")
+            }
             return .number(result)
         }
         add("random", "<:n>", arity: 0) { _, _, _ in .number(Double.random(in: 0..<1)) }
@@ -388,8 +394,12 @@ extension Builtin {
             throw JSONataError.raised(code: "D3137", message: string(arguments.first ?? nil) ?? "$error() function evaluated")
         }
         add("assert", "<bs?:x>", arity: 2) { arguments, _, _ throws(JSONataError) in
-            guard case .bool(let holds)? = arguments[0] else { throw fail("T0410", "Argument 1 of function assert does not match function signature") }
-            if !holds { throw JSONataError.raised(code: "D3141", message: string(arguments.count > 1 ? arguments[1] : nil) ?? "$assert() statement failed") }
+            guard case .bool(let holds)? = arguments[0] else {
+                throw fail("T0410", "Argument 1 of function assert does not match function signature")
+            }
+            if !holds {
+                throw JSONataError.raised(code: "D3141", message: string(arguments.count > 1 ? arguments[1] : nil) ?? "$assert() statement failed")
+            }
             return nil
         }
         add("type", "<x:s>") { arguments, _, _ in arguments[0].map { .string($0.typeName) } }
@@ -423,7 +433,9 @@ extension Builtin {
                     matches = Evaluator.truthy(try evaluator.apply(function, passed, nil))
                 }
                 if matches {
-                    guard found == nil else { throw fail("D3138", "The $single() function expected exactly 1 matching result.  Instead it matched more.") }
+                    guard found == nil else {
+                        throw fail("D3138", "The $single() function expected exactly 1 matching result.  Instead it matched more.")
+                    }
                     found = item
                 }
             }
@@ -432,7 +444,9 @@ extension Builtin {
         }
         add("reduce", "<afj?:j>", arity: 3) { arguments, _, evaluator throws(JSONataError) in
             guard let items = arguments[0]?.arrayItems, let function = arguments[1] else { return nil }
-            guard arity(of: function) >= 2 else { throw fail("D3050", "The second argument of reduce function must be a function with at least two arguments") }
+            guard arity(of: function) >= 2 else {
+                throw fail("D3050", "The second argument of reduce function must be a function with at least two arguments")
+            }
             var index = 0
             var accumulator: Value?
             if arguments.count > 2, let initial = arguments[2] {

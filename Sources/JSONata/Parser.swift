@@ -295,7 +295,11 @@ struct Parser {
             var parameters: [String] = []
             for argument in arguments {
                 guard case .variable(let name) = argument else {
-                    throw JSONataError.syntax(code: "S0208", position: position, message: "Parameter of function definition must be a variable name (start with $)")
+                    throw JSONataError.syntax(
+                        code: "S0208",
+                        position: position,
+                        message: "Parameter of function definition must be a variable name (start with $)"
+                    )
                 }
                 parameters.append(name)
             }
@@ -321,7 +325,9 @@ struct Parser {
             try expect("}")
             return .lambda(parameters: parameters, body: body, signature: signature)
         }
-        return isPartial ? .partial(procedure, arguments.map { if case .placeholder = $0 { nil } else { $0 } }, position: position) : .call(procedure, arguments, position: position)
+        return isPartial
+            ? .partial(procedure, arguments.map { if case .placeholder = $0 { nil } else { $0 } }, position: position)
+            : .call(procedure, arguments, position: position)
     }
 
     private static func text(of kind: Token.Kind) -> String {
@@ -366,7 +372,11 @@ struct Parser {
         case .string(let name):
             path.steps.append(StepNode(node: .name(name)))
         case .number, .literal:
-            throw JSONataError.syntax(code: "S0213", position: position, message: "The literal value cannot be used as a step within a path expression")
+            throw JSONataError.syntax(
+                code: "S0213",
+                position: position,
+                message: "The literal value cannot be used as a step within a path expression"
+            )
         default:
             path.steps.append(StepNode(node: right))
         }

@@ -241,7 +241,11 @@ struct Signature: Sendable {
                 if parameter.usesContext {
                     let symbol = Self.symbol(context)
                     guard parameter.allowed.contains(symbol) else {
-                        throw .evaluation(code: "T0411", position: position, message: "Context value is not a compatible type with argument \(index + 1) of function")
+                        throw .evaluation(
+                            code: "T0411",
+                            position: position,
+                            message: "Context value is not a compatible type with argument \(index + 1) of function"
+                        )
                     }
                     validated.append(context)
                 } else {
@@ -255,7 +259,11 @@ struct Signature: Sendable {
                     if let subtype = parameter.subtype, let kind = subtype.first {
                         let items = value.arrayItems ?? [value]
                         if !items.allSatisfy({ Self.symbol($0) == kind }) || (value.arrayItems == nil && Self.symbol(value) != kind) {
-                            throw .evaluation(code: "T0412", position: position, message: "Argument \(index + 1) of function must be an array of \(subtype)")
+                            throw .evaluation(
+                                code: "T0412",
+                                position: position,
+                                message: "Argument \(index + 1) of function must be an array of \(subtype)"
+                            )
                         }
                     }
                     if value.arrayItems == nil { argument = .array(.init([value])) }

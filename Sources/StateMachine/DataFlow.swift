@@ -12,7 +12,13 @@ enum DataFlow {
         try select(path, from: output, context: context, variables: variables, field: "OutputPath")
     }
 
-    private static func select(_ path: JSONPath?, from value: JSON, context: JSON, variables: [String: JSON], field: String) throws(ExecutionError) -> JSON {
+    private static func select(
+        _ path: JSONPath?,
+        from value: JSON,
+        context: JSON,
+        variables: [String: JSON],
+        field: String
+    ) throws(ExecutionError) -> JSON {
         guard let path else { return .object([:]) }
         guard let selected = path.select(input: value, context: context, variables: variables) else {
             throw ExecutionError.runtime("Invalid path '\(path.text)' : No results for path: \(field) '\(path.text)' in input '\(value.text)'")

@@ -149,7 +149,10 @@ struct DefinitionParser {
                     "field '\(key)' is a JSONPath field and is not allowed in a JSONata state; use Arguments, Output and {% %} expressions"
                 )
             } else if !jsonata, Self.jsonataOnlyFields.contains(key) {
-                problem(location + DefinitionProblem.member(key), "field '\(key)' is only allowed in a JSONata state (\"QueryLanguage\": \"JSONata\")")
+                problem(
+                    location + DefinitionProblem.member(key),
+                    "field '\(key)' is only allowed in a JSONata state (\"QueryLanguage\": \"JSONata\")"
+                )
             } else {
                 problem(location + DefinitionProblem.member(key), "field '\(key)' is not allowed in a \(type) state")
             }
@@ -767,7 +770,9 @@ struct DefinitionParser {
         guard present.count == 1, let key = present.first, let value = fields[key] else {
             problem(
                 location,
-                jsonata ? "a Wait state needs exactly one of Seconds and Timestamp" : "a Wait state needs exactly one of Seconds, SecondsPath, Timestamp, TimestampPath"
+                jsonata
+                    ? "a Wait state needs exactly one of Seconds and Timestamp"
+                    : "a Wait state needs exactly one of Seconds, SecondsPath, Timestamp, TimestampPath"
             )
             return WaitSpec(duration: .seconds(0))
         }

@@ -23,7 +23,10 @@ extension ExecutionRun {
                     guard let query else { return fixed ?? "" }
                     let value = try query.evaluate(states: states, variables: scope, field: field)
                     guard let text = value.stringValue else {
-                        throw ExecutionError(StatesErrors.queryEvaluationError, "The JSONata expression of the field '\(field)' returned \(value.text), not a string")
+                        throw ExecutionError(
+                            StatesErrors.queryEvaluationError,
+                            "The JSONata expression of the field '\(field)' returned \(value.text), not a string"
+                        )
                     }
                     return text
                 }
@@ -68,7 +71,15 @@ extension ExecutionRun {
                 return transition(state, output)
             case .task(let spec):
                 return await withRetry(state, input: input, variables: &variables) { retryCount throws(ExecutionError) in
-                    try await attemptJSONataTask(state, spec, input: input, entered: entered, retryCount: retryCount, cursor: cursor, variables: scope)
+                    try await attemptJSONataTask(
+                        state,
+                        spec,
+                        input: input,
+                        entered: entered,
+                        retryCount: retryCount,
+                        cursor: cursor,
+                        variables: scope
+                    )
                 }
             case .parallel(let branches):
                 return await withRetry(state, input: input, variables: &variables) { retryCount throws(ExecutionError) in

@@ -112,7 +112,10 @@ extension ExecutionRun {
         let selected = try state.resultSelector?.evaluate(input: result, context: context, variables: variables) ?? result
         let assigned = try state.assign?.evaluate(input: selected, context: context, variables: variables) ?? [:]
         let merged = try DataFlow.applyResultPath(state.resultPath, result: selected, to: input)
-        return StateExit(output: try DataFlow.applyOutputPath(state.outputPath, to: merged, context: context, variables: variables), assigned: assigned)
+        return StateExit(
+            output: try DataFlow.applyOutputPath(state.outputPath, to: merged, context: context, variables: variables),
+            assigned: assigned
+        )
     }
 
     /// Records `<kind>StateFailed` and rethrows the failure, or records `<kind>StateSucceeded`.
@@ -179,7 +182,10 @@ extension ExecutionRun {
             guard let query else { return nil }
             let value = try query.evaluate(states: .object(states), variables: variables, field: field)
             guard let number = value.doubleValue, number >= 0 else {
-                throw ExecutionError(StatesErrors.queryEvaluationError, "The JSONata expression of the field '\(field)' returned \(value.text), not a non-negative number")
+                throw ExecutionError(
+                    StatesErrors.queryEvaluationError,
+                    "The JSONata expression of the field '\(field)' returned \(value.text), not a non-negative number"
+                )
             }
             return number
         }
@@ -188,7 +194,10 @@ extension ExecutionRun {
         if let count = try integer(spec.toleratedFailureCountQuery, "ToleratedFailureCount") { tolerance.count = Int(count) }
         if let percentage = try integer(spec.toleratedFailurePercentageQuery, "ToleratedFailurePercentage") {
             guard percentage <= 100 else {
-                throw ExecutionError(StatesErrors.queryEvaluationError, "ToleratedFailurePercentage must be from 0 to 100, got \(JSON.number(percentage).text)")
+                throw ExecutionError(
+                    StatesErrors.queryEvaluationError,
+                    "ToleratedFailurePercentage must be from 0 to 100, got \(JSON.number(percentage).text)"
+                )
             }
             tolerance.percentage = percentage
         }

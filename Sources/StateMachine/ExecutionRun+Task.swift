@@ -67,7 +67,10 @@ extension ExecutionRun {
         let selected = try state.resultSelector?.evaluate(input: result, context: context, variables: variables) ?? result
         let assigned = try state.assign?.evaluate(input: selected, context: context, variables: variables) ?? [:]
         let merged = try DataFlow.applyResultPath(state.resultPath, result: selected, to: input)
-        return StateExit(output: try DataFlow.applyOutputPath(state.outputPath, to: merged, context: context, variables: variables), assigned: assigned)
+        return StateExit(
+            output: try DataFlow.applyOutputPath(state.outputPath, to: merged, context: context, variables: variables),
+            assigned: assigned
+        )
     }
 
     /// One attempt of a JSONata Task state: `Arguments` (default `$states.input`) to the handler, then
@@ -88,7 +91,10 @@ extension ExecutionRun {
             guard let query else { return fixed.map(Double.init) }
             let value = try query.evaluate(states: .object(states), variables: variables, field: field)
             guard let seconds = value.intValue, seconds > 0 else {
-                throw ExecutionError(StatesErrors.queryEvaluationError, "The JSONata expression of the field '\(field)' returned \(value.text), not a positive integer")
+                throw ExecutionError(
+                    StatesErrors.queryEvaluationError,
+                    "The JSONata expression of the field '\(field)' returned \(value.text), not a positive integer"
+                )
             }
             return Double(seconds)
         }

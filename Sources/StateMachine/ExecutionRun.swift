@@ -149,7 +149,15 @@ struct ExecutionRun: Sendable {
                 }
             case .parallel(let branches):
                 return await withRetry(state, input: input, variables: &variables) { retryCount throws(ExecutionError) in
-                    try await attemptParallel(state, branches, input: input, entered: entered, retryCount: retryCount, cursor: cursor, variables: scope)
+                    try await attemptParallel(
+                        state,
+                        branches,
+                        input: input,
+                        entered: entered,
+                        retryCount: retryCount,
+                        cursor: cursor,
+                        variables: scope
+                    )
                 }
             case .map(let spec):
                 return await withRetry(state, input: input, variables: &variables) { retryCount throws(ExecutionError) in
@@ -205,13 +213,19 @@ struct ExecutionRun: Sendable {
         case .secondsQuery(let query):
             let value = try query.evaluate(states: states, variables: variables, field: "Seconds")
             guard let seconds = value.intValue, seconds >= 0 else {
-                throw ExecutionError(StatesErrors.queryEvaluationError, "The JSONata expression of the field 'Seconds' returned \(value.text), not a non-negative integer")
+                throw ExecutionError(
+                    StatesErrors.queryEvaluationError,
+                    "The JSONata expression of the field 'Seconds' returned \(value.text), not a non-negative integer"
+                )
             }
             return Double(seconds)
         case .timestampQuery(let query):
             let value = try query.evaluate(states: states, variables: variables, field: "Timestamp")
             guard let instant = value.stringValue.flatMap(Timestamps.parse) else {
-                throw ExecutionError(StatesErrors.queryEvaluationError, "The JSONata expression of the field 'Timestamp' returned \(value.text), not an RFC 3339 timestamp")
+                throw ExecutionError(
+                    StatesErrors.queryEvaluationError,
+                    "The JSONata expression of the field 'Timestamp' returned \(value.text), not an RFC 3339 timestamp"
+                )
             }
             return secondsUntil(instant)
         }

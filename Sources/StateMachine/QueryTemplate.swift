@@ -120,7 +120,9 @@ enum StepFunctionsJSONata {
         // $partition(array, size): the array in chunks of `size`.
         "partition": JSONataFunction(signature: "<an:a>") { arguments throws(JSONataError) in
             guard case .array(let items)?? = arguments.first, arguments.count > 1, case .number(let size)? = arguments[1] else { return nil }
-            guard size >= 1, size.rounded(.towardZero) == size, let chunk = Int(exactly: size) else { throw failure("$partition: the chunk size must be a positive integer") }
+            guard size >= 1, size.rounded(.towardZero) == size, let chunk = Int(exactly: size) else {
+                throw failure("$partition: the chunk size must be a positive integer")
+            }
             return .array(stride(from: 0, to: items.count, by: chunk).map { .array(Array(items[$0..<min($0 + chunk, items.count)])) })
         },
         // $range(start, end, step): the numbers from `start` to `end` inclusive, `step` apart.

@@ -135,7 +135,8 @@ struct MapSpec: Sendable {
             tolerance.count = count
         }
         if let path = toleratedFailurePercentagePath {
-            guard let percentage = path.select(input: input, context: context, variables: variables)?.doubleValue, (0...100).contains(percentage) else {
+            guard let percentage = path.select(input: input, context: context, variables: variables)?.doubleValue, (0...100).contains(percentage)
+            else {
                 throw ExecutionError.runtime(
                     "The ToleratedFailurePercentagePath '\(path.text)' did not select a number from 0 to 100 in '\(input.text)'"
                 )
