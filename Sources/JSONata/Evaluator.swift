@@ -36,6 +36,7 @@ final class Evaluator {
         case .variable(let name):
             if name.isEmpty {
                 result = input
+                if case .array(let sequence)? = input, sequence.isOuterWrapper { result = sequence.items.first }
             } else {
                 result = frame.lookup(name) ?? functions[name].map { .function(Function(.native($0), signature: $0.signature)) }
             }

@@ -76,13 +76,16 @@ public struct JSONataExpression: Sendable {
         }
         let evaluator = Evaluator(functions: table, budget: stepBudget)
         let frame = Frame(parent: nil)
-        var value = input.map(Value.init)
-        if case .array(var sequence)? = value {
-            sequence.isSequence = true
-            sequence.isOuterWrapper = true
-            value = .array(sequence)
+        let document = input.map(Value.init)
+        var value = document
+        // As the reference implementation does, an input array is wrapped in a one-item sequence so
+        // that a path treats it as one input (`phone[0]` is the first phone overall).
+        if case .array? = document, let document {
+            var wrapper = Value.Sequence([document], isSequence: true)
+            wrapper.isOuterWrapper = true
+            value = .array(wrapper)
         }
-        frame.bind("$", value)
+        frame.bind("$", document)
         for (name, binding) in bindings { frame.bind(name, Value(binding)) }
         let result = try evaluator.evaluate(root, value, frame)
         return result.flatMap(\.json)
