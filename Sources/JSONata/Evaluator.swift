@@ -9,10 +9,19 @@ final class Evaluator {
     var depth = 0
     /// Evaluation steps left before `U1001`: bounds the time a hostile expression can take.
     var budget: Int
+    /// The frames lambdas and transforms closed over, cleared after evaluation (see ``releaseClosures()``).
+    private var capturedFrames: [ObjectIdentifier: Frame] = [:]
 
     init(functions: [String: Builtin], budget: Int) {
         self.functions = functions
         self.budget = budget
+    }
+
+    /// Clears the frames closures captured: a lambda bound to a variable of the frame it closes over
+    /// is a reference cycle that would otherwise outlive the evaluation.
+    func releaseClosures() {
+        for frame in capturedFrames.values { frame.clear() }
+        capturedFrames.removeAll()
     }
 
     func failure(_ code: String, _ message: String, _ position: Int = 0) -> JSONataError {
@@ -20,6 +29,16 @@ final class Evaluator {
     }
 
     func evaluate(_ node: Node, _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
+        let result = try evaluateSequence(node, input, frame)
+        if case .array(let sequence)? = result, sequence.isSequence {
+            if sequence.items.isEmpty { return nil }
+            if sequence.items.count == 1, !sequence.keepSingleton { return sequence.items[0] }
+        }
+        return result
+    }
+
+    /// Evaluates without unwrapping a result sequence of one item (for `[]` and predicates on it).
+    private func evaluateSequence(_ node: Node, _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
         depth += 1
         budget -= 1
         defer { depth -= 1 }
@@ -103,15 +122,17 @@ final class Evaluator {
             }
             result = .function(Function(.partial(function, arguments: values, holes: holes)))
         case .lambda(let parameters, let body, let signature):
+            capturedFrames[ObjectIdentifier(frame)] = frame
             result = .function(Function(.lambda(parameters: parameters, body: body, environment: frame, input: input), signature: signature))
         case .apply(let lhs, let rhs, let position):
             result = try applyChain(lhs, rhs, input, frame, position)
         case .transform(let pattern, let update, let delete):
+            capturedFrames[ObjectIdentifier(frame)] = frame
             result = .function(Function(.transform(pattern: pattern, update: update, delete: delete, environment: frame)))
         case .sort(let terms, let position):
             result = try sort(terms, Self.asArray(input), frame, position)
         case .filtered(let inner, let predicates, let groupPairs, let keepArray):
-            result = try evaluate(inner, input, frame)
+            result = try evaluateSequence(inner, input, frame)
             for predicate in predicates { result = try filter(predicate, result, frame) }
             if let groupPairs { result = try group(groupPairs, result, frame, 0) }
             if keepArray, case .array(var sequence)? = result {
@@ -123,10 +144,6 @@ final class Evaluator {
             result = nil
         case .unsupported(let what, let position):
             throw failure("S0218", "\(what) is not supported by this evaluator", position)
-        }
-        if case .array(let sequence)? = result, sequence.isSequence {
-            if sequence.items.isEmpty { return nil }
-            if sequence.items.count == 1, !sequence.keepSingleton { return sequence.items[0] }
         }
         return result
     }
@@ -508,7 +525,9 @@ final class Evaluator {
         var arguments: [Value?] = []
         for node in argumentNodes { arguments.append(try evaluate(node, input, frame)) }
         guard let procedure, procedure.isFunction else {
-            if case .path(let path) = procedureNode, path.steps.count == 1, case .name(let name) = path.steps[0].node {
+            if case .path(let path) = procedureNode, path.steps.count == 1, case .name(let name) = path.steps[0].node,
+                frame.lookup(name) != nil || functions[name] != nil
+            {
                 throw failure("T1005", "Attempted to invoke a non-function. Did you mean ${\(name)}?", position)
             }
             throw failure("T1006", "Attempted to invoke a non-function", position)
@@ -523,7 +542,11 @@ final class Evaluator {
             return try Builtin.regexMatch(regex, arguments.first ?? nil, evaluator: self)
         case .function(let function):
             var arguments = arguments
-            if let signature = function.signature { arguments = try signature.validate(arguments, context: context, position: position) }
+            if let signature = function.signature {
+                var focus = context
+                if case .array(let sequence)? = context, sequence.isOuterWrapper { focus = sequence.items.first }
+                arguments = try signature.validate(arguments, context: focus, position: position)
+            }
             switch function.body {
             case .lambda(let parameters, let body, let environment, let input):
                 let scope = Frame(parent: environment)

@@ -75,6 +75,7 @@ public struct JSONataExpression: Sendable {
             }
         }
         let evaluator = Evaluator(functions: table, budget: stepBudget)
+        defer { evaluator.releaseClosures() }
         let frame = Frame(parent: nil)
         let document = input.map(Value.init)
         var value = document

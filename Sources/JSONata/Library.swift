@@ -512,7 +512,10 @@ extension Builtin {
         for (prefix, radix) in [("0x", 16), ("0X", 16), ("0o", 8), ("0O", 8), ("0b", 2), ("0B", 2)] where trimmed.hasPrefix(prefix) {
             return Int(trimmed.dropFirst(2), radix: radix).map(Double.init)
         }
-        guard let value = try? Lexer.numberValue(trimmed), value.isFinite else { return nil }
+        if let value = try? Lexer.numberValue(trimmed), value.isFinite { return value }
+        // Leading zeros, as JavaScript's Number() accepts them ("007", "000.5").
+        let allowed = Set("0123456789.eE+-")
+        guard !trimmed.isEmpty, trimmed.allSatisfy(allowed.contains), let value = Double(trimmed), value.isFinite else { return nil }
         return value
     }
 

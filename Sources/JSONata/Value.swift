@@ -167,6 +167,9 @@ final class Frame {
 
     func bind(_ name: String, _ value: Value?) { bindings[name] = value }
 
+    /// Drops every binding, breaking the cycles a lambda stored in the frame it closes over makes.
+    func clear() { bindings.removeAll() }
+
     func lookup(_ name: String) -> Value? {
         var frame: Frame? = self
         while let current = frame {
