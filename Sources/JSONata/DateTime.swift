@@ -53,7 +53,7 @@ enum DateTime {
         )
     }
 
-    private static func padded(_ value: Int64, _ width: Int) -> String {
+    static func padded(_ value: Int64, _ width: Int) -> String {
         let text = String(abs(value))
         return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - text.count)) + text
     }
@@ -64,9 +64,132 @@ enum DateTime {
             "\(padded(p.year, 4))-\(padded(p.month, 2))-\(padded(p.day, 2))T\(padded(p.hour, 2)):\(padded(p.minute, 2)):\(padded(p.second, 2)).\(padded(p.millisecond, 3))Z"
     }
 
-    /// Formats with an XPath-style picture; only numeric components are supported.
-    static func format(_ millis: Int64, picture: String) throws(JSONataError) -> String {
-        let p = parts(millis)
+    private static let months = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    ]
+    private static let days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+    /// A marker of a picture such as `[M01]`, `[FNn,*-3]` or `[D1o]`: its component, presentation and widths.
+    private struct Marker {
+        var component: Character
+        var presentation: String
+        var minimumWidth: Int?
+        var maximumWidth: Int?
+
+        init(_ text: String) {
+            var body = text.filter { !$0.isWhitespace }
+            component = body.isEmpty ? " " : body.removeFirst()
+            if let comma = body.lastIndex(of: ",") {
+                let suffix = body[body.index(after: comma)...]
+                let parts = suffix.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+                if parts.allSatisfy({ $0 == "*" || Int($0) != nil }), !parts.isEmpty, parts.count <= 2 {
+                    minimumWidth = Int(parts[0])
+                    if parts.count == 2 { maximumWidth = Int(parts[1]) }
+                    body = String(body[..<comma])
+                }
+            }
+            presentation = body
+        }
+    }
+
+    private static func roman(_ value: Int64) -> String {
+        var number = value
+        var text = ""
+        for (amount, numeral) in [
+            (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
+            (4, "IV"), (1, "I"),
+        ] {
+            while number >= Int64(amount) {
+                text += numeral
+                number -= Int64(amount)
+            }
+        }
+        return text
+    }
+
+    private static func ordinal(_ value: Int64) -> String {
+        let tens = value % 100
+        if (11...13).contains(tens) { return "\(value)th" }
+        switch value % 10 {
+        case 1: return "\(value)st"
+        case 2: return "\(value)nd"
+        case 3: return "\(value)rd"
+        default: return "\(value)th"
+        }
+    }
+
+    /// A number in a presentation: digits with a minimum width and grouping (`9,999`), roman numerals
+    /// (`I`, `i`), an ordinal suffix (`o`).
+    private static func present(_ value: Int64, _ marker: Marker, defaultWidth: Int) -> String {
+        var presentation = marker.presentation
+        if presentation.hasPrefix("I") { return roman(value) }
+        if presentation.hasPrefix("i") { return roman(value).lowercased() }
+        let isOrdinal = presentation.hasSuffix("o")
+        if isOrdinal { presentation.removeLast() }
+        let digits = presentation.filter { $0.isNumber || $0 == "#" }.count
+        var width = digits > 0 ? presentation.filter(\.isNumber).count : defaultWidth
+        if let minimum = marker.minimumWidth { width = max(width, minimum) }
+        var text = padded(value, width)
+        if let comma = presentation.lastIndex(of: ","), digits > 0 {
+            let size = presentation.distance(from: comma, to: presentation.endIndex) - 1
+            if size > 0 {
+                var grouped = ""
+                for (offset, char) in text.reversed().enumerated() {
+                    if offset > 0, offset % size == 0 { grouped = "," + grouped }
+                    grouped = String(char) + grouped
+                }
+                text = grouped
+            }
+        }
+        if isOrdinal { return ordinal(value) }
+        return text
+    }
+
+    private static func name(_ name: String, _ marker: Marker) -> String {
+        var text = name
+        if marker.presentation.hasPrefix("Nn") {
+            text = name
+        } else if marker.presentation.hasPrefix("N") {
+            text = name.uppercased()
+        } else if marker.presentation.hasPrefix("n") {
+            text = name.lowercased()
+        }
+        if let maximum = marker.maximumWidth { text = String(text.prefix(maximum)) }
+        return text
+    }
+
+    /// A timezone offset in minutes from text such as `+0100` or `-05:00`.
+    static func offset(_ text: String) -> Int64? {
+        let digits = text.filter(\.isNumber)
+        guard let sign = text.first, sign == "+" || sign == "-", digits.count == 4, let value = Int64(digits) else { return nil }
+        return (sign == "-" ? -1 : 1) * (value / 100 * 60 + value % 100)
+    }
+
+    private static func zone(_ minutes: Int64, _ marker: Marker) -> String {
+        var presentation = marker.presentation
+        let zulu = presentation.hasSuffix("t")
+        if zulu { presentation.removeLast() }
+        if zulu, minutes == 0 { return "Z" }
+        let sign = minutes < 0 ? "-" : "+"
+        let hours = abs(minutes) / 60
+        let rest = abs(minutes) % 60
+        let digits = presentation.filter(\.isNumber)
+        if marker.component == "z" { return "GMT\(sign)\(padded(hours, 2)):\(padded(rest, 2))" }
+        switch digits.count {
+        case 0: return "\(sign)\(padded(hours, 2)):\(padded(rest, 2))"
+        case 1, 2: return rest == 0 ? "\(sign)\(padded(hours, digits.count))" : "\(sign)\(padded(hours, digits.count)):\(padded(rest, 2))"
+        default:
+            return presentation.contains(":") ? "\(sign)\(padded(hours, 2)):\(padded(rest, 2))" : "\(sign)\(padded(hours, 2))\(padded(rest, 2))"
+        }
+    }
+
+    /// Formats with an XPath `format-dateTime` picture (numeric, name, roman and ordinal
+    /// presentations; `timezone` such as `+0100`).
+    static func format(_ millis: Int64, picture: String, timezone: String? = nil) throws(JSONataError) -> String {
+        let minutes = timezone.flatMap(offset) ?? 0
+        let p = parts(millis + minutes * 60000)
+        let dayCount = Int64((Double(millis + minutes * 60000) / 86_400_000).rounded(.down))
+        let weekday = ((dayCount % 7) + 7 + 3) % 7
         var output = ""
         var chars = Array(picture)[...]
         while let char = chars.first {
@@ -80,23 +203,50 @@ enum DateTime {
                 guard let end = chars.firstIndex(of: "]") else {
                     throw .evaluation(code: "D3135", position: 0, message: "No matching closing bracket ']' in date/time picture string")
                 }
-                let marker = String(chars[chars.startIndex..<end]).filter { $0 != " " }
+                let marker = Marker(String(chars[chars.startIndex..<end]))
                 chars = chars[(end + 1)...]
-                guard let component = marker.first else { continue }
-                let width = max(1, marker.dropFirst().filter(\.isNumber).count)
-                switch component {
-                case "Y": output += padded(p.year, width)
-                case "M": output += padded(p.month, width)
-                case "D": output += padded(p.day, width)
-                case "H": output += padded(p.hour, width)
-                case "h": output += padded(p.hour % 12 == 0 ? 12 : p.hour % 12, width)
-                case "m": output += padded(p.minute, width)
-                case "s": output += padded(p.second, width)
-                case "f": output += padded(p.millisecond, 3)
-                case "P": output += p.hour < 12 ? "am" : "pm"
-                case "Z", "z": output += "Z"
+                switch marker.component {
+                case "Y":
+                    var year = p.year
+                    if marker.maximumWidth == 2 || marker.presentation.filter(\.isNumber).count == 2 { year %= 100 }
+                    output += present(year, marker, defaultWidth: 1)
+                case "M":
+                    if marker.presentation.hasPrefix("N") || marker.presentation.hasPrefix("n") {
+                        output += name(months[Int(p.month) - 1], marker)
+                    } else {
+                        output += present(p.month, marker, defaultWidth: 1)
+                    }
+                case "D": output += present(p.day, marker, defaultWidth: 1)
+                case "d":
+                    output += present(
+                        days(year: p.year, month: p.month, day: p.day) - days(year: p.year, month: 1, day: 1) + 1,
+                        marker,
+                        defaultWidth: 1
+                    )
+                case "F":
+                    if marker.presentation.hasPrefix("N") || marker.presentation.hasPrefix("n") {
+                        output += name(days[Int(weekday)], marker)
+                    } else {
+                        output += present(weekday + 1, marker, defaultWidth: 1)
+                    }
+                case "H": output += present(p.hour, marker, defaultWidth: 1)
+                case "h": output += present(p.hour % 12 == 0 ? 12 : p.hour % 12, marker, defaultWidth: 1)
+                case "m": output += present(p.minute, marker, defaultWidth: 2)
+                case "s": output += present(p.second, marker, defaultWidth: 2)
+                case "f":
+                    let digits = max(1, marker.presentation.filter(\.isNumber).count)
+                    let scaled = digits >= 3 ? p.millisecond * Int64(pow(10, Double(digits - 3))) : p.millisecond / Int64(pow(10, Double(3 - digits)))
+                    output += padded(scaled, digits)
+                case "P":
+                    let text = p.hour < 12 ? "am" : "pm"
+                    output += marker.presentation.hasPrefix("N") ? text.uppercased() : text
+                case "Z", "z": output += zone(minutes, marker)
                 default:
-                    throw .evaluation(code: "D3132", position: 0, message: "Unknown component specifier \(component) in date/time picture string")
+                    throw .evaluation(
+                        code: "D3132",
+                        position: 0,
+                        message: "Unknown component specifier \(marker.component) in date/time picture string"
+                    )
                 }
             } else if char == "]", chars.first == "]" {
                 output.append("]")
@@ -106,6 +256,39 @@ enum DateTime {
             }
         }
         return output
+    }
+
+    /// Parses `text` with a picture of numeric markers (`[Y0001][M01][D01]`, …); `nil` when it does not match.
+    static func parse(_ text: String, picture: String) -> Int64? {
+        var values: [Character: Int64] = [:]
+        let input = Array(text)
+        var index = 0
+        var chars = Array(picture)[...]
+        while let char = chars.first {
+            chars = chars.dropFirst()
+            guard char == "[" else {
+                guard index < input.count, input[index] == char else { return nil }
+                index += 1
+                continue
+            }
+            guard let end = chars.firstIndex(of: "]") else { return nil }
+            let marker = Marker(String(chars[chars.startIndex..<end]))
+            chars = chars[(end + 1)...]
+            let fixed = marker.presentation.filter(\.isNumber).count
+            // A marker followed directly by another marker has a fixed width; otherwise read all digits.
+            let adjacent = chars.first == "["
+            var digits = ""
+            while index < input.count, input[index].isNumber, !adjacent || digits.count < max(fixed, marker.component == "Y" ? 4 : 2) {
+                digits.append(input[index])
+                index += 1
+            }
+            guard let value = Int64(digits) else { return nil }
+            values[marker.component] = value
+        }
+        guard index == input.count, !values.isEmpty else { return nil }
+        let dayCount = days(year: values["Y"] ?? 1970, month: values["M"] ?? 1, day: values["D"] ?? 1)
+        let seconds = ((dayCount * 24 + (values["H"] ?? 0)) * 60 + (values["m"] ?? 0)) * 60 + (values["s"] ?? 0)
+        return seconds * 1000 + (values["f"] ?? 0)
     }
 
     /// Parses ISO 8601 text (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`, with an optional `THH:MM[:SS[.fff]]`
@@ -146,7 +329,7 @@ enum DateTime {
                 day = d
             }
         }
-        if skip("T") || skip(" ") {
+        if skip("T") {
             guard let h = digits(2), skip(":"), let mi = digits(2) else { return nil }
             hour = h
             minute = mi

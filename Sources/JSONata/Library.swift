@@ -468,13 +468,26 @@ extension Builtin {
         add("millis", "<:n>", arity: 0) { _, _, _ in .number(Double(DateTime.nowMillis())) }
         add("fromMillis", "<n-s?s?:s>") { arguments, _, _ throws(JSONataError) in
             guard let millis = number(arguments[0]) else { return nil }
+            let timezone = string(arguments.count > 2 ? arguments[2] : nil)
             if let picture = string(arguments.count > 1 ? arguments[1] : nil) {
-                return .string(try DateTime.format(Int64(millis.rounded(.down)), picture: picture))
+                return .string(try DateTime.format(Int64(millis.rounded(.down)), picture: picture, timezone: timezone))
+            }
+            if let timezone {
+                return .string(
+                    try DateTime.format(
+                        Int64(millis.rounded(.down)),
+                        picture: "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]",
+                        timezone: timezone
+                    )
+                )
             }
             return .string(DateTime.iso(Int64(millis.rounded(.down))))
         }
         add("toMillis", "<s-s?:n>") { arguments, _, _ throws(JSONataError) in
             guard let text = string(arguments[0]) else { return nil }
+            if let picture = string(arguments.count > 1 ? arguments[1] : nil) {
+                return DateTime.parse(text, picture: picture).map { .number(Double($0)) }
+            }
             guard let millis = DateTime.parse(text) else {
                 throw fail("D3110", "The timestamp string \(text) does not match the ISO 8601 format")
             }

@@ -80,12 +80,7 @@ indirect enum QueryTemplate: Sendable {
             var bindings = variables
             bindings["states"] = states
             do {
-                return try expression.evaluate(
-                    input: nil,
-                    bindings: bindings,
-                    functions: StepFunctionsJSONata.functions,
-                    excluding: StepFunctionsJSONata.excluded
-                )
+                return try expression.evaluate(input: nil, bindings: bindings, library: StepFunctionsJSONata.library)
             } catch {
                 throw ExecutionError(
                     StatesErrors.queryEvaluationError,
@@ -113,6 +108,9 @@ indirect enum QueryTemplate: Sendable {
 /// Functions": `$partition`, `$range`, `$hash`, `$random`, `$uuid`, `$parse`; `$eval` is not supported).
 enum StepFunctionsJSONata {
     static let excluded: Set<String> = ["eval"]
+
+    /// The JSONata library of Step Functions, built once.
+    static let library = JSONataLibrary(functions: functions, excluding: excluded)
 
     private static func failure(_ message: String) -> JSONataError { .raised(code: "States.QueryEvaluationError", message: message) }
 
