@@ -219,6 +219,14 @@ extension Builtin {
             guard let integer = Int(exactly: rounded) else { return .string(Printer.format(rounded)) }
             return .string(String(integer, radix: radix))
         }
+        add("formatInteger", "<n-s:s>") { arguments, _, _ throws(JSONataError) in
+            guard let value = number(arguments[0]), let picture = string(arguments[1]) else { return nil }
+            return .string(try IntegerPicture.format(value, picture: picture))
+        }
+        add("parseInteger", "<s-s:n>") { arguments, _, _ throws(JSONataError) in
+            guard let text = string(arguments[0]), let picture = string(arguments[1]) else { return nil }
+            return try IntegerPicture.parse(text, picture: picture).map { .number($0) }
+        }
         add("formatNumber", "<n-so?:s>") { arguments, _, _ throws(JSONataError) in
             guard let value = number(arguments[0]), let picture = string(arguments[1]) else { return nil }
             return .string(try NumberPicture.format(value, picture: picture))
