@@ -403,9 +403,9 @@ enum NumberPicture {
         }
         let integerPicture = String(halves[0])
         let fractionPicture = halves.count > 1 ? String(halves[1]) : ""
-        let minimumFraction = fractionPicture.filter { $0 == "0" }.count
-        let maximumFraction = fractionPicture.filter { $0 == "0" || $0 == "#" }.count
-        let minimumInteger = integerPicture.filter { $0 == "0" }.count
+        let minimumFraction = fractionPicture.filter { $0.isASCII && $0.isNumber }.count
+        let maximumFraction = fractionPicture.filter { ($0.isASCII && $0.isNumber) || $0 == "#" }.count
+        let minimumInteger = integerPicture.filter { $0.isASCII && $0.isNumber }.count
         let rounded = Builtin.roundHalfEven(number, maximumFraction)
         var text = String(format: "%.\(maximumFraction)f", rounded)
         var integerText = String(text.prefix { $0 != "." })
