@@ -65,6 +65,9 @@ enum VariableLimits {
             )
         }
         variables.merge(assigned) { _, new in new }
+        // Each value is at most `valueBytes`, so fewer than totalBytes / valueBytes variables cannot
+        // exceed the total: only larger sets are measured.
+        guard variables.count > totalBytes / valueBytes else { return }
         let total = variables.values.reduce(0) { $0 + $1.text.utf8.count }
         if total > totalBytes {
             throw ExecutionError(

@@ -88,23 +88,24 @@ import Testing
 
     /// "The maximum total size of stored variables in a single state machine execution is 10 MiB."
     @Test func storedVariablesOver10MiBAreADataLimitError() async throws {
-        // 52 states each keep a different 200 KiB variable: the 52nd passes 10 MiB.
+        // 41 states each keep a different variable of 256,000 bytes (just under 256 KiB): the 41st
+        // passes 10 MiB (10,485,760 bytes).
         var states: [String: JSON] = [:]
-        for index in 0..<52 {
+        for index in 0..<41 {
             states["S\(index)"] = [
                 "Type": "Pass", "Assign": .object(["v\(index).$": "$.text"]),
-                index == 51 ? "End" : "Next": index == 51 ? true : .string("S\(index + 1)"),
+                index == 40 ? "End" : "Next": index == 40 ? true : .string("S\(index + 1)"),
             ]
         }
         let definition = try StateMachineDefinition(json: ["StartAt": "S0", "States": .object(states)])
-        let text = JSON.string(String(repeating: "z", count: 200 * 1024))
+        let text = JSON.string(String(repeating: "z", count: 255_998))
         let result = await Interpreter(definition: definition, bindings: ResourceBindings([:]))
             .run(input: ["text": text], options: TestSupport.options())
         guard case .failed(let error, let cause) = result else {
-            Issue.record("10.4 MiB of variables were accepted")
+            Issue.record("10,496,000 bytes of variables were accepted")
             return
         }
         #expect(error == "States.DataLimitExceeded")
-        #expect(cause.contains("'S51'"))
+        #expect(cause.contains("'S40'"))
     }
 }
