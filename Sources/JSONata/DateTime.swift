@@ -285,7 +285,7 @@ enum DateTime {
             guard let value = Int64(digits) else { return nil }
             values[marker.component] = value
         }
-        guard index == input.count, !values.isEmpty else { return nil }
+        guard index == input.count, !values.isEmpty, values.values.allSatisfy({ $0 < 100_000_000 }) else { return nil }
         let dayCount = days(year: values["Y"] ?? 1970, month: values["M"] ?? 1, day: values["D"] ?? 1)
         let seconds = ((dayCount * 24 + (values["H"] ?? 0)) * 60 + (values["m"] ?? 0)) * 60 + (values["s"] ?? 0)
         return seconds * 1000 + (values["f"] ?? 0)

@@ -399,6 +399,9 @@ final class Evaluator {
             throw failure("T2004", "The right side of the range operator (..) must evaluate to an integer", position)
         }
         guard case .number(let a)? = low, case .number(let b)? = high, a <= b else { return [] }
+        guard abs(a) <= 9_007_199_254_740_992, abs(b) <= 9_007_199_254_740_992 else {
+            throw failure("D2014", "The range operator (..) supports integers up to 2^53", position)
+        }
         guard b - a < 10_000_000 else {
             throw failure("D2014", "The size of the sequence allocated by the range operator (..) must not exceed 1e7", position)
         }

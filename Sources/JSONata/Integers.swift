@@ -104,6 +104,13 @@ enum IntegerPicture {
         let integer = value.rounded(.towardZero)
         let negative = integer < 0
         let magnitude = abs(integer)
+        guard magnitude.isFinite else { throw .evaluation(code: "D3130", position: 0, message: "The number cannot be formatted as an integer") }
+        if ["I", "i"].contains(primary), magnitude > 100_000 {
+            throw .evaluation(code: "D3130", position: 0, message: "The number is too large for roman numerals")
+        }
+        if ["A", "a"].contains(primary), magnitude > 1e15 {
+            throw .evaluation(code: "D3130", position: 0, message: "The number is too large for a letter sequence")
+        }
         switch primary {
         case "I": return magnitude == 0 ? "" : roman(Int(magnitude))
         case "i": return magnitude == 0 ? "" : roman(Int(magnitude)).lowercased()
@@ -130,8 +137,7 @@ enum IntegerPicture {
         for char in chars.reversed() {
             if isDigit(char) { digitsSeen += 1 } else { separators.append((digitsSeen, char)) }
         }
-        var digits = String(Int64(magnitude))
-        if magnitude >= 1e18 { digits = Printer.format(magnitude) }
+        var digits = magnitude >= 1e18 ? Printer.format(magnitude) : String(Int64(magnitude))
         while digits.count < mandatory { digits = "0" + digits }
         var regular: (size: Int, character: Character)?
         if let first = separators.first, first.position > 0,

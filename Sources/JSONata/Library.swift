@@ -18,6 +18,12 @@ extension Builtin {
 
     private static func scalars(_ text: String) -> [Unicode.Scalar] { Array(text.unicodeScalars) }
 
+    /// A number as an `Int`, clamped to ±2^53 (NaN as 0), so that no argument can trap a conversion.
+    static func clampedInt(_ value: Double) -> Int {
+        guard !value.isNaN else { return 0 }
+        return Int(min(max(value, -9_007_199_254_740_992), 9_007_199_254_740_992))
+    }
+
     /// The whole library by name (without the `$`).
     static let library: [String: Builtin] = {
         var table: [String: Builtin] = [:]
@@ -43,12 +49,12 @@ extension Builtin {
         add("substring", "<s-nn?:s>") { arguments, _, _ in
             guard let text = string(arguments[0]) else { return nil }
             let units = Array(text.unicodeScalars)
-            var start = Int(number(arguments[1]) ?? 0)
+            var start = clampedInt(number(arguments[1]) ?? 0)
             if start < 0 { start = max(0, units.count + start) }
             start = min(start, units.count)
             var end = units.count
             if let length = number(arguments.count > 2 ? arguments[2] : nil) {
-                end = length <= 0 ? start : min(units.count, start + Int(length))
+                end = length <= 0 ? start : min(units.count, start + min(clampedInt(length), units.count))
             }
             var result = ""
             result.unicodeScalars.append(contentsOf: units[start..<max(start, end)])
@@ -71,13 +77,15 @@ extension Builtin {
             let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
             return .string(words.joined(separator: " "))
         }
-        add("pad", "<s-ns?:s>") { arguments, _, _ in
+        add("pad", "<s-ns?:s>") { arguments, _, evaluator throws(JSONataError) in
             guard let text = string(arguments[0]), let width = number(arguments[1]) else { return nil }
             var padding = string(arguments.count > 2 ? arguments[2] : nil) ?? " "
             if padding.isEmpty { padding = " " }
             let length = text.unicodeScalars.count
-            let missing = Int(abs(width)) - length
+            let missing = clampedInt(abs(width)) - length
             guard missing > 0 else { return .string(text) }
+            evaluator.budget -= missing
+            guard evaluator.budget > 0 else { throw fail("U1001", "The padding is longer than the evaluation budget allows") }
             var fill = ""
             let pad = scalars(padding)
             for index in 0..<missing { fill.unicodeScalars.append(pad[index % pad.count]) }
@@ -96,7 +104,7 @@ extension Builtin {
             var limit = Int.max
             if let given = number(arguments.count > 2 ? arguments[2] : nil) {
                 guard given >= 0 else { throw fail("D3020", "Third argument of split function must evaluate to a positive number") }
-                limit = Int(given)
+                limit = clampedInt(given)
             }
             var parts: [String] = []
             switch arguments[1] {
@@ -126,7 +134,7 @@ extension Builtin {
         add("match", "<s-f<s:o>n?:a<o>>") { arguments, _, evaluator throws(JSONataError) in
             guard let text = string(arguments[0]) else { return nil }
             guard case .regex(let regex)? = arguments[1] else { throw fail("T0410", "Argument 2 of function match must be a regular expression") }
-            let limit = number(arguments.count > 2 ? arguments[2] : nil).map { Int($0) } ?? Int.max
+            let limit = number(arguments.count > 2 ? arguments[2] : nil).map(clampedInt) ?? Int.max
             guard limit >= 0 else { throw fail("D3040", "Third argument of match function must evaluate to a positive number") }
             let matches = try Regex.matches(regex, in: text, limit: limit, evaluator: evaluator)
             return .sequence(matches.map { $0.object(in: text) })
@@ -136,7 +144,7 @@ extension Builtin {
             var limit = Int.max
             if let given = number(arguments.count > 3 ? arguments[3] : nil) {
                 guard given >= 0 else { throw fail("D3011", "Fourth argument of replace function must evaluate to a positive number") }
-                limit = Int(given)
+                limit = clampedInt(given)
             }
             switch arguments[1] {
             case .string(let pattern)?:
@@ -213,7 +221,7 @@ extension Builtin {
         }
         add("formatBase", "<n-n?:s>") { arguments, _, _ throws(JSONataError) in
             guard let value = number(arguments[0]) else { return nil }
-            let radix = Int(number(arguments.count > 1 ? arguments[1] : nil) ?? 10)
+            let radix = clampedInt(number(arguments.count > 1 ? arguments[1] : nil) ?? 10)
             guard (2...36).contains(radix) else { throw fail("D3100", "The radix of the formatBase function must be between 2 and 36") }
             let rounded = Self.roundHalfEven(value, 0)
             guard let integer = Int(exactly: rounded) else { return .string(Printer.format(rounded)) }
@@ -250,7 +258,8 @@ extension Builtin {
         add("ceil", "<n-:n>") { arguments, _, _ in number(arguments[0]).map { .number($0.rounded(.up)) } }
         add("round", "<n-n?:n>") { arguments, _, _ in
             guard let value = number(arguments[0]) else { return nil }
-            return .number(Self.roundHalfEven(value, Int(number(arguments.count > 1 ? arguments[1] : nil) ?? 0)))
+            let precision = min(max(clampedInt(number(arguments.count > 1 ? arguments[1] : nil) ?? 0), -300), 300)
+            return .number(Self.roundHalfEven(value, precision))
         }
         add("sqrt", "<n-:n>") { arguments, _, _ throws(JSONataError) in
             guard let value = number(arguments[0]) else { return nil }
@@ -476,6 +485,7 @@ extension Builtin {
         add("millis", "<:n>", arity: 0) { _, _, _ in .number(Double(DateTime.nowMillis())) }
         add("fromMillis", "<n-s?s?:s>") { arguments, _, _ throws(JSONataError) in
             guard let millis = number(arguments[0]) else { return nil }
+            guard abs(millis) <= 8.64e15 else { throw fail("D3110", "The number \(Printer.format(millis)) is out of the range of dates") }
             let timezone = string(arguments.count > 2 ? arguments[2] : nil)
             if let picture = string(arguments.count > 1 ? arguments[1] : nil) {
                 return .string(try DateTime.format(Int64(millis.rounded(.down)), picture: picture, timezone: timezone))

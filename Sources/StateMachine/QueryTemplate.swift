@@ -145,7 +145,7 @@ enum StepFunctionsJSONata {
         // $random([seed]): a number in [0, 1); with a seed, always the same one.
         "random": JSONataFunction(signature: "<n?:n>") { arguments throws(JSONataError) in
             if case .number(let seed)?? = arguments.first {
-                var generator = SeededGenerator(seed: UInt64(bitPattern: Int64(seed.rounded(.towardZero))))
+                var generator = SeededGenerator(seed: seed.rounded(.towardZero).bitPattern)
                 return .number(Double.random(in: 0..<1, using: &generator))
             }
             return .number(Double.random(in: 0..<1))
