@@ -83,8 +83,9 @@ enum DateTime {
                 let suffix = body[body.index(after: comma)...]
                 let parts = suffix.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
                 if parts.allSatisfy({ $0 == "*" || Int($0) != nil }), !parts.isEmpty, parts.count <= 2 {
-                    minimumWidth = Int(parts[0])
-                    if parts.count == 2 { maximumWidth = Int(parts[1]) }
+                    // Widths beyond 64 are treated as 64, so that a picture cannot demand huge padding.
+                    minimumWidth = Int(parts[0]).map { min($0, 64) }
+                    if parts.count == 2 { maximumWidth = Int(parts[1]).map { min($0, 64) } }
                     body = String(body[..<comma])
                 }
             }
@@ -234,7 +235,7 @@ enum DateTime {
                 case "m": output += present(p.minute, marker, defaultWidth: 2)
                 case "s": output += present(p.second, marker, defaultWidth: 2)
                 case "f":
-                    let digits = max(1, marker.presentation.filter(\.isNumber).count)
+                    let digits = min(9, max(1, marker.presentation.filter(\.isNumber).count))
                     let scaled = digits >= 3 ? p.millisecond * Int64(pow(10, Double(digits - 3))) : p.millisecond / Int64(pow(10, Double(3 - digits)))
                     output += padded(scaled, digits)
                 case "P":
