@@ -23,6 +23,7 @@ let package = Package(
         .executable(name: "infra-monitor-lambda", targets: ["infra-monitor-lambda"]),
         .library(name: "StateMachine", targets: ["StateMachine"]),
         .library(name: "InfraJSON", targets: ["InfraJSON"]),
+        .library(name: "JSONata", targets: ["JSONata"]),
         .library(name: "InfraMonitorCore", targets: ["InfraMonitorCore"]),
         .library(name: "Processing", targets: ["Processing"]),
         .library(name: "Collectors", targets: ["Collectors"]),
@@ -51,8 +52,10 @@ let package = Package(
     targets: [
         // JSON values, parsing and printing; no dependencies.
         .target(name: "InfraJSON", swiftSettings: swiftSettings),
+        // JSONata: lexer, parser and evaluator of the query language; depends only on InfraJSON.
+        .target(name: "JSONata", dependencies: ["InfraJSON"], swiftSettings: swiftSettings),
         // Amazon States Language interpreter; knows nothing of AWS or of the pipeline.
-        .target(name: "StateMachine", dependencies: ["InfraJSON"], swiftSettings: legacySwiftSettings),
+        .target(name: "StateMachine", dependencies: ["InfraJSON", "JSONata"], swiftSettings: swiftSettings),
         // zlib, as the system provides it.
         .systemLibrary(name: "CSystemZlib", path: "Sources/CSystemZlib", providers: [.apt(["zlib1g-dev"])]),
         // Streaming gzip inflate/deflate over the system zlib.
@@ -200,6 +203,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "InfraJSONTests", dependencies: ["InfraJSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "JSONataTests", dependencies: ["JSONata", "InfraJSON"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StateMachineTests",
             dependencies: ["StateMachine", "InfraJSON"],

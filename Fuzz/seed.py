@@ -1,6 +1,6 @@
 """Writes a seed corpus for one fuzz target from the StateMachine test fixtures.
 
-Usage: python3 Fuzz/seed.py definition|jsonpath|json|exposition OUTPUT_DIR
+Usage: python3 Fuzz/seed.py definition|jsonpath|json|exposition|jsonata-parser|jsonata-evaluator OUTPUT_DIR
 
 For exposition, the seeds are the Collectors exposition fixtures (and each malformed case), as
 text format (first byte 0) and as OpenMetrics (first byte 1).
@@ -38,6 +38,9 @@ def strings(value):
         yield value
 
 
+if target.startswith("jsonata"):
+    # The expressions of the JSONata fixtures and of the {% %} strings in the conformance fixtures.
+    fixtures = fixtures.parent.parent
 for file in sorted(fixtures.rglob("*.json")):
     text = file.read_text()
     try:
@@ -54,6 +57,10 @@ for file in sorted(fixtures.rglob("*.json")):
                 seeds.add(definition if isinstance(definition, str) else json.dumps(definition))
             elif isinstance(case, dict) and "StartAt" in case:
                 seeds.add(json.dumps(case))
+    elif target.startswith("jsonata"):
+        if isinstance(document, dict) and isinstance(document.get("cases"), list):
+            seeds.update(case["expr"] for case in document["cases"] if isinstance(case, dict) and isinstance(case.get("expr"), str))
+        seeds.update(s[2:-2] for s in strings(document) if s.startswith("{%") and s.endswith("%}"))
     else:
         seeds.update(s for s in strings(document) if s.startswith("$") or s.startswith("States."))
 

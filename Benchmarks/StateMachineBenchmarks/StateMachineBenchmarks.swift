@@ -12,6 +12,15 @@ private let loopDefinition = """
       "Done":{"Type":"Succeed"}}}
     """
 
+/// The same loop in JSONata: `Output` computes the counter, the Choice rule's `Condition` tests it.
+private let jsonataLoopDefinition = """
+    {"QueryLanguage":"JSONata","StartAt":"Init","States":{
+      "Init":{"Type":"Pass","Output":{"i":0},"Next":"Increment"},
+      "Increment":{"Type":"Pass","Output":{"i":"{% $states.input.i + 1 %}"},"Next":"Check"},
+      "Check":{"Type":"Choice","Choices":[{"Condition":"{% $states.input.i < 50000 %}","Next":"Increment"}],"Default":"Done"},
+      "Done":{"Type":"Succeed"}}}
+    """
+
 /// A Map over 10,000 items whose iterator is a Choice and a Pass state (two transitions per item).
 private let mapDefinition = """
     {"StartAt":"Fan","States":{"Fan":{"Type":"Map","ItemsPath":"$.items",
@@ -24,7 +33,13 @@ private let mapDefinition = """
     """
 
 private func options() -> ExecutionOptions {
-    ExecutionOptions(executionName: "bench", startTime: "2026-01-01T00:00:00.000Z", stateMachineName: "Bench", now: { "2026-01-01T00:00:00.000Z" })
+    ExecutionOptions(
+        executionName: "bench",
+        startTime: "2026-01-01T00:00:00.000Z",
+        stateMachineName: "Bench",
+        now: { "2026-01-01T00:00:00.000Z" },
+        historyEventLimit: nil
+    )
 }
 
 let benchmarks: @Sendable () -> Void = {
@@ -40,6 +55,16 @@ let benchmarks: @Sendable () -> Void = {
     // 100,000 × the reported throughput (executions per second).
     Benchmark("Pass/Choice loop, 100,000 transitions", configuration: configuration) { benchmark in
         let interpreter = Interpreter(definition: try StateMachineDefinition(parsing: loopDefinition), bindings: ResourceBindings([:]))
+        benchmark.startMeasurement()
+        let result = await interpreter.run(input: [:], options: options())
+        benchmark.stopMeasurement()
+        guard case .succeeded(let output) = result, output["i"] == 50_000 else { fatalError("unexpected result \(result)") }
+        blackHole(output)
+    }
+
+    // The JSONata equivalent of the loop above: 100,000 transitions, two expressions per round.
+    Benchmark("JSONata Pass/Choice loop, 100,000 transitions", configuration: configuration) { benchmark in
+        let interpreter = Interpreter(definition: try StateMachineDefinition(parsing: jsonataLoopDefinition), bindings: ResourceBindings([:]))
         benchmark.startMeasurement()
         let result = await interpreter.run(input: [:], options: options())
         benchmark.stopMeasurement()

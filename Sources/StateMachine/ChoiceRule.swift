@@ -61,18 +61,18 @@ indirect enum ChoiceRule: Sendable {
 
     /// Evaluates the rule.
     /// - Throws: `States.Runtime` when `Variable` (or an operand path) matches nothing, except for `IsPresent`.
-    func evaluate(input: JSON, context: JSON) throws(ExecutionError) -> Bool {
+    func evaluate(input: JSON, context: JSON, variables: [String: JSON] = [:]) throws(ExecutionError) -> Bool {
         switch self {
         case .and(let rules):
-            for rule in rules where try !rule.evaluate(input: input, context: context) { return false }
+            for rule in rules where try !rule.evaluate(input: input, context: context, variables: variables) { return false }
             return true
         case .or(let rules):
-            for rule in rules where try rule.evaluate(input: input, context: context) { return true }
+            for rule in rules where try rule.evaluate(input: input, context: context, variables: variables) { return true }
             return false
         case .not(let rule):
-            return try !rule.evaluate(input: input, context: context)
+            return try !rule.evaluate(input: input, context: context, variables: variables)
         case .compare(let variable, let op, let operand):
-            let value = variable.select(input: input, context: context)
+            let value = variable.select(input: input, context: context, variables: variables)
             if op == .isPresent { return value != nil && operand.json == .bool(true) || value == nil && operand.json == .bool(false) }
             guard let value else {
                 throw ExecutionError.runtime("Invalid path '\(variable.text)': The choice state's condition path references an invalid value.")
@@ -82,7 +82,7 @@ indirect enum ChoiceRule: Sendable {
             case .value(let json):
                 other = json
             case .path(let path):
-                guard let resolved = path.select(input: input, context: context) else {
+                guard let resolved = path.select(input: input, context: context, variables: variables) else {
                     throw ExecutionError.runtime("Invalid path '\(path.text)': The choice state's condition path references an invalid value.")
                 }
                 other = resolved

@@ -3,18 +3,24 @@ import InfraJSON
 /// The input and output processing of a state: InputPath, ResultPath and OutputPath with the spec's `null` rules.
 enum DataFlow {
     /// `InputPath`: `null` gives `{}`; a path that matches nothing is a `States.Runtime` error.
-    static func applyInputPath(_ path: JSONPath?, to input: JSON, context: JSON) throws(ExecutionError) -> JSON {
-        try select(path, from: input, context: context, field: "InputPath")
+    static func applyInputPath(_ path: JSONPath?, to input: JSON, context: JSON, variables: [String: JSON] = [:]) throws(ExecutionError) -> JSON {
+        try select(path, from: input, context: context, variables: variables, field: "InputPath")
     }
 
     /// `OutputPath`: `null` gives `{}`; a path that matches nothing is a `States.Runtime` error.
-    static func applyOutputPath(_ path: JSONPath?, to output: JSON, context: JSON) throws(ExecutionError) -> JSON {
-        try select(path, from: output, context: context, field: "OutputPath")
+    static func applyOutputPath(_ path: JSONPath?, to output: JSON, context: JSON, variables: [String: JSON] = [:]) throws(ExecutionError) -> JSON {
+        try select(path, from: output, context: context, variables: variables, field: "OutputPath")
     }
 
-    private static func select(_ path: JSONPath?, from value: JSON, context: JSON, field: String) throws(ExecutionError) -> JSON {
+    private static func select(
+        _ path: JSONPath?,
+        from value: JSON,
+        context: JSON,
+        variables: [String: JSON],
+        field: String
+    ) throws(ExecutionError) -> JSON {
         guard let path else { return .object([:]) }
-        guard let selected = path.select(input: value, context: context) else {
+        guard let selected = path.select(input: value, context: context, variables: variables) else {
             throw ExecutionError.runtime("Invalid path '\(path.text)' : No results for path: \(field) '\(path.text)' in input '\(value.text)'")
         }
         return selected

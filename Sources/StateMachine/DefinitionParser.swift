@@ -5,6 +5,8 @@ struct DefinitionParser {
     var problems: [DefinitionProblem] = []
     var resources: [String] = []
     var allNames: Set<String> = []
+    /// Whether the machine's top-level `QueryLanguage` is JSONata (the default of every state).
+    var defaultJSONata = false
 
     private static let stateTypes: Set<String> = ["Task", "Pass", "Succeed", "Fail", "Choice", "Wait", "Parallel", "Map"]
 
@@ -21,7 +23,9 @@ struct DefinitionParser {
             problem("$.TimeoutSeconds", "must be a positive integer")
         }
         checkQueryLanguage(json["QueryLanguage"], at: "$.QueryLanguage")
+        defaultJSONata = json["QueryLanguage"] == "JSONata"
         let branch = parseBranch(json, at: "$")
+        if let branch { checkVariableScopes(branch, outer: [], at: "$") }
         var seen: Set<String> = []
         resources = resources.filter { seen.insert($0).inserted }
         return branch
@@ -75,6 +79,40 @@ struct DefinitionParser {
         return Branch(startAt: startAt, states: states)
     }
 
+    /// The variables page: states of a Parallel branch or Map iteration read the variables of the
+    /// scopes around them but cannot assign them; an inner `Assign` of a name an outer scope assigns
+    /// is refused.
+    mutating func checkVariableScopes(_ branch: Branch, outer: Set<String>, at location: String) {
+        let names = branch.states.keys.sorted()
+        var own: Set<String> = []
+        for name in names { own.formUnion(Self.assignedNames(branch.states[name]!)) }
+        for name in names {
+            let node = branch.states[name]!
+            let stateLocation = location + ".States" + DefinitionProblem.member(name)
+            for variable in Self.assignedNames(node).sorted() where outer.contains(variable) {
+                problem(stateLocation + ".Assign", "the variable '\(variable)' belongs to an outer scope; a branch or iteration cannot assign it")
+            }
+            switch node.kind {
+            case .parallel(let branches):
+                for (index, inner) in branches.enumerated() {
+                    checkVariableScopes(inner, outer: outer.union(own), at: stateLocation + ".Branches[\(index)]")
+                }
+            case .map(let spec):
+                checkVariableScopes(spec.iterator, outer: outer.union(own), at: stateLocation + ".ItemProcessor")
+            default:
+                break
+            }
+        }
+    }
+
+    /// Every variable a state may assign: its own `Assign`, its choice rules' and its catchers'.
+    static func assignedNames(_ node: StateNode) -> Set<String> {
+        var names = Set(node.assign?.names ?? [])
+        for catcher in node.catchers { names.formUnion(catcher.assign?.names ?? []) }
+        if case .choice(let spec) = node.kind { for choice in spec.choices { names.formUnion(choice.assign?.names ?? []) } }
+        return names
+    }
+
     // MARK: - States
 
     mutating func parseState(name: String, _ json: JSON, at location: String) -> StateNode? {
@@ -91,34 +129,67 @@ struct DefinitionParser {
             return nil
         }
         var node = StateNode(name: name, kind: .succeed)
-        let allowed = Self.allowedFields[type]!
         checkQueryLanguage(fields["QueryLanguage"], at: location + ".QueryLanguage")
+        // Developer Guide, "Transforming data with JSONata in Step Functions": a state machine whose
+        // QueryLanguage is JSONata cannot have JSONPath states; a JSONPath machine may have JSONata states.
+        if defaultJSONata, fields["QueryLanguage"] == "JSONPath" {
+            problem(location + ".QueryLanguage", "a state cannot use JSONPath when the state machine's QueryLanguage is JSONata")
+        }
+        let jsonata = (fields["QueryLanguage"]?.stringValue ?? (defaultJSONata ? "JSONata" : "JSONPath")) == "JSONata"
+        node.isJSONata = jsonata
+        var allowed = Self.allowedFields[type]!
+        if jsonata {
+            allowed.subtract(Self.jsonPathOnlyFields)
+            allowed.formUnion(Self.jsonataFields[type] ?? [])
+        }
         for key in fields.keys.sorted() where !allowed.contains(key) && !Self.commonFields.contains(key) {
-            if key == "Assign" {
-                problem(location + ".Assign", "variables (Assign) are not supported by the local interpreter yet; pass data through ResultPath")
-                continue
+            if jsonata, Self.jsonPathOnlyFields.contains(key) {
+                problem(
+                    location + DefinitionProblem.member(key),
+                    "field '\(key)' is a JSONPath field and is not allowed in a JSONata state; use Arguments, Output and {% %} expressions"
+                )
+            } else if !jsonata, Self.jsonataOnlyFields.contains(key) {
+                problem(
+                    location + DefinitionProblem.member(key),
+                    "field '\(key)' is only allowed in a JSONata state (\"QueryLanguage\": \"JSONata\")"
+                )
+            } else {
+                problem(location + DefinitionProblem.member(key), "field '\(key)' is not allowed in a \(type) state")
             }
-            problem(location + DefinitionProblem.member(key), "field '\(key)' is not allowed in a \(type) state")
+        }
+        if allowed.contains("Assign"), let assign = fields["Assign"] {
+            node.assign = jsonata ? queryAssignment(assign, at: location + ".Assign") : assignment(assign, at: location + ".Assign")
+        }
+        if jsonata {
+            if allowed.contains("Output"), let output = fields["Output"] { node.output = query(output, at: location + ".Output") }
+            if allowed.contains("Arguments"), let arguments = fields["Arguments"] {
+                if type == "Task" || type == "Parallel", !arguments.isObjectOrExpression {
+                    problem(location + ".Arguments", "Arguments must be a JSON object or a {% %} expression")
+                }
+                node.arguments = query(arguments, at: location + ".Arguments")
+            }
         }
         if allowed.contains("InputPath") { node.inputPath = path(fields["InputPath"], at: location + ".InputPath", reference: false) }
         if allowed.contains("OutputPath") { node.outputPath = path(fields["OutputPath"], at: location + ".OutputPath", reference: false) }
         if allowed.contains("ResultPath") { node.resultPath = path(fields["ResultPath"], at: location + ".ResultPath", reference: true) }
-        if let parameters = fields["Parameters"] {
+        if allowed.contains("Parameters"), let parameters = fields["Parameters"] {
             node.parameters = template(parameters, at: location + ".Parameters")
         }
-        if let selector = fields["ResultSelector"] {
+        if allowed.contains("ResultSelector"), let selector = fields["ResultSelector"] {
             node.resultSelector = template(selector, at: location + ".ResultSelector")
         }
         if allowed.contains("Next") { parseTransition(fields, into: &node, at: location) }
         if allowed.contains("Retry") { node.retriers = parseRetry(fields["Retry"], at: location + ".Retry") }
-        if allowed.contains("Catch") { node.catchers = parseCatch(fields["Catch"], at: location + ".Catch") }
+        if allowed.contains("Catch") { node.catchers = parseCatch(fields["Catch"], at: location + ".Catch", jsonata: jsonata) }
 
         switch type {
         case "Task":
             let resource = fields["Resource"]?.stringValue
             if let resource { resources.append(resource) } else { problem(location + ".Resource", "a Task state needs a Resource string") }
             var spec = TaskSpec(resource: resource ?? "")
-            if let timeout = fields["TimeoutSeconds"] {
+            if jsonata, let timeout = fields["TimeoutSeconds"], timeout.stringValue != nil {
+                spec.timeoutQuery = expressionField(timeout, at: location + ".TimeoutSeconds")
+            } else if let timeout = fields["TimeoutSeconds"] {
                 if let seconds = timeout.intValue, seconds > 0 {
                     spec.timeoutSeconds = seconds
                 } else {
@@ -129,7 +200,14 @@ struct DefinitionParser {
                 if fields["TimeoutSeconds"] != nil { problem(location, "TimeoutSeconds and TimeoutSecondsPath are mutually exclusive") }
                 spec.timeoutSecondsPath = path(fields["TimeoutSecondsPath"], at: location + ".TimeoutSecondsPath", reference: true)
             }
-            parseHeartbeat(fields, into: &spec, at: location)
+            if jsonata, let heartbeat = fields["HeartbeatSeconds"], heartbeat.stringValue != nil {
+                spec.heartbeatQuery = expressionField(heartbeat, at: location + ".HeartbeatSeconds")
+                var others = fields
+                others["HeartbeatSeconds"] = nil
+                parseHeartbeat(others, into: &spec, at: location)
+            } else {
+                parseHeartbeat(fields, into: &spec, at: location)
+            }
             node.kind = .task(spec)
         case "Pass":
             node.kind = .pass(result: fields["Result"])
@@ -139,19 +217,27 @@ struct DefinitionParser {
             var spec = FailSpec()
             spec.error = stringField(fields, "Error", at: location)
             spec.cause = stringField(fields, "Cause", at: location)
-            if fields["ErrorPath"] != nil {
-                if spec.error != nil { problem(location, "Error and ErrorPath are mutually exclusive") }
-                spec.errorPath = path(fields["ErrorPath"], at: location + ".ErrorPath", reference: true)
+            if jsonata, let error = spec.error, QueryTemplate.expressionBody(error) != nil {
+                spec.errorQuery = query(.string(error), at: location + ".Error")
+                spec.error = nil
             }
-            if fields["CausePath"] != nil {
+            if jsonata, let cause = spec.cause, QueryTemplate.expressionBody(cause) != nil {
+                spec.causeQuery = query(.string(cause), at: location + ".Cause")
+                spec.cause = nil
+            }
+            if let value = fields["ErrorPath"] {
+                if spec.error != nil { problem(location, "Error and ErrorPath are mutually exclusive") }
+                spec.errorPath = failSource(value, at: location + ".ErrorPath")
+            }
+            if let value = fields["CausePath"] {
                 if spec.cause != nil { problem(location, "Cause and CausePath are mutually exclusive") }
-                spec.causePath = path(fields["CausePath"], at: location + ".CausePath", reference: true)
+                spec.causePath = failSource(value, at: location + ".CausePath")
             }
             node.kind = .fail(spec)
         case "Choice":
-            node.kind = .choice(parseChoice(fields, at: location))
+            node.kind = .choice(parseChoice(fields, at: location, jsonata: jsonata))
         case "Wait":
-            node.kind = .wait(parseWait(fields, at: location))
+            node.kind = .wait(parseWait(fields, at: location, jsonata: jsonata))
         case "Parallel":
             guard case .array(let branchesJSON)? = fields["Branches"], !branchesJSON.isEmpty else {
                 problem(location + ".Branches", "a Parallel state needs a non-empty Branches array")
@@ -176,6 +262,11 @@ struct DefinitionParser {
             }
             guard let iterator = parseBranch(processor, at: location + "." + processorKey) else { return node }
             var spec = MapSpec(iterator: iterator)
+            if jsonata {
+                parseJSONataMap(fields, into: &spec, at: location)
+                node.kind = .map(spec)
+                return node
+            }
             if fields["ItemsPath"] != nil { spec.itemsPath = path(fields["ItemsPath"], at: location + ".ItemsPath", reference: true) ?? .identity }
             let selectorKey = fields["ItemSelector"] != nil ? "ItemSelector" : "Parameters"
             if let selector = fields[selectorKey] {
@@ -189,6 +280,12 @@ struct DefinitionParser {
                     problem(location + ".MaxConcurrency", "must be a non-negative integer")
                 }
             }
+            // ASL: "A JSONPath Map State MAY have "MaxConcurrencyPath" field which MUST be a Reference
+            // Path which, when resolved, MUST select a field whose value is a non-negative integer."
+            if fields["MaxConcurrencyPath"] != nil {
+                if fields["MaxConcurrency"] != nil { problem(location, "MaxConcurrency and MaxConcurrencyPath are mutually exclusive") }
+                spec.maxConcurrencyPath = path(fields["MaxConcurrencyPath"], at: location + ".MaxConcurrencyPath", reference: true)
+            }
             parseTolerance(fields, into: &spec, at: location)
             node.kind = .map(spec)
         default:
@@ -199,30 +296,95 @@ struct DefinitionParser {
 
     static let commonFields: Set<String> = ["Type", "Comment", "QueryLanguage"]
 
-    /// `QueryLanguage` may only say `JSONPath` (the default) here: JSONata is not interpreted locally.
+    /// The fields only JSONPath states have; a JSONata state refuses them (Developer Guide,
+    /// "Transforming data with JSONata in Step Functions": "JSONPath fields … are not supported").
+    static let jsonPathOnlyFields: Set<String> = [
+        "InputPath", "OutputPath", "ResultPath", "Parameters", "ResultSelector", "Result", "ItemsPath", "SecondsPath", "TimestampPath",
+        "TimeoutSecondsPath", "HeartbeatSecondsPath", "ErrorPath", "CausePath", "MaxConcurrencyPath", "ToleratedFailureCountPath",
+        "ToleratedFailurePercentagePath",
+    ]
+    /// The fields only JSONata states have; a JSONPath state refuses them.
+    static let jsonataOnlyFields: Set<String> = ["Arguments", "Output", "Items"]
+    /// The JSONata fields of each state type.
+    static let jsonataFields: [String: Set<String>] = [
+        "Task": ["Arguments", "Output"], "Pass": ["Output"], "Succeed": ["Output"], "Choice": ["Output"], "Wait": ["Output"],
+        "Parallel": ["Arguments", "Output"], "Map": ["Items", "Output"],
+    ]
+
+    /// `QueryLanguage` must say `JSONPath` (the default) or `JSONata`.
     mutating func checkQueryLanguage(_ value: JSON?, at location: String) {
-        guard let value, value != "JSONPath" else { return }
-        if value == "JSONata" {
-            problem(location, "JSONata is not supported by the local interpreter; write the definition with JSONPath")
-        } else {
-            problem(location, "must be \"JSONPath\" or \"JSONata\"")
+        guard let value, value != "JSONPath", value != "JSONata" else { return }
+        problem(location, "must be \"JSONPath\" or \"JSONata\"")
+    }
+
+    /// A JSONata field value: JSON with `{% %}` expressions, each checked for syntax.
+    mutating func query(_ json: JSON, at location: String) -> QueryTemplate {
+        QueryTemplate.compile(json, at: location, problems: &problems)
+    }
+
+    /// A field that is a `{% %}` expression string in a JSONata state (a number given as text is refused).
+    mutating func expressionField(_ json: JSON, at location: String) -> QueryTemplate? {
+        guard let text = json.stringValue, QueryTemplate.expressionBody(text) != nil else {
+            problem(location, "must be a number or a {% %} JSONata expression")
+            return nil
         }
+        return query(json, at: location)
+    }
+
+    /// A JSONata `Assign`: an object whose keys are variable names and whose values are JSON with expressions.
+    mutating func queryAssignment(_ json: JSON, at location: String) -> Assignment? {
+        guard case .object(let members) = json else {
+            problem(location, "Assign must be a JSON object")
+            return nil
+        }
+        for key in members.keys.sorted() {
+            if let message = VariableName.problem(key) { problem(location + DefinitionProblem.member(key), message) }
+        }
+        return Assignment(template: nil, query: query(json, at: location), names: members.keys.sorted())
+    }
+
+    /// `Items`, `ItemSelector`, `MaxConcurrency` and the tolerances of a JSONata Map state.
+    mutating func parseJSONataMap(_ fields: [String: JSON], into spec: inout MapSpec, at location: String) {
+        if let items = fields["Items"] {
+            if items.arrayValue == nil, items.stringValue.flatMap(QueryTemplate.expressionBody) == nil {
+                problem(location + ".Items", "Items must be a JSON array or a {% %} JSONata expression")
+            }
+            spec.items = query(items, at: location + ".Items")
+        }
+        if let selector = fields["ItemSelector"] { spec.itemSelectorQuery = query(selector, at: location + ".ItemSelector") }
+        if let value = fields["MaxConcurrency"] {
+            if value.stringValue != nil {
+                spec.maxConcurrencyQuery = expressionField(value, at: location + ".MaxConcurrency")
+            } else if let count = value.intValue, count >= 0 {
+                spec.maxConcurrency = count
+            } else {
+                problem(location + ".MaxConcurrency", "must be a non-negative integer")
+            }
+        }
+        var numeric = fields
+        for key in ["ToleratedFailureCount", "ToleratedFailurePercentage"] {
+            guard let value = fields[key], value.stringValue != nil else { continue }
+            numeric[key] = nil
+            let parsed = expressionField(value, at: location + "." + key)
+            if key == "ToleratedFailureCount" { spec.toleratedFailureCountQuery = parsed } else { spec.toleratedFailurePercentageQuery = parsed }
+        }
+        parseTolerance(numeric, into: &spec, at: location)
     }
     static let ioFields: Set<String> = ["InputPath", "OutputPath"]
     static let allowedFields: [String: Set<String>] = [
         "Task": ioFields.union([
-            "Next", "End", "ResultPath", "Parameters", "ResultSelector", "Retry", "Catch", "Resource", "TimeoutSeconds",
+            "Assign", "Next", "End", "ResultPath", "Parameters", "ResultSelector", "Retry", "Catch", "Resource", "TimeoutSeconds",
             "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath", "Credentials",
         ]),
-        "Pass": ioFields.union(["Next", "End", "ResultPath", "Parameters", "Result"]),
+        "Pass": ioFields.union(["Assign", "Next", "End", "ResultPath", "Parameters", "Result"]),
         "Succeed": ioFields,
         "Fail": ["Error", "ErrorPath", "Cause", "CausePath"],
-        "Choice": ioFields.union(["Choices", "Default"]),
-        "Wait": ioFields.union(["Next", "End", "Seconds", "SecondsPath", "Timestamp", "TimestampPath"]),
-        "Parallel": ioFields.union(["Next", "End", "ResultPath", "Parameters", "ResultSelector", "Retry", "Catch", "Branches"]),
+        "Choice": ioFields.union(["Assign", "Choices", "Default"]),
+        "Wait": ioFields.union(["Assign", "Next", "End", "Seconds", "SecondsPath", "Timestamp", "TimestampPath"]),
+        "Parallel": ioFields.union(["Assign", "Next", "End", "ResultPath", "Parameters", "ResultSelector", "Retry", "Catch", "Branches"]),
         "Map": ioFields.union([
-            "Next", "End", "ResultPath", "Parameters", "ItemSelector", "ResultSelector", "Retry", "Catch", "Iterator",
-            "ItemProcessor", "ItemsPath", "MaxConcurrency", "ToleratedFailureCount", "ToleratedFailureCountPath",
+            "Assign", "Next", "End", "ResultPath", "Parameters", "ItemSelector", "ResultSelector", "Retry", "Catch", "Iterator",
+            "ItemProcessor", "ItemsPath", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailureCount", "ToleratedFailureCountPath",
             "ToleratedFailurePercentage", "ToleratedFailurePercentagePath",
         ]),
     ]
@@ -311,11 +473,49 @@ struct DefinitionParser {
             if reference, location.hasSuffix(".ResultPath"), parsed.root == .context {
                 problem(location, "ResultPath cannot refer to the context object")
             }
+            if location.hasSuffix(".ResultPath"), case .variable = parsed.root {
+                problem(location, "ResultPath cannot refer to a variable; set variables with Assign")
+            }
             return parsed
         } catch {
             problem(location, "invalid path '\(text)': \(error.message)")
             return .identity
         }
+    }
+
+    /// `ErrorPath`/`CausePath` of a Fail state: the ASL says their values "MUST be Reference Paths or
+    /// Intrinsic Functions", as the Developer Guide's Fail state example
+    /// `"CausePath": "States.Format('...', $.x)"` shows.
+    mutating func failSource(_ value: JSON, at location: String) -> FailSpec.Source? {
+        guard let text = value.stringValue else {
+            problem(location, "must be a reference path or an intrinsic function string")
+            return nil
+        }
+        if text.hasPrefix("$") { return path(value, at: location, reference: true).map(FailSpec.Source.path) }
+        do {
+            return .intrinsic(try IntrinsicCall.parse(text))
+        } catch {
+            problem(location, "invalid intrinsic function '\(text)': \(error.message)")
+            return nil
+        }
+    }
+
+    /// An `Assign` object: each key is a variable name, or a name ending in `.$` whose value is a path
+    /// or an intrinsic function; names follow ``VariableName``.
+    mutating func assignment(_ json: JSON, at location: String) -> Assignment? {
+        guard case .object(let members) = json else {
+            problem(location, "Assign must be a JSON object")
+            return nil
+        }
+        var names: [String] = []
+        for key in members.keys.sorted() {
+            let name = key.hasSuffix(".$") ? String(key.dropLast(2)) : key
+            if let message = VariableName.problem(name) { problem(location + DefinitionProblem.member(key), message) }
+            if names.contains(name) { problem(location + DefinitionProblem.member(key), "the variable '\(name)' is assigned twice") }
+            names.append(name)
+        }
+        guard let template = template(json, at: location) else { return nil }
+        return Assignment(template: template, query: nil, names: names)
     }
 
     mutating func template(_ json: JSON, at location: String) -> PayloadTemplate? {
@@ -396,7 +596,7 @@ struct DefinitionParser {
         return retriers
     }
 
-    mutating func parseCatch(_ json: JSON?, at location: String) -> [Catcher] {
+    mutating func parseCatch(_ json: JSON?, at location: String, jsonata: Bool) -> [Catcher] {
         guard let json else { return [] }
         guard case .array(let entries) = json else {
             problem(location, "Catch must be an array")
@@ -411,15 +611,25 @@ struct DefinitionParser {
                 problem(here + ".Next", "a catcher needs a Next state name")
                 continue
             }
-            let resultPath = path(entry["ResultPath"], at: here + ".ResultPath", reference: true)
-            catchers.append(Catcher(errorEquals: names, resultPath: resultPath, next: next))
+            let resultPath = jsonata ? nil : path(entry["ResultPath"], at: here + ".ResultPath", reference: true)
+            let assign = entry["Assign"].flatMap { jsonata ? queryAssignment($0, at: here + ".Assign") : assignment($0, at: here + ".Assign") }
+            let output = jsonata ? entry["Output"].map { query($0, at: here + ".Output") } : nil
+            let allowed: Set<String> = ["ErrorEquals", "Next", "Comment", "Assign", jsonata ? "Output" : "ResultPath"]
+            for key in entry.objectValue?.keys.sorted() ?? [] where !allowed.contains(key) {
+                if jsonata, key == "ResultPath" {
+                    problem(here + ".ResultPath", "field 'ResultPath' is a JSONPath field and is not allowed in a JSONata state; use Output")
+                } else {
+                    problem(here + DefinitionProblem.member(key), "field '\(key)' is not allowed in a catcher")
+                }
+            }
+            catchers.append(Catcher(errorEquals: names, resultPath: resultPath, next: next, assign: assign, output: output))
         }
         return catchers
     }
 
     // MARK: - Choice and Wait
 
-    mutating func parseChoice(_ fields: [String: JSON], at location: String) -> ChoiceSpec {
+    mutating func parseChoice(_ fields: [String: JSON], at location: String, jsonata: Bool) -> ChoiceSpec {
         var spec = ChoiceSpec(choices: [], defaultNext: nil)
         if let value = fields["Default"] {
             if let name = value.stringValue { spec.defaultNext = name } else { problem(location + ".Default", "Default must be a state name string") }
@@ -434,9 +644,43 @@ struct DefinitionParser {
                 problem(here + ".Next", "a top-level choice rule needs a Next state name")
                 continue
             }
-            if let rule = parseRule(ruleJSON, at: here, topLevel: true) { spec.choices.append((rule, next)) }
+            if jsonata {
+                spec.choices.append(parseConditionRule(ruleJSON, next: next, at: here))
+                continue
+            }
+            let assign = ruleJSON["Assign"].flatMap { assignment($0, at: here + ".Assign") }
+            if ruleJSON["Condition"] != nil || ruleJSON["Output"] != nil {
+                let key = ruleJSON["Condition"] != nil ? "Condition" : "Output"
+                problem(here + "." + key, "field '\(key)' is only allowed in a JSONata state (\"QueryLanguage\": \"JSONata\")")
+                continue
+            }
+            if let rule = parseRule(ruleJSON, at: here, topLevel: true) { spec.choices.append(.init(rule: rule, next: next, assign: assign)) }
         }
         return spec
+    }
+
+    /// A JSONata choice rule: `Condition` (a boolean or a `{% %}` expression), `Next`, and optional `Assign` and `Output`.
+    mutating func parseConditionRule(_ json: JSON, next: String, at location: String) -> ChoiceSpec.Choice {
+        var choice = ChoiceSpec.Choice(rule: nil, next: next)
+        for key in json.objectValue?.keys.sorted() ?? [] where !["Condition", "Next", "Assign", "Output", "Comment"].contains(key) {
+            problem(
+                location + DefinitionProblem.member(key),
+                key == "Variable" || ChoiceRule.operators[key] != nil || ["And", "Or", "Not"].contains(key)
+                    ? "field '\(key)' is a JSONPath choice rule field and is not allowed in a JSONata state; use Condition"
+                    : "field '\(key)' is not allowed in a choice rule"
+            )
+        }
+        if let condition = json["Condition"] {
+            if condition.boolValue == nil, condition.stringValue.flatMap(QueryTemplate.expressionBody) == nil {
+                problem(location + ".Condition", "Condition must be a boolean or a {% %} JSONata expression")
+            }
+            choice.condition = query(condition, at: location + ".Condition")
+        } else {
+            problem(location + ".Condition", "a JSONata choice rule needs a Condition")
+        }
+        choice.assign = json["Assign"].flatMap { queryAssignment($0, at: location + ".Assign") }
+        choice.output = json["Output"].map { query($0, at: location + ".Output") }
+        return choice
     }
 
     mutating func parseRule(_ json: JSON, at location: String, topLevel: Bool) -> ChoiceRule? {
@@ -445,7 +689,12 @@ struct DefinitionParser {
             return nil
         }
         fields["Comment"] = nil
-        if topLevel { fields["Next"] = nil } else if fields["Next"] != nil { problem(location + ".Next", "nested choice rules cannot have Next") }
+        if topLevel {
+            fields["Next"] = nil
+            fields["Assign"] = nil
+        } else if fields["Next"] != nil {
+            problem(location + ".Next", "nested choice rules cannot have Next")
+        }
         if let and = fields["And"] ?? fields["Or"] {
             let key = fields["And"] != nil ? "And" : "Or"
             guard fields.count == 1, case .array(let items) = and, !items.isEmpty else {
@@ -516,11 +765,20 @@ struct DefinitionParser {
         return .compare(variable: variable, op: op, operand: .value(operandJSON))
     }
 
-    mutating func parseWait(_ fields: [String: JSON], at location: String) -> WaitSpec {
+    mutating func parseWait(_ fields: [String: JSON], at location: String, jsonata: Bool) -> WaitSpec {
         let present = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"].filter { fields[$0] != nil }
         guard present.count == 1, let key = present.first, let value = fields[key] else {
-            problem(location, "a Wait state needs exactly one of Seconds, SecondsPath, Timestamp, TimestampPath")
+            problem(
+                location,
+                jsonata
+                    ? "a Wait state needs exactly one of Seconds and Timestamp"
+                    : "a Wait state needs exactly one of Seconds, SecondsPath, Timestamp, TimestampPath"
+            )
             return WaitSpec(duration: .seconds(0))
+        }
+        if jsonata, let text = value.stringValue, QueryTemplate.expressionBody(text) != nil {
+            let parsed = query(value, at: location + "." + key)
+            return WaitSpec(duration: key == "Seconds" ? .secondsQuery(parsed) : .timestampQuery(parsed))
         }
         switch key {
         case "Seconds":

@@ -46,6 +46,9 @@ public enum StatesErrors {
     public static let dataLimitExceeded = "States.DataLimitExceeded"
     /// A Task sent no heartbeat for longer than `HeartbeatSeconds`; ``timeout`` in a Retrier or Catcher also matches it.
     public static let heartbeatTimeout = "States.HeartbeatTimeout"
+    /// A JSONata expression failed, or gave a value of the wrong type for its field (Developer Guide,
+    /// "Transforming data with JSONata in Step Functions").
+    public static let queryEvaluationError = "States.QueryEvaluationError"
     /// A Task had insufficient privileges (never raised by this interpreter).
     public static let permissions = "States.Permissions"
 }

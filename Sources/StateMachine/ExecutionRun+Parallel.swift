@@ -10,15 +10,16 @@ extension ExecutionRun {
         input: JSON,
         entered: String,
         retryCount: Int,
-        cursor: EventCursor
-    ) async throws(ExecutionError) -> JSON {
+        cursor: EventCursor,
+        variables: [String: JSON]
+    ) async throws(ExecutionError) -> StateExit {
         let context = context(state: state.name, entered: entered, retryCount: retryCount)
-        let effective = try DataFlow.applyInputPath(state.inputPath, to: input, context: context)
-        let branchInput = try state.parameters?.evaluate(input: effective, context: context) ?? effective
+        let effective = try DataFlow.applyInputPath(state.inputPath, to: input, context: context, variables: variables)
+        let branchInput = try state.parameters?.evaluate(input: effective, context: context, variables: variables) ?? effective
         let started = await recorder.emit("ParallelStateStarted", previous: cursor.last, state: state.name)
         cursor.last = started
         let jobs = branches.map { branch in (branch, branchInput) }
-        let (outputs, failure, last) = await runConcurrently(jobs, limit: 0, previous: started)
+        let (outputs, failure, last) = await runConcurrently(jobs, limit: 0, previous: started, variables: variables)
         cursor.last = last
         return try await finishFanOut(
             "Parallel",
@@ -27,7 +28,8 @@ extension ExecutionRun {
             failure: failure,
             input: input,
             context: context,
-            cursor: cursor
+            cursor: cursor,
+            variables: variables
         )
     }
 
@@ -39,14 +41,22 @@ extension ExecutionRun {
         input: JSON,
         entered: String,
         retryCount: Int,
-        cursor: EventCursor
-    ) async throws(ExecutionError) -> JSON {
+        cursor: EventCursor,
+        variables: [String: JSON]
+    ) async throws(ExecutionError) -> StateExit {
         let context = context(state: state.name, entered: entered, retryCount: retryCount)
-        let effective = try DataFlow.applyInputPath(state.inputPath, to: input, context: context)
-        guard case .array(let items)? = spec.itemsPath.select(input: effective, context: context) else {
+        let effective = try DataFlow.applyInputPath(state.inputPath, to: input, context: context, variables: variables)
+        guard case .array(let items)? = spec.itemsPath.select(input: effective, context: context, variables: variables) else {
             throw ExecutionError.runtime("The ItemsPath '\(spec.itemsPath.text)' did not select an array in '\(effective.text)'")
         }
-        let tolerance = try spec.tolerance(input: effective, context: context)
+        let tolerance = try spec.tolerance(input: effective, context: context, variables: variables)
+        var maxConcurrency = spec.maxConcurrency
+        if let path = spec.maxConcurrencyPath {
+            guard let value = path.select(input: effective, context: context, variables: variables)?.intValue, value >= 0 else {
+                throw ExecutionError.runtime("The MaxConcurrencyPath '\(path.text)' did not select a non-negative integer in '\(effective.text)'")
+            }
+            maxConcurrency = value
+        }
         var jobs: [(Branch, JSON)] = []
         for (index, item) in items.enumerated() {
             let itemContext = self.context(
@@ -55,7 +65,7 @@ extension ExecutionRun {
                 retryCount: retryCount,
                 mapItem: ["Index": .number(Double(index)), "Value": item]
             )
-            jobs.append((spec.iterator, try spec.itemSelector?.evaluate(input: effective, context: itemContext) ?? item))
+            jobs.append((spec.iterator, try spec.itemSelector?.evaluate(input: effective, context: itemContext, variables: variables) ?? item))
         }
         let started = await recorder.emit(
             "MapStateStarted",
@@ -65,8 +75,9 @@ extension ExecutionRun {
         )
         let (outputs, failure, last) = await runConcurrently(
             jobs,
-            limit: min(spec.maxConcurrency == 0 ? Self.inlineMapConcurrency : spec.maxConcurrency, Self.inlineMapConcurrency),
+            limit: min(maxConcurrency == 0 ? Self.inlineMapConcurrency : maxConcurrency, Self.inlineMapConcurrency),
             previous: started,
+            variables: variables,
             mapState: state.name,
             tolerance: tolerance
         )
@@ -78,7 +89,8 @@ extension ExecutionRun {
             failure: failure,
             input: input,
             context: context,
-            cursor: cursor
+            cursor: cursor,
+            variables: variables
         )
     }
 
@@ -92,8 +104,22 @@ extension ExecutionRun {
         failure: ExecutionError?,
         input: JSON,
         context: JSON,
-        cursor: EventCursor
-    ) async throws(ExecutionError) -> JSON {
+        cursor: EventCursor,
+        variables: [String: JSON]
+    ) async throws(ExecutionError) -> StateExit {
+        try await recordFanOut(kind, state, failure: failure, cursor: cursor)
+        let result = JSON.array(outputs)
+        let selected = try state.resultSelector?.evaluate(input: result, context: context, variables: variables) ?? result
+        let assigned = try state.assign?.evaluate(input: selected, context: context, variables: variables) ?? [:]
+        let merged = try DataFlow.applyResultPath(state.resultPath, result: selected, to: input)
+        return StateExit(
+            output: try DataFlow.applyOutputPath(state.outputPath, to: merged, context: context, variables: variables),
+            assigned: assigned
+        )
+    }
+
+    /// Records `<kind>StateFailed` and rethrows the failure, or records `<kind>StateSucceeded`.
+    private func recordFanOut(_ kind: String, _ state: StateNode, failure: ExecutionError?, cursor: EventCursor) async throws(ExecutionError) {
         if let failure {
             cursor.last = await recorder.emit(
                 "\(kind)StateFailed",
@@ -104,10 +130,112 @@ extension ExecutionRun {
             throw failure
         }
         cursor.last = await recorder.emit("\(kind)StateSucceeded", previous: cursor.last, state: state.name)
-        let result = JSON.array(outputs)
-        let selected = try state.resultSelector?.evaluate(input: result, context: context) ?? result
-        let merged = try DataFlow.applyResultPath(state.resultPath, result: selected, to: input)
-        return try DataFlow.applyOutputPath(state.outputPath, to: merged, context: context)
+    }
+
+    /// One attempt of a JSONata Parallel state: every branch gets `Arguments` (default
+    /// `$states.input`); `Assign` and `Output` (default `$states.result`) see the array of outputs.
+    func attemptJSONataParallel(
+        _ state: StateNode,
+        _ branches: [Branch],
+        input: JSON,
+        entered: String,
+        retryCount: Int,
+        cursor: EventCursor,
+        variables: [String: JSON]
+    ) async throws(ExecutionError) -> StateExit {
+        let context = context(state: state.name, entered: entered, retryCount: retryCount)
+        var states: [String: JSON] = ["input": input, "context": context]
+        let branchInput = try state.arguments?.evaluate(states: .object(states), variables: variables, field: "Arguments") ?? input
+        let started = await recorder.emit("ParallelStateStarted", previous: cursor.last, state: state.name)
+        cursor.last = started
+        let (outputs, failure, last) = await runConcurrently(branches.map { ($0, branchInput) }, limit: 0, previous: started, variables: variables)
+        cursor.last = last
+        try await recordFanOut("Parallel", state, failure: failure, cursor: cursor)
+        states["result"] = .array(outputs)
+        let assigned = try state.assign?.evaluate(states: .object(states), variables: variables) ?? [:]
+        let output = try state.output?.evaluate(states: .object(states), variables: variables, field: "Output") ?? .array(outputs)
+        return StateExit(output: output, assigned: assigned)
+    }
+
+    /// One attempt of a JSONata Map state: `Items` (default `$states.input`) must be an array; each
+    /// item goes through `ItemSelector` (with `$states.context.Map.Item`); `Assign` and `Output`
+    /// (default `$states.result`) see the array of outputs.
+    func attemptJSONataMap(
+        _ state: StateNode,
+        _ spec: MapSpec,
+        input: JSON,
+        entered: String,
+        retryCount: Int,
+        cursor: EventCursor,
+        variables: [String: JSON]
+    ) async throws(ExecutionError) -> StateExit {
+        let context = context(state: state.name, entered: entered, retryCount: retryCount)
+        var states: [String: JSON] = ["input": input, "context": context]
+        let itemsValue = try spec.items?.evaluate(states: .object(states), variables: variables, field: "Items") ?? input
+        guard case .array(let items) = itemsValue else {
+            throw ExecutionError(
+                spec.items == nil ? StatesErrors.runtime : StatesErrors.queryEvaluationError,
+                "The Map state's items (\(spec.items == nil ? "$states.input" : "Items")) are \(itemsValue.typeName), not an array"
+            )
+        }
+        func integer(_ query: QueryTemplate?, _ field: String) throws(ExecutionError) -> Double? {
+            guard let query else { return nil }
+            let value = try query.evaluate(states: .object(states), variables: variables, field: field)
+            guard let number = value.doubleValue, number >= 0 else {
+                throw ExecutionError(
+                    StatesErrors.queryEvaluationError,
+                    "The JSONata expression of the field '\(field)' returned \(value.text), not a non-negative number"
+                )
+            }
+            return number
+        }
+        let maxConcurrency = try integer(spec.maxConcurrencyQuery, "MaxConcurrency").map { Int($0) } ?? spec.maxConcurrency
+        var tolerance = FailureTolerance(count: spec.toleratedFailureCount, percentage: spec.toleratedFailurePercentage)
+        if let count = try integer(spec.toleratedFailureCountQuery, "ToleratedFailureCount") { tolerance.count = Int(count) }
+        if let percentage = try integer(spec.toleratedFailurePercentageQuery, "ToleratedFailurePercentage") {
+            guard percentage <= 100 else {
+                throw ExecutionError(
+                    StatesErrors.queryEvaluationError,
+                    "ToleratedFailurePercentage must be from 0 to 100, got \(JSON.number(percentage).text)"
+                )
+            }
+            tolerance.percentage = percentage
+        }
+        var jobs: [(Branch, JSON)] = []
+        for (index, item) in items.enumerated() {
+            guard let selector = spec.itemSelectorQuery else {
+                jobs.append((spec.iterator, item))
+                continue
+            }
+            let itemContext = self.context(
+                state: state.name,
+                entered: entered,
+                retryCount: retryCount,
+                mapItem: ["Index": .number(Double(index)), "Value": item]
+            )
+            let itemStates: JSON = ["input": input, "context": itemContext]
+            jobs.append((spec.iterator, try selector.evaluate(states: itemStates, variables: variables, field: "ItemSelector")))
+        }
+        let started = await recorder.emit(
+            "MapStateStarted",
+            previous: cursor.last,
+            state: state.name,
+            details: ["length": .number(Double(items.count))]
+        )
+        let (outputs, failure, last) = await runConcurrently(
+            jobs,
+            limit: min(maxConcurrency == 0 ? Self.inlineMapConcurrency : maxConcurrency, Self.inlineMapConcurrency),
+            previous: started,
+            variables: variables,
+            mapState: state.name,
+            tolerance: tolerance
+        )
+        cursor.last = last
+        try await recordFanOut("Map", state, failure: failure, cursor: cursor)
+        states["result"] = .array(outputs)
+        let assigned = try state.assign?.evaluate(states: .object(states), variables: variables) ?? [:]
+        let output = try state.output?.evaluate(states: .object(states), variables: variables, field: "Output") ?? .array(outputs)
+        return StateExit(output: output, assigned: assigned)
     }
 
     /// How many iterations of an inline Map state run at once at most, whatever `MaxConcurrency`
@@ -123,6 +251,7 @@ extension ExecutionRun {
         _ jobs: [(Branch, JSON)],
         limit: Int,
         previous: Int,
+        variables: [String: JSON] = [:],
         mapState: String? = nil,
         tolerance: FailureTolerance = FailureTolerance()
     ) async -> (outputs: [JSON], failure: ExecutionError?, last: Int) {
@@ -139,10 +268,10 @@ extension ExecutionRun {
                 let (branch, input) = jobs[index]
                 nextJob += 1
                 group.addTask {
-                    guard let mapState else { return (index, await runBranch(branch, input: input, previous: previous)) }
+                    guard let mapState else { return (index, await runBranch(branch, input: input, previous: previous, variables: variables)) }
                     let identity: JSON = ["name": .string(mapState), "index": .number(Double(index))]
                     let started = await recorder.emit("MapIterationStarted", previous: previous, state: mapState, details: identity)
-                    let outcome = await runBranch(branch, input: input, previous: started)
+                    let outcome = await runBranch(branch, input: input, previous: started, variables: variables)
                     switch outcome {
                     case .succeeded(let output, let branchLast):
                         let id = await recorder.emit("MapIterationSucceeded", previous: branchLast, state: mapState, details: identity)

@@ -39,18 +39,89 @@ extension ExecutionRun {
         input: JSON,
         entered: String,
         retryCount: Int,
+        cursor: EventCursor,
+        variables: [String: JSON]
+    ) async throws(ExecutionError) -> StateExit {
+        let context = context(state: state.name, entered: entered, retryCount: retryCount)
+        let effective = try DataFlow.applyInputPath(state.inputPath, to: input, context: context, variables: variables)
+        let parameters = try state.parameters?.evaluate(input: effective, context: context, variables: variables) ?? effective
+        let limits = TaskLimits(
+            timeout: try Self.seconds(
+                spec.timeoutSeconds,
+                spec.timeoutSecondsPath,
+                "TimeoutSecondsPath",
+                input: effective,
+                context: context,
+                variables: variables
+            ),
+            heartbeat: try Self.seconds(
+                spec.heartbeatSeconds,
+                spec.heartbeatSecondsPath,
+                "HeartbeatSecondsPath",
+                input: effective,
+                context: context,
+                variables: variables
+            )
+        )
+        let result = try await runTask(state, spec, parameters: parameters, limits: limits, context: context, retryCount: retryCount, cursor: cursor)
+        let selected = try state.resultSelector?.evaluate(input: result, context: context, variables: variables) ?? result
+        let assigned = try state.assign?.evaluate(input: selected, context: context, variables: variables) ?? [:]
+        let merged = try DataFlow.applyResultPath(state.resultPath, result: selected, to: input)
+        return StateExit(
+            output: try DataFlow.applyOutputPath(state.outputPath, to: merged, context: context, variables: variables),
+            assigned: assigned
+        )
+    }
+
+    /// One attempt of a JSONata Task state: `Arguments` (default `$states.input`) to the handler, then
+    /// `Assign` and `Output` (default `$states.result`) with `$states.result` bound.
+    func attemptJSONataTask(
+        _ state: StateNode,
+        _ spec: TaskSpec,
+        input: JSON,
+        entered: String,
+        retryCount: Int,
+        cursor: EventCursor,
+        variables: [String: JSON]
+    ) async throws(ExecutionError) -> StateExit {
+        let context = context(state: state.name, entered: entered, retryCount: retryCount)
+        var states: [String: JSON] = ["input": input, "context": context]
+        let arguments = try state.arguments?.evaluate(states: .object(states), variables: variables, field: "Arguments") ?? input
+        func seconds(_ fixed: Int?, _ query: QueryTemplate?, _ field: String) throws(ExecutionError) -> Double? {
+            guard let query else { return fixed.map(Double.init) }
+            let value = try query.evaluate(states: .object(states), variables: variables, field: field)
+            guard let seconds = value.intValue, seconds > 0 else {
+                throw ExecutionError(
+                    StatesErrors.queryEvaluationError,
+                    "The JSONata expression of the field '\(field)' returned \(value.text), not a positive integer"
+                )
+            }
+            return Double(seconds)
+        }
+        let limits = TaskLimits(
+            timeout: try seconds(spec.timeoutSeconds, spec.timeoutQuery, "TimeoutSeconds"),
+            heartbeat: try seconds(spec.heartbeatSeconds, spec.heartbeatQuery, "HeartbeatSeconds")
+        )
+        let result = try await runTask(state, spec, parameters: arguments, limits: limits, context: context, retryCount: retryCount, cursor: cursor)
+        states["result"] = result
+        let assigned = try state.assign?.evaluate(states: .object(states), variables: variables) ?? [:]
+        let output = try state.output?.evaluate(states: .object(states), variables: variables, field: "Output") ?? result
+        return StateExit(output: output, assigned: assigned)
+    }
+
+    /// Calls the Task's handler with `parameters` under `limits`, recording the task events; returns its result.
+    private func runTask(
+        _ state: StateNode,
+        _ spec: TaskSpec,
+        parameters: JSON,
+        limits: TaskLimits,
+        context: JSON,
+        retryCount: Int,
         cursor: EventCursor
     ) async throws(ExecutionError) -> JSON {
-        let context = context(state: state.name, entered: entered, retryCount: retryCount)
-        let effective = try DataFlow.applyInputPath(state.inputPath, to: input, context: context)
-        let parameters = try state.parameters?.evaluate(input: effective, context: context) ?? effective
         guard let handler = bindings.handler(for: spec.resource) else {
             throw ExecutionError.runtime("No handler is bound to the resource '\(spec.resource)' of state '\(state.name)'")
         }
-        let limits = TaskLimits(
-            timeout: try Self.seconds(spec.timeoutSeconds, spec.timeoutSecondsPath, "TimeoutSecondsPath", input: effective, context: context),
-            heartbeat: try Self.seconds(spec.heartbeatSeconds, spec.heartbeatSecondsPath, "HeartbeatSecondsPath", input: effective, context: context)
-        )
         if let timeout = limits.timeout, let heartbeat = limits.heartbeat, heartbeat >= timeout {
             throw ExecutionError.runtime(
                 "The heartbeat interval (\(JSON.number(heartbeat).text) s) of state '\(state.name)' must be smaller than its timeout (\(JSON.number(timeout).text) s)"
@@ -82,9 +153,7 @@ extension ExecutionRun {
                 state: state.name,
                 details: ["resourceType": .string(resourceType), "resource": .string(resourceName), "output": .string(result.text)]
             )
-            let selected = try state.resultSelector?.evaluate(input: result, context: context) ?? result
-            let merged = try DataFlow.applyResultPath(state.resultPath, result: selected, to: input)
-            return try DataFlow.applyOutputPath(state.outputPath, to: merged, context: context)
+            return result
         case .failure(let error):
             cursor.last = await recorder.emit(
                 [StatesErrors.timeout, StatesErrors.heartbeatTimeout].contains(error.error) ? "TaskTimedOut" : "TaskFailed",
@@ -105,10 +174,11 @@ extension ExecutionRun {
         _ path: JSONPath?,
         _ field: String,
         input: JSON,
-        context: JSON
+        context: JSON,
+        variables: [String: JSON]
     ) throws(ExecutionError) -> Double? {
         guard let path else { return fixed.map(Double.init) }
-        guard let seconds = path.select(input: input, context: context)?.intValue, seconds > 0 else {
+        guard let seconds = path.select(input: input, context: context, variables: variables)?.intValue, seconds > 0 else {
             throw ExecutionError.runtime("The \(field) '\(path.text)' did not select a positive integer")
         }
         return Double(seconds)

@@ -31,12 +31,27 @@ struct ExecutionRun: Sendable {
     }
 
     /// Runs states from `branch.startAt` until a terminal state, a failure or cancellation.
-    func runBranch(_ branch: Branch, input: JSON, previous: Int) async -> BranchOutcome {
+    ///
+    /// `variables` are those of the enclosing scopes: the branch reads them and its own assignments
+    /// stay in the branch (the Developer Guide's variables page, "Variable scope").
+    func runBranch(_ branch: Branch, input: JSON, previous: Int, variables outer: [String: JSON] = [:]) async -> BranchOutcome {
         var name = branch.startAt
         var value = input
+        var variables = outer
         let cursor = EventCursor(previous)
         while true {
             if Task.isCancelled { return .cancelled }
+            // Step Functions quotas, "Maximum execution history size: 25,000 events in a single state
+            // machine execution history. If the execution history reaches this quota, the execution
+            // fails." (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html)
+            if let limit = options.historyEventLimit, cursor.last + 1 >= limit {
+                return .failed(
+                    ExecutionError.runtime(
+                        "The execution reached the quota of \(limit) history events before entering state '\(name)'"
+                    ),
+                    last: cursor.last
+                )
+            }
             guard let state = branch.states[name] else { return .failed(.runtime("No state named '\(name)'"), last: cursor.last) }
             let entered = options.now()
             cursor.last = await recorder.emit(
@@ -45,7 +60,7 @@ struct ExecutionRun: Sendable {
                 state: name,
                 details: ["name": .string(name), "input": .string(value.text)]
             )
-            let step = await execute(state, input: value, entered: entered, cursor: cursor)
+            let step = await execute(state, input: value, entered: entered, cursor: cursor, variables: &variables)
             switch step {
             case .next(let nextName, let output):
                 cursor.last = await exited(state, output: output, cursor: cursor)
@@ -71,58 +86,82 @@ struct ExecutionRun: Sendable {
         )
     }
 
-    private func transition(_ state: StateNode, _ output: JSON) -> Step {
+    func transition(_ state: StateNode, _ output: JSON) -> Step {
         if let next = state.next { return .next(next, output) }
         return .end(output)
     }
 
-    /// Runs one state once it has been entered.
-    func execute(_ state: StateNode, input: JSON, entered: String, cursor: EventCursor) async -> Step {
+    /// Runs one state once it has been entered; on success its assignments are merged into `variables`.
+    func execute(_ state: StateNode, input: JSON, entered: String, cursor: EventCursor, variables: inout [String: JSON]) async -> Step {
+        if state.isJSONata { return await executeJSONata(state, input: input, entered: entered, cursor: cursor, variables: &variables) }
         let context = context(state: state.name, entered: entered, retryCount: 0)
+        let scope = variables
         do throws(ExecutionError) {
             switch state.kind {
             case .pass(let result):
-                let effective = try DataFlow.applyInputPath(state.inputPath, to: input, context: context)
-                let parameters = try state.parameters?.evaluate(input: effective, context: context) ?? effective
+                let effective = try DataFlow.applyInputPath(state.inputPath, to: input, context: context, variables: scope)
+                let parameters = try state.parameters?.evaluate(input: effective, context: context, variables: scope) ?? effective
                 let value = result ?? parameters
+                let assigned = try state.assign?.evaluate(input: value, context: context, variables: scope) ?? [:]
                 let merged = try DataFlow.applyResultPath(state.resultPath, result: value, to: input)
-                return transition(state, try DataFlow.applyOutputPath(state.outputPath, to: merged, context: context))
+                let output = try DataFlow.applyOutputPath(state.outputPath, to: merged, context: context, variables: scope)
+                try VariableLimits.merge(assigned, into: &variables, state: state.name)
+                return transition(state, output)
             case .succeed:
-                let effective = try DataFlow.applyInputPath(state.inputPath, to: input, context: context)
-                return .end(try DataFlow.applyOutputPath(state.outputPath, to: effective, context: context))
+                let effective = try DataFlow.applyInputPath(state.inputPath, to: input, context: context, variables: scope)
+                return .end(try DataFlow.applyOutputPath(state.outputPath, to: effective, context: context, variables: scope))
             case .fail(let spec):
-                return .failed(try failure(spec, input: input, context: context))
+                return .failed(try failure(spec, input: input, context: context, variables: scope))
             case .choice(let spec):
-                let effective = try DataFlow.applyInputPath(state.inputPath, to: input, context: context)
+                let effective = try DataFlow.applyInputPath(state.inputPath, to: input, context: context, variables: scope)
                 var target = spec.defaultNext
-                for choice in spec.choices where try choice.rule.evaluate(input: effective, context: context) {
+                var ruleAssign: Assignment?
+                for choice in spec.choices where try choice.rule?.evaluate(input: effective, context: context, variables: scope) ?? false {
                     target = choice.next
+                    ruleAssign = choice.assign
                     break
                 }
                 guard let target else {
                     throw ExecutionError(StatesErrors.noChoiceMatched, "No Choice rule matched and there is no Default in state '\(state.name)'")
                 }
-                return .next(target, try DataFlow.applyOutputPath(state.outputPath, to: effective, context: context))
+                var assigned = try state.assign?.evaluate(input: effective, context: context, variables: scope) ?? [:]
+                if let ruleAssign {
+                    assigned.merge(try ruleAssign.evaluate(input: effective, context: context, variables: scope)) { _, rule in rule }
+                }
+                let output = try DataFlow.applyOutputPath(state.outputPath, to: effective, context: context, variables: scope)
+                try VariableLimits.merge(assigned, into: &variables, state: state.name)
+                return .next(target, output)
             case .wait(let spec):
-                let effective = try DataFlow.applyInputPath(state.inputPath, to: input, context: context)
-                let seconds = try waitSeconds(spec, input: effective, context: context)
+                let effective = try DataFlow.applyInputPath(state.inputPath, to: input, context: context, variables: scope)
+                let seconds = try waitSeconds(spec, input: effective, context: context, variables: scope)
+                let assigned = try state.assign?.evaluate(input: effective, context: context, variables: scope) ?? [:]
                 do {
                     try await options.sleep(seconds)
                 } catch {
                     return .cancelled
                 }
-                return transition(state, try DataFlow.applyOutputPath(state.outputPath, to: effective, context: context))
+                let output = try DataFlow.applyOutputPath(state.outputPath, to: effective, context: context, variables: scope)
+                try VariableLimits.merge(assigned, into: &variables, state: state.name)
+                return transition(state, output)
             case .task(let spec):
-                return await withRetry(state, input: input) { retryCount throws(ExecutionError) in
-                    try await attemptTask(state, spec, input: input, entered: entered, retryCount: retryCount, cursor: cursor)
+                return await withRetry(state, input: input, variables: &variables) { retryCount throws(ExecutionError) in
+                    try await attemptTask(state, spec, input: input, entered: entered, retryCount: retryCount, cursor: cursor, variables: scope)
                 }
             case .parallel(let branches):
-                return await withRetry(state, input: input) { retryCount throws(ExecutionError) in
-                    try await attemptParallel(state, branches, input: input, entered: entered, retryCount: retryCount, cursor: cursor)
+                return await withRetry(state, input: input, variables: &variables) { retryCount throws(ExecutionError) in
+                    try await attemptParallel(
+                        state,
+                        branches,
+                        input: input,
+                        entered: entered,
+                        retryCount: retryCount,
+                        cursor: cursor,
+                        variables: scope
+                    )
                 }
             case .map(let spec):
-                return await withRetry(state, input: input) { retryCount throws(ExecutionError) in
-                    try await attemptMap(state, spec, input: input, entered: entered, retryCount: retryCount, cursor: cursor)
+                return await withRetry(state, input: input, variables: &variables) { retryCount throws(ExecutionError) in
+                    try await attemptMap(state, spec, input: input, entered: entered, retryCount: retryCount, cursor: cursor, variables: scope)
                 }
             }
         } catch {
@@ -130,18 +169,28 @@ struct ExecutionRun: Sendable {
         }
     }
 
-    private func failure(_ spec: FailSpec, input: JSON, context: JSON) throws(ExecutionError) -> ExecutionError {
-        func resolve(_ path: JSONPath?, _ fixed: String?, _ field: String) throws(ExecutionError) -> String {
-            guard let path else { return fixed ?? "" }
-            guard case .string(let text)? = path.select(input: input, context: context) else {
-                throw ExecutionError.runtime("The \(field) '\(path.text)' did not select a string in the input '\(input.text)'")
+    private func failure(_ spec: FailSpec, input: JSON, context: JSON, variables: [String: JSON]) throws(ExecutionError) -> ExecutionError {
+        func resolve(_ source: FailSpec.Source?, _ fixed: String?, _ field: String) throws(ExecutionError) -> String {
+            switch source {
+            case nil:
+                return fixed ?? ""
+            case .path(let path):
+                guard case .string(let text)? = path.select(input: input, context: context, variables: variables) else {
+                    throw ExecutionError.runtime("The \(field) '\(path.text)' did not select a string in the input '\(input.text)'")
+                }
+                return text
+            case .intrinsic(let call):
+                guard case .string(let text) = try call.evaluate(input: input, context: context, variables: variables) else {
+                    throw ExecutionError.runtime("The \(field) intrinsic function \(call.name) did not produce a string")
+                }
+                return text
             }
-            return text
         }
         return ExecutionError(try resolve(spec.errorPath, spec.error, "ErrorPath"), try resolve(spec.causePath, spec.cause, "CausePath"))
     }
 
-    private func waitSeconds(_ spec: WaitSpec, input: JSON, context: JSON) throws(ExecutionError) -> Double {
+    /// How long a Wait state waits; `states` is the `$states` of a JSONata state.
+    func waitSeconds(_ spec: WaitSpec, input: JSON, context: JSON, variables: [String: JSON], states: JSON = [:]) throws(ExecutionError) -> Double {
         func secondsUntil(_ instant: Timestamps.Instant) -> Double {
             let now = Timestamps.parse(options.now())?.timeInterval ?? instant.timeInterval
             return max(0, instant.timeInterval - now)
@@ -152,23 +201,43 @@ struct ExecutionRun: Sendable {
         case .timestamp(let instant):
             return secondsUntil(instant)
         case .secondsPath(let path):
-            guard let seconds = path.select(input: input, context: context)?.doubleValue, seconds >= 0 else {
+            guard let seconds = path.select(input: input, context: context, variables: variables)?.doubleValue, seconds >= 0 else {
                 throw ExecutionError.runtime("The SecondsPath '\(path.text)' did not select a non-negative number in '\(input.text)'")
             }
             return seconds
         case .timestampPath(let path):
-            guard let instant = path.select(input: input, context: context)?.stringValue.flatMap(Timestamps.parse) else {
+            guard let instant = path.select(input: input, context: context, variables: variables)?.stringValue.flatMap(Timestamps.parse) else {
                 throw ExecutionError.runtime("The TimestampPath '\(path.text)' did not select an RFC 3339 timestamp in '\(input.text)'")
+            }
+            return secondsUntil(instant)
+        case .secondsQuery(let query):
+            let value = try query.evaluate(states: states, variables: variables, field: "Seconds")
+            guard let seconds = value.intValue, seconds >= 0 else {
+                throw ExecutionError(
+                    StatesErrors.queryEvaluationError,
+                    "The JSONata expression of the field 'Seconds' returned \(value.text), not a non-negative integer"
+                )
+            }
+            return Double(seconds)
+        case .timestampQuery(let query):
+            let value = try query.evaluate(states: states, variables: variables, field: "Timestamp")
+            guard let instant = value.stringValue.flatMap(Timestamps.parse) else {
+                throw ExecutionError(
+                    StatesErrors.queryEvaluationError,
+                    "The JSONata expression of the field 'Timestamp' returned \(value.text), not an RFC 3339 timestamp"
+                )
             }
             return secondsUntil(instant)
         }
     }
 
-    /// Runs `attempt` under the state's Retry and Catch rules.
-    private func withRetry(
+    /// Runs `attempt` under the state's Retry and Catch rules; merges the assignments of the attempt
+    /// that succeeded, or of the catcher that handled the error, into `variables`.
+    func withRetry(
         _ state: StateNode,
         input: JSON,
-        attempt: (Int) async throws(ExecutionError) -> JSON
+        variables: inout [String: JSON],
+        attempt: (Int) async throws(ExecutionError) -> StateExit
     ) async -> Step {
         let policy = RetryPolicy(retriers: state.retriers, catchers: state.catchers)
         var counts = Array(repeating: 0, count: state.retriers.count)
@@ -176,7 +245,9 @@ struct ExecutionRun: Sendable {
         while true {
             let error: ExecutionError
             do {
-                return transition(state, try await attempt(retryCount))
+                let exit = try await attempt(retryCount)
+                try VariableLimits.merge(exit.assigned, into: &variables, state: state.name)
+                return transition(state, exit.output)
             } catch let thrown {
                 error = thrown
             }
@@ -193,8 +264,20 @@ struct ExecutionRun: Sendable {
                 }
             case .catch(let index):
                 let catcher = state.catchers[index]
-                do {
-                    return .next(catcher.next, try DataFlow.applyResultPath(catcher.resultPath, result: error.output, to: input))
+                do throws(ExecutionError) {
+                    let context = context(state: state.name, entered: options.now(), retryCount: retryCount)
+                    let assigned: [String: JSON]
+                    let output: JSON
+                    if state.isJSONata {
+                        let states: JSON = ["input": input, "context": context, "errorOutput": error.output]
+                        assigned = try catcher.assign?.evaluate(states: states, variables: variables) ?? [:]
+                        output = try catcher.output?.evaluate(states: states, variables: variables, field: "Output") ?? error.output
+                    } else {
+                        assigned = try catcher.assign?.evaluate(input: error.output, context: context, variables: variables) ?? [:]
+                        output = try DataFlow.applyResultPath(catcher.resultPath, result: error.output, to: input)
+                    }
+                    try VariableLimits.merge(assigned, into: &variables, state: state.name)
+                    return .next(catcher.next, output)
                 } catch {
                     return .failed(error)
                 }
@@ -203,4 +286,10 @@ struct ExecutionRun: Sendable {
             }
         }
     }
+}
+
+/// What a Task, Parallel or Map attempt produced: the state output and the variables it assigns.
+struct StateExit: Sendable {
+    var output: JSON
+    var assigned: [String: JSON] = [:]
 }

@@ -1,9 +1,9 @@
-import InfraJSON
+public import InfraJSON
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 
 /// What a Task handler receives.
@@ -99,6 +99,13 @@ public struct ExecutionOptions: Sendable {
     public var sleep: @Sendable (Double) async throws -> Void
     /// The current time as RFC 3339 text (event timestamps, `$$.State.EnteredTime`, Wait `Timestamp`).
     public var now: @Sendable () -> String
+    /// The most history events an execution may record before it fails with `States.Runtime`:
+    /// 25,000 by default, Step Functions' quota for a Standard workflow's execution history; `nil`
+    /// for no limit (as an Express workflow, which keeps no history).
+    public var historyEventLimit: Int?
+
+    /// Step Functions' quota of history events per execution of a Standard workflow.
+    public static let standardHistoryEventLimit = 25_000
 
     /// Creates options; every argument has a sensible default.
     public init(
@@ -108,8 +115,10 @@ public struct ExecutionOptions: Sendable {
         stateMachineID: String? = nil,
         executionID: String? = nil,
         sleep: @escaping @Sendable (Double) async throws -> Void = ExecutionOptions.realSleep,
-        now: @escaping @Sendable () -> String = ExecutionOptions.systemNow
+        now: @escaping @Sendable () -> String = ExecutionOptions.systemNow,
+        historyEventLimit: Int? = ExecutionOptions.standardHistoryEventLimit
     ) {
+        self.historyEventLimit = historyEventLimit
         self.executionName = executionName
         self.startTime = startTime ?? now()
         self.stateMachineName = stateMachineName

@@ -1,4 +1,4 @@
-import InfraJSON
+public import InfraJSON
 
 /// Runs a ``StateMachineDefinition`` in process, calling bound handlers for Task states.
 ///

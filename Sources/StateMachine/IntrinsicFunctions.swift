@@ -3,13 +3,17 @@ import InfraJSON
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 
 /// A parsed intrinsic function call such as `States.Format('Hello {}', $.name)`.
 struct IntrinsicCall: Sendable {
     enum Argument: Sendable {
         case literal(JSON)
+        /// A quoted string literal: its text with escapes resolved, and the offsets (in Unicode
+        /// scalars) of the characters that were escaped, so that `States.Format` can tell an
+        /// escaped `\{` from a placeholder's `{`.
+        case text(String, escaped: Set<Int>)
         case path(JSONPath)
         case call(IntrinsicCall)
     }
@@ -32,22 +36,26 @@ struct IntrinsicCall: Sendable {
         return call
     }
 
-    func evaluate(input: JSON, context: JSON) throws(ExecutionError) -> JSON {
+    func evaluate(input: JSON, context: JSON, variables: [String: JSON] = [:]) throws(ExecutionError) -> JSON {
         var values: [JSON] = []
-        for argument in arguments {
+        var templateEscapes: Set<Int>?
+        for (position, argument) in arguments.enumerated() {
             switch argument {
             case .literal(let value):
                 values.append(value)
+            case .text(let text, let escaped):
+                values.append(.string(text))
+                if position == 0 { templateEscapes = escaped }
             case .path(let path):
-                guard let value = path.select(input: input, context: context) else {
+                guard let value = path.select(input: input, context: context, variables: variables) else {
                     throw ExecutionError.runtime("\(name): the JSONPath '\(path.text)' could not be found in the input '\(input.text)'")
                 }
                 values.append(value)
             case .call(let call):
-                values.append(try call.evaluate(input: input, context: context))
+                values.append(try call.evaluate(input: input, context: context, variables: variables))
             }
         }
-        return try apply(values)
+        return try apply(values, templateEscapes: templateEscapes)
     }
 
     private func failure(_ message: String) -> ExecutionError {
@@ -75,7 +83,9 @@ struct IntrinsicCall: Sendable {
         return elements
     }
 
-    private func apply(_ values: [JSON]) throws(ExecutionError) -> JSON {
+    /// Applies the function to its evaluated arguments; `templateEscapes` are the escaped positions of
+    /// a literal first argument (the `States.Format` template).
+    private func apply(_ values: [JSON], templateEscapes: Set<Int>?) throws(ExecutionError) -> JSON {
         switch name {
         case "States.Format":
             guard let first = values.first else { throw failure("expected a template argument") }
@@ -84,12 +94,16 @@ struct IntrinsicCall: Sendable {
             var rest = values.dropFirst()
             let chars = Array(template.unicodeScalars)
             var i = 0
+            // A literal template had its escapes resolved by the parser ("The literal string `\\` represents `\`",
+            // `\{` and `\}` literal braces): only unescaped `{}` pairs are placeholders. A template
+            // selected by a path keeps the `\{`/`\}` escapes in its text.
+            let escaped = templateEscapes ?? []
             while i < chars.count {
                 let char = chars[i]
-                if char == "\\", i + 1 < chars.count, chars[i + 1] == "{" || chars[i + 1] == "}" {
+                if templateEscapes == nil, char == "\\", i + 1 < chars.count, chars[i + 1] == "{" || chars[i + 1] == "}" {
                     output.unicodeScalars.append(chars[i + 1])
                     i += 2
-                } else if char == "{", i + 1 < chars.count, chars[i + 1] == "}" {
+                } else if char == "{", !escaped.contains(i), i + 1 < chars.count, chars[i + 1] == "}", !escaped.contains(i + 1) {
                     guard let value = rest.popFirst() else { throw failure("more '{}' placeholders than arguments") }
                     output += value.stringValue ?? value.text
                     i += 2
@@ -286,19 +300,20 @@ private struct IntrinsicParser {
         if chars[index] == "'" {
             index += 1
             var text = ""
+            var escaped: Set<Int> = []
+            var length = 0
             while index < chars.count, chars[index] != "'" {
                 if chars[index] == "\\", index + 1 < chars.count {
                     index += 1
-                    if chars[index] == "{" || chars[index] == "}" {
-                        text += "\\"
-                    }
+                    escaped.insert(length)
                 }
                 text.unicodeScalars.append(chars[index])
+                length += 1
                 index += 1
             }
             guard index < chars.count else { throw PathSyntaxError("unterminated string literal") }
             index += 1
-            return .literal(.string(text))
+            return .text(text, escaped: escaped)
         }
         if chars[index...].starts(with: "States.".unicodeScalars) { return .call(try parseCall()) }
         if chars[index] == "$" { return .path(try JSONPath.parse(scanPath())) }

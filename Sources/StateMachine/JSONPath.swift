@@ -22,6 +22,9 @@ struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     enum Root: Sendable, Hashable {
         case input
         case context
+        /// `$name`: a workflow variable (Developer Guide, "Passing data between states with variables":
+        /// "To reference a variable, prepend the name with a dollar sign ($), for example, $productName").
+        case variable(String)
     }
 
     enum Segment: Sendable, Hashable {
@@ -76,15 +79,30 @@ struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         if parser.current == "$" {
             root = .context
             parser.position += 1
+        } else if let first = parser.current, VariableName.isStart(first) {
+            var name = ""
+            while let char = parser.current, VariableName.isPart(char) {
+                name.unicodeScalars.append(char)
+                parser.position += 1
+            }
+            root = .variable(name)
         }
         let segments = try parser.parseSegments(inFilter: false)
         return JSONPath(root: root, segments: segments, text: text)
     }
 
-    /// Selects from `input` (or `context` for `$$` paths). A definite path yields its one node or `nil`;
-    /// any other path yields an array of the matches (`nil` only when the selection exceeds its budget).
-    func select(input: JSON, context: JSON) -> JSON? {
-        let document = root == .input ? input : context
+    /// Selects from `input` (or `context` for `$$` paths, or the variable for `$name` paths). A definite
+    /// path yields its one node or `nil`; any other path yields an array of the matches (`nil` when the
+    /// selection exceeds its budget or names a variable that is not set).
+    func select(input: JSON, context: JSON, variables: [String: JSON] = [:]) -> JSON? {
+        let document: JSON
+        switch root {
+        case .input: document = input
+        case .context: document = context
+        case .variable(let name):
+            guard let value = variables[name] else { return nil }
+            document = value
+        }
         var budget = SelectionBudget(remaining: Self.selectionBudget)
         do {
             return try Self.value(of: segments[...], at: document, root: document, budget: &budget)

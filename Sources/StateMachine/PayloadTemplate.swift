@@ -57,21 +57,26 @@ indirect enum PayloadTemplate: Sendable {
 
     /// Produces the payload from `input` (`$`) and `context` (`$$`).
     /// - Throws: `States.ParameterPathFailure` when a path matches nothing; `States.IntrinsicFailure` from intrinsics.
-    func evaluate(input: JSON, context: JSON) throws(ExecutionError) -> JSON {
+    func evaluate(input: JSON, context: JSON, variables: [String: JSON] = [:]) throws(ExecutionError) -> JSON {
         switch self {
         case .literal(let value):
             return value
         case .object(let fields):
             var members: [String: JSON] = [:]
-            for field in fields { members[field.key] = try field.value.evaluate(input: input, context: context) }
+            for field in fields { members[field.key] = try field.value.evaluate(input: input, context: context, variables: variables) }
             return .object(members)
         case .array(let elements):
             var values: [JSON] = []
-            for element in elements { values.append(try element.evaluate(input: input, context: context)) }
+            for element in elements { values.append(try element.evaluate(input: input, context: context, variables: variables)) }
             return .array(values)
         case .path(let path, let field):
-            guard let value = path.select(input: input, context: context) else {
-                let source = path.root == .input ? input : context
+            guard let value = path.select(input: input, context: context, variables: variables) else {
+                let source: JSON
+                switch path.root {
+                case .input: source = input
+                case .context: source = context
+                case .variable(let name): source = variables[name] ?? .null
+                }
                 throw ExecutionError(
                     StatesErrors.parameterPathFailure,
                     "The JSONPath '\(path.text)' specified for the field '\(field)' could not be found in the input '\(source.text)'"
@@ -79,7 +84,7 @@ indirect enum PayloadTemplate: Sendable {
             }
             return value
         case .intrinsic(let call, _):
-            return try call.evaluate(input: input, context: context)
+            return try call.evaluate(input: input, context: context, variables: variables)
         }
     }
 }

@@ -28,11 +28,15 @@ struct Retrier: Sendable, Hashable {
 }
 
 /// A Catcher: which errors to catch, where to put the error output and which state runs next.
-struct Catcher: Sendable, Hashable {
+struct Catcher: Sendable {
     var errorEquals: [String]
     /// `nil` means the JSON `null`: the error output is discarded and the state input passes on.
     var resultPath: JSONPath? = .identity
     var next: String
+    /// The catcher's `Assign`, evaluated against the error output.
+    var assign: Assignment?
+    /// The catcher's JSONata `Output`; absent means `$states.errorOutput`.
+    var output: QueryTemplate?
 }
 
 /// The pure Retry/Catch decision logic of a state: which retrier or catcher applies to an error.

@@ -1,4 +1,4 @@
-import InfraJSON
+public import InfraJSON
 
 /// A validated Amazon States Language state machine.
 ///

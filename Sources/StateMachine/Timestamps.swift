@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 
 /// RFC 3339 timestamps as the States Language restricts them (upper-case `T` and `Z`, or a numeric offset).

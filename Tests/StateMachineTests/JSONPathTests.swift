@@ -198,7 +198,7 @@ private func select(_ path: String, in document: JSON = store) throws -> JSON? {
     @Test(arguments: [
         ("a.b", "path must start with '$'"),
         ("", "path must start with '$'"),
-        ("$x", "unexpected 'x' at position 1"),
+        ("$1", "unexpected '1' at position 1"),
         ("$.a.", "path ends with '.'"),
         ("$.a b", "unexpected ' ' in field name at position 3"),
         ("$.a.[0]", "empty field name at position 4"),
