@@ -7,6 +7,16 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny")
 ]
 
+/// The Lambda bootstrap build (`scripts/build-lambda.sh`, `infra-monitor deploy package`) sets
+/// `INFRA_MONITOR_LAMBDA_LINK_DIR` to a folder holding `libstdc++.so` and `libz.so` links to the
+/// static archives and the compiled `scripts/lambda/al2023-compat.c`; the `-L` must reach the
+/// compiler driver (not `-Xlinker`) to come before the toolchain's own library folders. Only the
+/// link of `infra-monitor-lambda` changes, so every compiled object is shared with other builds.
+let lambdaLinkSettings: [LinkerSetting] =
+    Context.environment["INFRA_MONITOR_LAMBDA_LINK_DIR"].map { folder in
+        [.unsafeFlags(["-L", folder, folder + "/al2023-compat.o"])]
+    } ?? []
+
 let package = Package(
     name: "InfraMonitor",
     platforms: [.macOS(.v14)],
@@ -134,7 +144,8 @@ let package = Package(
         .executableTarget(
             name: "infra-monitor-lambda",
             dependencies: ["LambdaRuntime", "AWSBackend", "Pipeline", "InfraMonitorCore", "InfraJSON", "Collectors"],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            linkerSettings: lambdaLinkSettings
         ),
 
         .target(
@@ -199,7 +210,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeployTests",
-            dependencies: ["Deploy", "InfraJSON", "TestSupport"],
+            dependencies: ["Deploy", "AWSClients", "InfraJSON", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

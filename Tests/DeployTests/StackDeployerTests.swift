@@ -1,3 +1,4 @@
+import AWSClients
 import Deploy
 import Foundation
 import InfraJSON
@@ -43,11 +44,41 @@ private final class Lines: @unchecked Sendable {
         let second = try await deployer.apply(template: template, parameters: parameters, packagePath: package, codeBucket: nil)
         #expect(second == .unchanged)
 
+        let notifies = created["notifies"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(notifies.count == 1 && notifies[0].hasSuffix(":function:log-processor"), "\(created)")
+
         #expect(try await deployer.destroy(deleteData: false))
         let after = try checkStack(server)
         #expect(after["status"] == "GONE" || after["status"] == "DELETE_COMPLETE", "\(after)")
-        #expect(after["found"]?.arrayValue?.contains("s3 infra-monitoring-pipeline-data") == true, "\(after)")
         #expect(after["found"]?.arrayValue?.contains("dynamodb InfraMetrics") == false, "\(after)")
+        #expect(lines.text.contains("removed the data bucket's notification"), "\(lines.text)")
+
+        // AWS keeps a RetainExceptOnCreate bucket when the stack is deleted; moto 5 deletes every
+        // resource whose policy is not exactly "Retain". Stand in for AWS: the bucket is there,
+        // with data, when the next apply runs.
+        let s3 = S3Client(client: deployer.client)
+        if !(try await s3.headBucket(bucket: "infra-monitoring-pipeline-data")) {
+            try await s3.createBucket(bucket: "infra-monitoring-pipeline-data")
+        }
+        try await s3.putObject(bucket: "infra-monitoring-pipeline-data", key: "raw-metrics/2026/12/01/kept.jsonl.gz", body: [1, 2, 3])
+        for round in 1...2 {
+            let again = try await deployer.apply(template: template, parameters: parameters, packagePath: package, codeBucket: nil)
+            #expect(again == .created, "apply after destroy, round \(round)")
+            #expect(lines.text.contains("adopting the data bucket infra-monitoring-pipeline-data"), "\(lines.text)")
+            let adopted = try checkStack(server)
+            #expect(adopted["status"] == "CREATE_COMPLETE", "\(adopted)")
+            let targets = adopted["notifies"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            #expect(targets.count == 1 && targets[0].hasSuffix(":function:log-processor"), "the kept bucket notifies the new function: \(adopted)")
+            #expect(try await s3.listAllObjects(bucket: "infra-monitoring-pipeline-data").map(\.key).contains("raw-metrics/2026/12/01/kept.jsonl.gz"))
+            #expect(try await deployer.apply(template: template, parameters: parameters, packagePath: package, codeBucket: nil) == .unchanged)
+            #expect(try await deployer.destroy(deleteData: false))
+            let kept = try checkStack(server)
+            #expect(
+                kept["found"]?.arrayValue?.contains("s3 infra-monitoring-pipeline-data") == true,
+                "an adopted bucket is not the stack's to delete: \(kept)"
+            )
+            #expect(kept["notifies"]?.arrayValue?.isEmpty == true, "a kept bucket never notifies a deleted function: \(kept)")
+        }
 
         #expect(try await deployer.destroy(deleteData: true) == false)
         let gone = try checkStack(server)
