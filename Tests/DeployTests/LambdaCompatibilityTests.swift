@@ -28,7 +28,7 @@ import Testing
     /// the compiled compat object.
     static func linkFolder(_ folder: String) throws -> String {
         let link = folder + "/link"
-        try sh(
+        try Self.sh(
             "mkdir -p \(link) && ln -sfn \"$(cc -print-file-name=libstdc++.a)\" \(link)/libstdc++.so && "
                 + "cc -O2 -fPIC -fno-builtin -c \(root)/\(LambdaPackage.compatSource) -o \(link)/al2023-compat.o"
         )
@@ -72,17 +72,17 @@ import Testing
         try
             "#include <math.h>\n#include <stdio.h>\n#include <stdlib.h>\nint main(int c, char **v) { printf(\"%.6f\\n\", hypot(atof(v[1]), 4.0)); return 0; }\n"
             .write(toFile: folder + "/hypot.c", atomically: true, encoding: .utf8)
-        try sh("cc -O0 -fno-builtin \(folder)/hypot.c -o \(folder)/plain -lm")
+        try Self.sh("cc -O0 -fno-builtin \(folder)/hypot.c -o \(folder)/plain -lm")
         let plain = try LambdaCompatibility.inspect(binary: folder + "/plain")
         if !Self.glibc.lexicographicallyPrecedes([2, 35]) {
             // glibc 2.35 and later give hypot a new default version: exactly what breaks on AL2023.
             #expect(LambdaCompatibility.al2023.violations(plain).contains(.version("GLIBC_2.35", library: "libm.so.6")))
         }
         let link = try Self.linkFolder(folder)
-        try sh("cc -O0 -fno-builtin \(folder)/hypot.c \(link)/al2023-compat.o -o \(folder)/pinned -lm")
+        try Self.sh("cc -O0 -fno-builtin \(folder)/hypot.c \(link)/al2023-compat.o -o \(folder)/pinned -lm")
         let pinned = try LambdaCompatibility.inspect(binary: folder + "/pinned")
         #expect(LambdaCompatibility.al2023.violations(pinned).isEmpty, "\(pinned)")
-        #expect(try sh("\(folder)/pinned 3") == "5.000000\n", "the pinned hypot computes the same")
+        #expect(try Self.sh("\(folder)/pinned 3") == "5.000000\n", "the pinned hypot computes the same")
         let script = try CommandRunner.shell("\(Self.root)/scripts/check-lambda-binary.sh \(folder)/pinned")
         #expect(script.status == 0, "\(script.stdout) \(script.stderr)")
     }
@@ -106,16 +106,16 @@ import Testing
             return 0;
         }
         """.write(toFile: folder + "/wait.cc", atomically: true, encoding: .utf8)
-        try sh("c++ -O1 \(folder)/wait.cc -o \(folder)/dynamic -pthread")
+        try Self.sh("c++ -O1 \(folder)/wait.cc -o \(folder)/dynamic -pthread")
         let dynamic = try LambdaCompatibility.inspect(binary: folder + "/dynamic")
         #expect(dynamic.needed.contains("libstdc++.so.6"))
         let link = try Self.linkFolder(folder)
         // `-L` before the compiler's own folders: `-lstdc++` now finds the archive.
-        try sh("c++ -O1 \(folder)/wait.cc \(link)/al2023-compat.o -o \(folder)/static -pthread -L\(link)")
+        try Self.sh("c++ -O1 \(folder)/wait.cc \(link)/al2023-compat.o -o \(folder)/static -pthread -L\(link)")
         let linked = try LambdaCompatibility.inspect(binary: folder + "/static")
         #expect(!linked.needed.contains("libstdc++.so.6"), "\(linked.needed)")
         #expect(LambdaCompatibility.al2023.violations(linked).isEmpty, "\(LambdaCompatibility.al2023.violations(linked))")
-        #expect(try sh("\(folder)/static") == "1\n")
+        #expect(try Self.sh("\(folder)/static") == "1\n")
     }
 
     /// The bootstrap that `scripts/build-lambda.sh` (or `deploy package`) left in `.build/lambda`.
