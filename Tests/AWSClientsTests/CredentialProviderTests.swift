@@ -33,10 +33,13 @@ import Testing
         )
     }
 
-    /// A role any principal of moto's account may assume, allowed everything.
-    static func makeRole(_ admin: AWSClient, name: String) async throws -> String {
+    /// A role `principals` may assume, allowed everything. moto compares a trust policy's
+    /// principals with the caller's ARN as written (an account root does not stand for its users).
+    static func makeRole(_ admin: AWSClient, name: String, principals: [String] = ["arn:aws:iam::123456789012:root"]) async throws -> String {
+        let quoted = principals.map { "\"\($0)\"" }.joined(separator: ",")
         let trust =
-            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":["sts:AssumeRole","sts:AssumeRoleWithWebIdentity"]}]}"#
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["#
+            + quoted + #"]},"Action":["sts:AssumeRole","sts:AssumeRoleWithWebIdentity"]}]}"#
         let created = try await admin.query(iam, action: "CreateRole", parameters: [("RoleName", name), ("AssumeRolePolicyDocument", trust)])
         let arn = try #require(created.string("CreateRoleResult", "Role", "Arn"))
         let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
@@ -48,7 +51,13 @@ import Testing
         try await MotoServer.with(environment: ["INITIAL_NO_AUTH_ACTION_COUNT": "3"]) { server in
             let (access, secret) = try await SigningEnforcedTests.makeUser(server)
             let admin = AWSClient(configuration: MotoServer.configuration(server, accessKey: access, secret: secret))
-            let roleARN = try await Self.makeRole(admin, name: "deployer")
+            let roleARN = try await Self.makeRole(
+                admin,
+                name: "deployer",
+                principals: [
+                    "arn:aws:iam::123456789012:user/pipeline", "arn:aws:sts::123456789012:assumed-role/deployer/infra-monitor-test",
+                ]
+            )
             let home = try Fixtures.temporaryDirectory("aws-profiles")
             defer { try? FileManager.default.removeItem(atPath: home) }
             let script = home + "/print-credentials.sh"
