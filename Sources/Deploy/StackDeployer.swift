@@ -119,9 +119,10 @@ public struct StackDeployer: Sendable {
         progress("the data bucket \(bucket) now notifies \(function) of new \(SeedNames.rawPrefix) objects")
     }
 
-    /// `PutBucketNotificationConfiguration`: new raw batches to `function`
+    /// The body of `PutBucketNotificationConfiguration`: new raw batches to `function`, or no
+    /// notification at all for `nil`
     /// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html).
-    static func notificationXML(function: String?) -> String {
+    public static func notificationXML(function: String?) -> String {
         let namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
         guard let function else { return "<NotificationConfiguration xmlns=\"\(namespace)\"/>" }
         return "<NotificationConfiguration xmlns=\"\(namespace)\"><LambdaFunctionConfiguration><Id>raw-batches</Id>"
@@ -136,7 +137,8 @@ public struct StackDeployer: Sendable {
             .s3,
             operation: "PutBucketNotificationConfiguration",
             method: "PUT",
-            url: s3.url(bucket: bucket, query: [("notification", "")]),
+            // `?notification` without `=`, as the AWS SDKs send it (moto ignores `?notification=`).
+            url: URL(string: s3.url(bucket: bucket).absoluteString + "?notification")!,
             headers: [("content-type", "application/xml")],
             body: Array(body.utf8)
         )

@@ -24,8 +24,9 @@ private let checkScript = #"""
     check("dynamodb InfraMonitorCollectorState", lambda: c("dynamodb").describe_table(TableName="InfraMonitorCollectorState")["Table"]["KeySchema"][0]["AttributeName"] == "state_key")
     try:
         targets = [n["LambdaFunctionArn"] for n in c("s3").get_bucket_notification_configuration(Bucket="infra-monitoring-pipeline-data").get("LambdaFunctionConfigurations", [])]
-    except Exception:
+    except Exception as error:
         targets = []
+        out["notifies_error"] = type(error).__name__ + ": " + str(error)
     out["notifies"] = targets
     check("dynamodb InfraMetrics", lambda: c("dynamodb").describe_table(TableName="InfraMetrics")["Table"]["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST")
     for fn in ["data-collector", "log-processor"]:
