@@ -10,10 +10,15 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
-/// The same without the two import features, for the modules whose imports are still to be made explicit.
-let legacySwiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny")
-]
+/// The Lambda bootstrap build (`scripts/build-lambda.sh`, `infra-monitor deploy package`) sets
+/// `INFRA_MONITOR_LAMBDA_LINK_DIR` to a folder holding `libstdc++.so` and `libz.so` links to the
+/// static archives and the compiled `scripts/lambda/al2023-compat.c`; the `-L` must reach the
+/// compiler driver (not `-Xlinker`) to come before the toolchain's own library folders. Only the
+/// link of `infra-monitor-lambda` changes, so every compiled object is shared with other builds.
+let lambdaLinkSettings: [LinkerSetting] =
+    Context.environment["INFRA_MONITOR_LAMBDA_LINK_DIR"].map { folder in
+        [.unsafeFlags(["-L", folder, folder + "/al2023-compat.o"])]
+    } ?? []
 
 let package = Package(
     name: "InfraMonitor",
@@ -74,7 +79,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // procfs/statvfs collectors and node_exporter scrape mapping.
-        .target(name: "Collectors", dependencies: ["InfraMonitorCore"], swiftSettings: legacySwiftSettings),
+        .target(name: "Collectors", dependencies: ["InfraMonitorCore"], swiftSettings: swiftSettings),
         // The log-processor: raw batch lines to samples, records and quarantine.
         .target(
             name: "Processing",
@@ -112,7 +117,7 @@ let package = Package(
         .target(
             name: "AWSSigner",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: legacySwiftSettings
+            swiftSettings: swiftSettings
         ),
         // The request layer (REST-XML, JSON, Query) and the small service clients on AsyncHTTPClient.
         .target(
@@ -121,7 +126,7 @@ let package = Package(
                 "AWSSigner", "InfraJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            swiftSettings: legacySwiftSettings
+            swiftSettings: swiftSettings
         ),
         // The AWS adapters behind the ports: S3, DynamoDB, SNS, CloudWatch, Logs, Athena, Step Functions; the spool.
         .target(
@@ -147,7 +152,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
-            swiftSettings: legacySwiftSettings
+            swiftSettings: swiftSettings
         ),
         // Fleets: Prometheus scrape configs, service discovery, relabeling and the node_exporter scraper.
         .target(
@@ -193,7 +198,8 @@ let package = Package(
                 "LambdaRuntime", "AWSBackend", "AWSClients", "Pipeline", "InfraMonitorCore", "InfraJSON", "Collectors",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            linkerSettings: lambdaLinkSettings
         ),
 
         .target(
@@ -272,7 +278,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeployTests",
-            dependencies: ["Deploy", "InfraJSON", "TestSupport"],
+            dependencies: ["Deploy", "AWSClients", "InfraJSON", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

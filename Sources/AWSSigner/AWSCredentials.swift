@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The secret material a request is signed with: an access key, its secret and, for temporary
 /// credentials (STS, ECS, EC2, Lambda), a session token and the time they stop working.

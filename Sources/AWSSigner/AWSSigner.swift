@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// Signs HTTP requests with AWS Signature Version 4, in the `Authorization` header or as a
 /// presigned query string.

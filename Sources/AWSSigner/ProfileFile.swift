@@ -1,21 +1,44 @@
-import Foundation
+public import Foundation
 
 /// The shared `~/.aws/credentials` and `~/.aws/config` files, parsed as the AWS CLI does: INI
 /// sections, `[name]` in the credentials file and `[profile name]` (or `[default]`) in the config file.
 public struct AWSProfileFiles: Sendable, Hashable {
     /// Settings per profile name, merged from both files (the credentials file wins).
     public var profiles: [String: [String: String]]
+    /// The `[sso-session NAME]` sections of the config file (IAM Identity Center), by name.
+    public var ssoSessions: [String: [String: String]]
 
     /// Profiles parsed from the texts of the two files.
     public init(credentialsText: String?, configText: String?) {
         var merged: [String: [String: String]] = [:]
+        var sessions: [String: [String: String]] = [:]
         for (name, values) in Self.parse(configText ?? "", configStyle: true) {
-            merged[name, default: [:]].merge(values) { _, new in new }
+            if name.hasPrefix(Self.ssoSessionPrefix) {
+                let session = String(name.dropFirst(Self.ssoSessionPrefix.count)).trimmingCharacters(in: .whitespaces)
+                sessions[session, default: [:]].merge(values) { _, new in new }
+            } else {
+                merged[name, default: [:]].merge(values) { _, new in new }
+            }
         }
         for (name, values) in Self.parse(credentialsText ?? "", configStyle: false) {
             merged[name, default: [:]].merge(values) { _, new in new }
         }
         profiles = merged
+        ssoSessions = sessions
+    }
+
+    /// The section prefix of an IAM Identity Center session in the config file.
+    static let ssoSessionPrefix = "sso-session "
+
+    /// The settings of `profile`, or `nil` when neither file has it.
+    public func settings(profile: String) -> [String: String]? {
+        profiles[profile]
+    }
+
+    /// Whether `profile` has both static keys (`aws_access_key_id`, `aws_secret_access_key`).
+    public func hasStaticKeys(profile: String) -> Bool {
+        guard let values = profiles[profile] else { return false }
+        return values["aws_access_key_id"]?.isEmpty == false && values["aws_secret_access_key"]?.isEmpty == false
     }
 
     /// Reads the files the environment points at: `AWS_SHARED_CREDENTIALS_FILE` and
@@ -70,6 +93,9 @@ public struct AWSProfileFiles: Sendable, Hashable {
                 continue
             }
             guard let section = current, let equals = line.firstIndex(of: "=") else { continue }
+            // An indented line continues a nested setting (`s3 =` then `  max_concurrent_requests = 2`);
+            // nested settings configure services, not credentials, and are not read.
+            if rawLine.first == " " || rawLine.first == "\t" { continue }
             let key = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
             let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
             result[section, default: [:]][key] = value

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A signing time in the two forms SigV4 uses: `yyyyMMdd'T'HHmmss'Z'` and `yyyyMMdd`, in UTC.
 public struct SigningDate: Sendable, Hashable {

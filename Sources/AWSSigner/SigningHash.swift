@@ -29,3 +29,13 @@ enum SigningHash {
         return SymmetricKey(data: kSigning)
     }
 }
+
+/// Digests the credential providers need outside SigV4.
+public enum CredentialDigest {
+    /// Lowercase hex SHA-1 of the UTF-8 bytes of `text`: the file name (before `.json`) of an IAM
+    /// Identity Center token in `~/.aws/sso/cache`, taken of the `sso_session` name (or, for a
+    /// legacy profile, of `sso_start_url`).
+    public static func sha1Hex(_ text: String) -> String {
+        SigningHash.hex(Insecure.SHA1.hash(data: Array(text.utf8)))
+    }
+}

@@ -1,4 +1,4 @@
-import InfraMonitorCore
+public import InfraMonitorCore
 
 /// Collects the four metrics from a node_exporter target with the same contract as
 /// ``SystemCollector``: cpu and network are averages since the previous collection, whose counters

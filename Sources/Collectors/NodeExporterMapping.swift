@@ -1,4 +1,4 @@
-import InfraMonitorCore
+public import InfraMonitorCore
 
 /// One scrape of a node_exporter target: its samples and when it was taken.
 public struct NodeExporterScrape: Sendable, Hashable {

@@ -1,11 +1,11 @@
-import InfraMonitorCore
+public import InfraMonitorCore
 
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
-import Musl
+public import Musl
 #elseif canImport(Darwin)
-import Darwin
+public import Darwin
 #endif
 
 /// Collects the four metrics of docs/design.md, "Metrics" from procfs and `statvfs` on this machine.

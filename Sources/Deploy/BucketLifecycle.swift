@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The data bucket's lifecycle applied to the embedded folder bucket (`lifecycle apply`): raw
 /// batches older than 90 days are deleted. STANDARD_IA has no local equivalent: objects past

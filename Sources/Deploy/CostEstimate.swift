@@ -1,13 +1,20 @@
 import Foundation
 
-/// How the log-processor labels its CloudWatch custom metrics: a series per host (and label set),
-/// or one fleet-wide aggregate per metric. CloudWatch bills each metric × dimension combination.
+/// How the log-processor labels its CloudWatch custom metrics. CloudWatch bills each distinct
+/// namespace × metric name × dimension set as one custom metric, $0.30 a month each for the first
+/// 10,000, prorated by the hours in which it receives data
+/// (https://aws.amazon.com/cloudwatch/pricing/).
 public enum MetricDimensions: String, Sendable, CaseIterable {
+    /// What `CloudWatchMetricPublisher` sends: `host` plus the series' labels (`mountpoint`;
+    /// `device`, `direction`), one custom metric per series per host.
     case perHost = "per-host"
+    /// Per-metric aggregates without `host`: one statistic set (SampleCount, Sum, Minimum,
+    /// Maximum) over the hosts for each metric and label set, so the count does not grow with
+    /// the fleet.
     case fleet
 
-    /// The default: per-host while every series fits in the free custom metrics, fleet above
-    /// ``perHostFreeUpTo(seriesPerHost:prices:)`` hosts, where per-host starts to cost money.
+    /// The mode whose custom metrics cost less for `hosts` (a planning aid; the estimate prices
+    /// the mode the configuration publishes).
     public static func cheaper(hosts: Int, seriesPerHost: Int, prices: PriceTable = .euWest1) -> MetricDimensions {
         hosts <= perHostFreeUpTo(seriesPerHost: seriesPerHost, prices: prices) ? .perHost : .fleet
     }
@@ -22,12 +29,15 @@ public enum MetricDimensions: String, Sendable, CaseIterable {
 public struct CostAssumptions: Sendable {
     public var hosts = 1
     public var schedule = ScheduleFrequency.seed
-    /// `nil`: the cheaper choice for the host count (``MetricDimensions/cheaper(hosts:seriesPerHost:prices:)``).
+    /// The dimension mode the publisher is configured with; `nil` is the publisher's default,
+    /// per-host. The estimate never picks a mode the configuration does not publish.
     public var dimensions: MetricDimensions?
     public var architecture = LambdaArchitecture.x86_64
-    /// Series (records, custom metrics) per host per execution: 4 is the seed's one per metric
-    /// (one mount point, one network series); a host with 3 mounts and 2 interfaces × rx/tx has 9.
-    public var seriesPerHost = 4
+    /// Series (records, custom metrics) per host per execution: cpu and memory one each, disk one
+    /// per mount point, network one per interface and direction. The default 9 is a host with
+    /// 3 mount points and 2 interfaces (2 + 3 + 2 × 2), what `SystemCollector` reports for a
+    /// typical VM; ``series(mountPoints:interfaces:)`` computes it for other hosts.
+    public var seriesPerHost = 9
     /// Raw batch bytes per host per file: the seed's ~20 MB for 960 files a month.
     public var batchBytesPerHost = 20.0 * 1_048_576 / 960
     public var collectorMillisBase = 1_000.0
@@ -46,6 +56,9 @@ public struct CostAssumptions: Sendable {
     public var dashboards = 1.0
 
     public init() {}
+
+    /// The series a host sends: 2 + mount points + 2 × network interfaces.
+    public static func series(mountPoints: Int, interfaces: Int) -> Int { 2 + mountPoints + 2 * interfaces }
 }
 
 /// One line of the bill.
@@ -84,6 +97,11 @@ public struct CostEstimate: Sendable {
     /// InfraMetrics records a month.
     public var records: Double { executions * Double(assumptions.hosts * assumptions.seriesPerHost) }
     public var total: Double { lines.filter(\.counted).reduce(0) { $0 + $1.billedCost } }
+    /// The custom metrics CloudWatch bills for `mode`: per-host hosts × series, fleet the series
+    /// of one host (the same label sets, aggregated over the hosts).
+    public func customMetrics(_ mode: MetricDimensions) -> Int {
+        mode == .perHost ? assumptions.hosts * assumptions.seriesPerHost : assumptions.seriesPerHost
+    }
     public var listTotal: Double { lines.filter(\.counted).reduce(0) { $0 + $1.listCost } }
 
     /// The line for `service` and `item`.
@@ -102,9 +120,7 @@ public struct CostEstimate: Sendable {
         self.executions = assumptions.schedule.firesPerMonth
         self.transitionsPerExecution = transitionsPerExecution
         self.collectorTasksPerExecution = collectorTasksPerExecution
-        self.dimensions =
-            assumptions.dimensions
-            ?? .cheaper(hosts: assumptions.hosts, seriesPerHost: assumptions.seriesPerHost, prices: prices)
+        self.dimensions = assumptions.dimensions ?? .perHost
         addCompute()
         addStorage()
         addMonitoring()
@@ -300,8 +316,8 @@ public struct CostEstimate: Sendable {
         let p = prices
         let billedFraction = min(1, a.schedule.hoursWithFiresPerMonth / (30 * 24))
         let choices: [(MetricDimensions, Double, String)] = [
-            (.perHost, Double(a.hosts * a.seriesPerHost), "hosts"),
-            (.fleet, Double(a.seriesPerHost), "fixed"),
+            (.perHost, Double(customMetrics(.perHost)), "hosts"),
+            (.fleet, Double(customMetrics(.fleet)), "fixed"),
         ]
         for (choice, count, grows) in choices {
             let marker = choice == dimensions ? "" : " [not chosen]"
@@ -319,9 +335,11 @@ public struct CostEstimate: Sendable {
             )
         }
         notes.append(
-            "custom metrics: \(dimensions.rawValue) dimensions; per-host is free up to "
-                + "\(MetricDimensions.perHostFreeUpTo(seriesPerHost: a.seriesPerHost, prices: p)) hosts "
-                + "(\(Int(p.cloudWatchFreeMetrics)) free metrics at \(a.seriesPerHost) series a host); above that fleet is the default"
+            "custom metrics: priced as published, \(dimensions.rawValue) dimensions (\(customMetrics(dimensions)) metrics; "
+                + "per-host sends host + labels, \(a.seriesPerHost) series a host; fleet sends statistic sets without host); "
+                + "per-host stays within the \(Int(p.cloudWatchFreeMetrics)) free metrics up to "
+                + "\(MetricDimensions.perHostFreeUpTo(seriesPerHost: a.seriesPerHost, prices: p)) host(s); "
+                + "billed by the hour with data: \(String(format: "%.2f", billedFraction)) of the month at this schedule"
         )
         add(
             "CloudWatch",

@@ -36,12 +36,18 @@ public enum CostReport {
         out.append("Growth (billed $ a month, schedule \(a.schedule.text)):")
         var growthRows: [[String]] = []
         for hosts in growthHosts {
-            var changed = a
-            changed.hosts = hosts
-            let grown = estimate.with(changed)
-            growthRows.append(["\(hosts) host(s)", grown.dimensions.rawValue, money(grown.total)])
+            var row = ["\(hosts) host(s)"]
+            for mode in MetricDimensions.allCases {
+                var changed = a
+                changed.hosts = hosts
+                changed.dimensions = mode
+                let grown = estimate.with(changed)
+                row += ["\(grown.customMetrics(mode))", money(grown.total)]
+            }
+            growthRows.append(row)
         }
-        out += table(["hosts", "dimensions", "billed $"], growthRows)
+        out += table(["hosts", "per-host metrics", "per-host $", "fleet metrics", "fleet $"], growthRows)
+        out.append("(the total above prices \(estimate.dimensions.rawValue), the mode the publisher is configured with)")
         out.append("")
         out.append("Growth (billed $ a month, \(a.hosts) host(s)):")
         var scheduleRows: [[String]] = []

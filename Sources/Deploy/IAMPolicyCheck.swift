@@ -1,4 +1,4 @@
-import InfraJSON
+public import InfraJSON
 
 /// Checks every IAM statement of a template for wildcards: no `*` action (or `service:*`), and
 /// `"Resource": "*"` only for actions that have no resource-level ARN, each listed with the reason.

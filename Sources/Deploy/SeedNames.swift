@@ -5,6 +5,9 @@ public enum SeedNames {
     public static let quarantinePrefix = "quarantine/"
     public static let athenaResultsPrefix = "athena-results/"
     public static let table = "InfraMetrics"
+    /// The data-collector's counter state table and its key attribute.
+    public static let stateTable = "InfraMonitorCollectorState"
+    public static let stateKey = "state_key"
     public static let dataCollector = "data-collector"
     public static let logProcessor = "log-processor"
     public static let stateMachine = "InfraMonitoring-Pipeline-Orch"

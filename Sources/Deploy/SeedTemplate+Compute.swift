@@ -2,9 +2,11 @@ extension SeedTemplate {
     /// The two functions, their roles and their log groups.
     func computeResources() -> [String: Resource] {
         let tableArn = TemplateValue.getAtt(ID.table, "Arn")
+        // The data-collector writes raw batches and reads and writes its counter state; it never
+        // touches InfraMetrics, which only the log-processor writes.
         let collectorStatements: [TemplateValue] = [
             Self.statement(["s3:PutObject"], [Self.bucketArn("/" + SeedNames.rawPrefix + "*")]),
-            Self.statement(["dynamodb:GetItem", "dynamodb:PutItem"], [tableArn]),
+            Self.statement(["dynamodb:GetItem", "dynamodb:PutItem"], [.getAtt(ID.stateTable, "Arn")]),
             Self.statement(
                 ["logs:CreateLogStream", "logs:PutLogEvents"],
                 [Self.logGroupArn(SeedNames.logGroup(SeedNames.dataCollector))]
@@ -13,7 +15,7 @@ extension SeedTemplate {
         let processorStatements: [TemplateValue] = [
             Self.statement(["s3:GetObject"], [Self.bucketArn("/" + SeedNames.rawPrefix + "*")]),
             Self.statement(["s3:PutObject"], [Self.bucketArn("/" + SeedNames.quarantinePrefix + "*")]),
-            Self.statement(["dynamodb:PutItem", "dynamodb:BatchWriteItem"], [tableArn]),
+            Self.statement(["dynamodb:BatchWriteItem"], [tableArn]),
             Self.metricDataStatement,
             Self.statement(
                 ["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -95,7 +97,10 @@ extension SeedTemplate {
                 "Role": .getAtt(role, "Arn"),
                 "LoggingConfig": ["LogGroup": .ref(logGroup), "LogFormat": "Text"],
                 "Environment": [
-                    "Variables": ["BUCKET_NAME": Self.bucketName, "TABLE_NAME": .string(SeedNames.table)]
+                    "Variables": [
+                        "BUCKET_NAME": Self.bucketName, "TABLE_NAME": .string(SeedNames.table),
+                        "STATE_TABLE_NAME": .string(SeedNames.stateTable),
+                    ]
                 ],
             ]
         )

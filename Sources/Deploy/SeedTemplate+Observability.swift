@@ -58,12 +58,37 @@ extension SeedTemplate {
         )
     }
 
-    /// A widget per metric (a SEARCH over the namespace, so per-host and fleet dimensions both
-    /// show), then the pipeline's executions. `${AWS::Region}` is filled by `Fn::Sub`.
+    /// The label dimensions the collectors put on each metric, besides `host`
+    /// (`Sources/Collectors`: disk by mount point, network by device and direction).
+    public static let labelDimensions: [String: [String]] = [
+        "cpu_utilization": [],
+        "memory_usage": [],
+        "disk_usage": ["mountpoint"],
+        "network_traffic": ["device", "direction"],
+    ]
+
+    /// The SEARCH expressions of `metric`'s widget: one over the per-host schema
+    /// `{InfraMonitoring,host,<labels>}` and one over the fleet schema `{InfraMonitoring,<labels>}`.
+    /// A schema in braces matches only metrics with exactly those dimensions
+    /// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/search-expression-syntax.html),
+    /// so each must name every dimension the publisher sends.
+    public static func searchExpressions(metric: String) -> [String] {
+        let labels = labelDimensions[metric] ?? []
+        return [["host"] + labels, labels].map { dimensions in
+            let schema = ([SeedNames.namespace] + dimensions).joined(separator: ",")
+            return "SEARCH('{\(schema)} MetricName=\"\(metric)\"', 'Average', 300)"
+        }
+    }
+
+    /// A widget per metric (SEARCH expressions over the per-host and the fleet dimensions, so
+    /// every published series shows whichever mode publishes), then the pipeline's executions.
+    /// `${AWS::Region}` is filled by `Fn::Sub`.
     static var dashboardBody: JSON {
         var widgets: [JSON] = []
         for (index, metric) in SeedNames.metrics.enumerated() {
-            let search = "SEARCH('{\(SeedNames.namespace)} MetricName=\"\(metric)\"', 'Average', 300)"
+            let expressions = searchExpressions(metric: metric).enumerated().map { position, search -> JSON in
+                [["expression": .string(search), "id": .string("e\(position + 1)")]]
+            }
             widgets.append([
                 "type": "metric",
                 "x": .number(Double(index % 2 * 12)),
@@ -76,7 +101,7 @@ extension SeedTemplate {
                     "view": "timeSeries",
                     "period": 300,
                     "stat": "Average",
-                    "metrics": [[["expression": .string(search), "id": "e1"]]],
+                    "metrics": .array(expressions),
                 ],
             ])
         }

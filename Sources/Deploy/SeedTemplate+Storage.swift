@@ -15,6 +15,7 @@ extension SeedTemplate {
                 ]
             ),
             ID.table: metricsTable,
+            ID.stateTable: collectorStateTable,
             ID.glueDatabase: Resource(
                 "AWS::Glue::Database",
                 [
@@ -51,8 +52,16 @@ extension SeedTemplate {
     }
 
     /// `infra-monitoring-pipeline-data`: encrypted, private, raw batches to STANDARD_IA at 30 days
-    /// and expired at 90, each new raw batch sent to the log-processor. Kept when the stack is
-    /// deleted (`deploy destroy --delete-data` empties and deletes it explicitly).
+    /// and expired at 90, each new raw batch sent to the log-processor.
+    ///
+    /// `DeletionPolicy: RetainExceptOnCreate`
+    /// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html):
+    /// a create that fails and rolls back deletes the bucket it just made, so the retry starts
+    /// clean; a deleted stack keeps it with its data (`deploy destroy --delete-data` empties and
+    /// deletes it). `deploy destroy` first removes the bucket's notification, so a kept bucket
+    /// never notifies a deleted function, and the next `deploy apply` adopts the kept bucket with
+    /// `DataBucketExists=true` (condition ``createsBucket`` false) and points its notification at
+    /// the new log-processor.
     private var dataBucket: Resource {
         Resource(
             "AWS::S3::Bucket",
@@ -106,7 +115,8 @@ extension SeedTemplate {
                 ],
             ],
             dependsOn: [ID.bucketPermission],
-            deletionPolicy: "Retain"
+            deletionPolicy: "RetainExceptOnCreate",
+            condition: Self.createsBucket
         )
     }
 
@@ -133,8 +143,30 @@ extension SeedTemplate {
         )
     }
 
+    /// The data-collector's counters between invocations (`state_key` → encoded counters), so the
+    /// cpu and network values are averages since the previous collection across cold starts, as
+    /// the embedded mode's SQLite state gives them. On demand, encrypted, deleted with the stack
+    /// (the next collection after a new deploy starts a new window).
+    private var collectorStateTable: Resource {
+        Resource(
+            "AWS::DynamoDB::Table",
+            [
+                "TableName": .string(SeedNames.stateTable),
+                "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [["AttributeName": .string(SeedNames.stateKey), "AttributeType": "S"]],
+                "KeySchema": [["AttributeName": .string(SeedNames.stateKey), "KeyType": "HASH"]],
+                "SSESpecification": ["SSEEnabled": true],
+            ],
+            deletionPolicy: "Delete"
+        )
+    }
+
     /// `infra_monitoring.metrics` over `raw-metrics/` (DESIGN §6): JSON SerDe, partitions
-    /// year/month/day found by projection, so no crawler or `MSCK REPAIR` is needed.
+    /// year/month/day found by projection, so no crawler or `MSCK REPAIR` is needed. The year is a
+    /// `date` projection from ``projectionStartYear`` to `NOW`
+    /// (https://docs.aws.amazon.com/athena/latest/ug/partition-projection-supported-types.html),
+    /// so a query without a date filter projects the months of the years the stack has run, not
+    /// 76 years of 372 day partitions.
     private var glueTable: Resource {
         let rawLocation = TemplateValue.join("", ["s3://", Self.bucketName, .string("/" + SeedNames.rawPrefix)])
         return Resource(
@@ -149,8 +181,11 @@ extension SeedTemplate {
                         "classification": "json",
                         "compressionType": "gzip",
                         "projection.enabled": "true",
-                        "projection.year.type": "integer",
-                        "projection.year.range": "2024,2099",
+                        "projection.year.type": "date",
+                        "projection.year.format": "yyyy",
+                        "projection.year.range": .string("\(projectionStartYear),NOW"),
+                        "projection.year.interval": "1",
+                        "projection.year.interval.unit": "YEARS",
                         "projection.month.type": "integer",
                         "projection.month.range": "1,12",
                         "projection.month.digits": "2",

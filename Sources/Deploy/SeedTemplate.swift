@@ -9,9 +9,18 @@ public struct SeedTemplate: Sendable {
     /// The state-machine definition text (`pipeline/state-machine.asl.json`), with its `${…}` placeholders.
     public var definitionText: String
 
-    public init(architecture: LambdaArchitecture = .host, definitionText: String) {
+    /// The first year the Athena table projects partitions for: the year of the first deploy, so
+    /// an unfiltered query projects the years since then, not every year since 2024.
+    public var projectionStartYear: Int
+
+    /// A template for `architecture` running `definitionText`; partitions are projected from
+    /// `projectionStartYear` (the current UTC year by default) up to the present.
+    public init(architecture: LambdaArchitecture = .host, definitionText: String, projectionStartYear: Int? = nil) {
         self.architecture = architecture
         self.definitionText = definitionText
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        self.projectionStartYear = projectionStartYear ?? calendar.component(.year, from: Date())
     }
 
     /// Logical IDs of the resources, so references are written once.
@@ -38,6 +47,7 @@ public struct SeedTemplate: Sendable {
         static let failedAlarm = "PipelineFailedAlarm"
         static let timedOutAlarm = "PipelineTimedOutAlarm"
         static let processorErrorsAlarm = "LogProcessorErrorsAlarm"
+        static let stateTable = "CollectorStateTable"
     }
 
     /// Parameter names.
@@ -48,10 +58,14 @@ public struct SeedTemplate: Sendable {
         static let suffix = "BucketNameSuffix"
         static let codeBucket = "CodeBucket"
         static let codeKey = "CodeKey"
+        static let bucketExists = "DataBucketExists"
     }
 
     /// The condition that is true when an operator set `BucketNameSuffix`.
     static let hasSuffix = "HasBucketNameSuffix"
+    /// The condition that is true when the stack creates the data bucket (`DataBucketExists` is
+    /// `false`); `deploy apply` sets `true` when a bucket kept by an earlier stack is adopted.
+    static let createsBucket = "CreatesDataBucket"
 
     /// The data bucket's name: `infra-monitoring-pipeline-data`, or with `-<suffix>` when the name is taken.
     /// Built from parameters only, never from the bucket resource, which breaks the
@@ -80,7 +94,8 @@ public struct SeedTemplate: Sendable {
         )
         template.parameters = Self.parameters
         template.conditions = [
-            Self.hasSuffix: .not(.equals(.ref(Param.suffix), ""))
+            Self.hasSuffix: .not(.equals(.ref(Param.suffix), "")),
+            Self.createsBucket: .equals(.ref(Param.bucketExists), "false"),
         ]
         for (id, resource) in storageResources() { template.resources[id] = resource }
         for (id, resource) in computeResources() { template.resources[id] = resource }
@@ -123,14 +138,32 @@ public struct SeedTemplate: Sendable {
         Param.codeKey: Parameter(
             description: "Key of the Lambda package zip (bootstrap inside) in CodeBucket."
         ),
+        Param.bucketExists: Parameter(
+            description: "true when the data bucket already exists (kept by an earlier stack) and is adopted: "
+                + "the stack then does not create it, and deploy apply points its notification at this stack's log-processor.",
+            defaultValue: "false",
+            allowedValues: ["false", "true"]
+        ),
     ]
 
+    /// The names every `--backend aws` command needs, read once from the stack
+    /// (`DescribeStacks` → `Outputs`) instead of assuming the unsuffixed defaults.
     static let outputs: [String: Output] = [
-        "DataBucketName": Output("The data bucket.", .ref(ID.bucket)),
+        "DataBucketName": Output("The data bucket (suffixed when BucketNameSuffix is set).", bucketName),
         "MetricsTableName": Output("The InfraMetrics table.", .ref(ID.table)),
+        "CollectorStateTableName": Output(
+            "The data-collector's counter state (cpu and network averages since the previous collection).",
+            .ref(ID.stateTable)
+        ),
+        "LogProcessorFunctionArn": Output("The log-processor the data bucket notifies.", .getAtt(ID.processor, "Arn")),
+        "DataCollectorFunctionArn": Output("The data-collector.", .getAtt(ID.collector, "Arn")),
         "StateMachineArn": Output("The pipeline's state machine.", .ref(ID.stateMachine)),
         "AlarmTopicArn": Output("The notification topic.", .ref(ID.topic)),
-        "AthenaWorkGroupName": Output("The Athena workgroup for queries over raw-metrics/.", .ref(ID.workGroup)),
+        "AthenaWorkGroupName": Output(
+            "The Athena workgroup every query must run in (scan limit, encrypted results under athena-results/).",
+            .ref(ID.workGroup)
+        ),
+        "GlueDatabaseName": Output("The Glue database of the metrics table.", .ref(ID.glueDatabase)),
         "DashboardURL": Output(
             "The CloudWatch dashboard.",
             .sub("https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}#dashboards:name=\(SeedNames.dashboard)")

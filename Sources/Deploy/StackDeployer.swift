@@ -1,5 +1,5 @@
-import AWSClients
-import Foundation
+public import AWSClients
+public import Foundation
 import InfraJSON
 
 /// Creates, updates and deletes the stack through the CloudFormation API, uploading the Lambda
@@ -73,6 +73,85 @@ public struct StackDeployer: Sendable {
         let capabilities = ["CAPABILITY_IAM"]
         let existing = try await cloudFormation.describeStack(name: stackName)
         let seen = Set(try await events().map(\.id))
+        let dataBucket = Self.dataBucketName(parameters: parameters)
+        if all[Self.bucketExistsParameter] == nil {
+            if let existing, existing.status != "DELETE_COMPLETE" {
+                // An update keeps what the stack was created with: a bucket the stack owns stays
+                // owned, an adopted one stays adopted.
+                all[Self.bucketExistsParameter] = existing.parameters[Self.bucketExistsParameter] ?? "false"
+            } else {
+                let kept = try await s3.headBucket(bucket: dataBucket)
+                if kept { progress("adopting the data bucket \(dataBucket) kept by an earlier stack (DataBucketExists=true)") }
+                all[Self.bucketExistsParameter] = kept ? "true" : "false"
+            }
+        }
+        let outcome = try await createOrUpdate(
+            existing: existing,
+            template: template,
+            parameters: all,
+            capabilities: capabilities,
+            seen: seen
+        )
+        if all[Self.bucketExistsParameter] == "true", outcome != .unchanged {
+            try await notifyProcessor(bucket: dataBucket)
+        }
+        return outcome
+    }
+
+    /// The template parameter that says the data bucket exists and is adopted.
+    static let bucketExistsParameter = "DataBucketExists"
+
+    /// The data bucket's name for `parameters`: the seed's name, with `-<BucketNameSuffix>` when set.
+    static func dataBucketName(parameters: [String: String]) -> String {
+        let suffix = parameters["BucketNameSuffix"] ?? ""
+        return suffix.isEmpty ? SeedNames.bucket : "\(SeedNames.bucket)-\(suffix)"
+    }
+
+    /// Points the adopted bucket's notification at this stack's log-processor (the stack output
+    /// `LogProcessorFunctionArn`), as the bucket resource does when the stack owns the bucket.
+    func notifyProcessor(bucket: String) async throws {
+        guard let stack = try await CloudFormationClient(client: client).describeStack(name: stackName),
+            let function = stack.outputs["LogProcessorFunctionArn"], !function.isEmpty
+        else {
+            throw DeployError.usage("stack \(stackName) has no LogProcessorFunctionArn output; apply the current template")
+        }
+        try await putNotification(bucket: bucket, body: Self.notificationXML(function: function))
+        progress("the data bucket \(bucket) now notifies \(function) of new \(SeedNames.rawPrefix) objects")
+    }
+
+    /// The body of `PutBucketNotificationConfiguration`: new raw batches to `function`, or no
+    /// notification at all for `nil`
+    /// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html).
+    public static func notificationXML(function: String?) -> String {
+        let namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
+        guard let function else { return "<NotificationConfiguration xmlns=\"\(namespace)\"/>" }
+        return "<NotificationConfiguration xmlns=\"\(namespace)\"><LambdaFunctionConfiguration><Id>raw-batches</Id>"
+            + "<CloudFunction>\(function)</CloudFunction><Event>s3:ObjectCreated:*</Event>"
+            + "<Filter><S3Key><FilterRule><Name>prefix</Name><Value>\(SeedNames.rawPrefix)</Value></FilterRule></S3Key></Filter>"
+            + "</LambdaFunctionConfiguration></NotificationConfiguration>"
+    }
+
+    private func putNotification(bucket: String, body: String) async throws {
+        let s3 = S3Client(client: client)
+        _ = try await client.send(
+            .s3,
+            operation: "PutBucketNotificationConfiguration",
+            method: "PUT",
+            // `?notification` without `=`, as the AWS SDKs send it (moto ignores `?notification=`).
+            url: URL(string: s3.url(bucket: bucket).absoluteString + "?notification")!,
+            headers: [("content-type", "application/xml")],
+            body: Array(body.utf8)
+        )
+    }
+
+    private func createOrUpdate(
+        existing: CloudFormationStack?,
+        template: String,
+        parameters all: [String: String],
+        capabilities: [String],
+        seen: Set<String>
+    ) async throws -> ApplyOutcome {
+        let cloudFormation = CloudFormationClient(client: client)
         if let existing, existing.status != "DELETE_COMPLETE" {
             if existing.status == "ROLLBACK_COMPLETE" {
                 throw DeployError.usage(
@@ -109,6 +188,12 @@ public struct StackDeployer: Sendable {
             return false
         }
         let dataBucket = stack.outputs["DataBucketName"] ?? fallbackBucket
+        if try await S3Client(client: client).headBucket(bucket: dataBucket) {
+            // The bucket outlives the stack (RetainExceptOnCreate, or adopted): it must not keep
+            // notifying a function that is about to be deleted.
+            try await putNotification(bucket: dataBucket, body: Self.notificationXML(function: nil))
+            progress("removed the data bucket's notification of the log-processor before deleting the stack")
+        }
         let seen = Set(try await events().map(\.id))
         progress("deleting stack \(stackName)")
         try await cloudFormation.deleteStack(name: stackName)
@@ -116,7 +201,10 @@ public struct StackDeployer: Sendable {
         if deleteData {
             try await deleteBucket(dataBucket)
         } else {
-            progress("kept the data bucket \(dataBucket) (DeletionPolicy Retain); `deploy destroy --delete-data` deletes it")
+            progress(
+                "kept the data bucket \(dataBucket) (DeletionPolicy RetainExceptOnCreate); the next `deploy apply` adopts it, "
+                    + "`deploy destroy --delete-data` deletes it"
+            )
         }
         return true
     }

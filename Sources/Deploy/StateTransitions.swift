@@ -1,4 +1,4 @@
-import InfraJSON
+public import InfraJSON
 
 /// Counts the state transitions Step Functions bills for one execution of a definition.
 ///

@@ -117,7 +117,8 @@ public struct Resource: Sendable, Encodable {
         self.properties = properties
         self.dependsOn = dependsOn
         self.deletionPolicy = deletionPolicy
-        self.updateReplacePolicy = deletionPolicy
+        // UpdateReplacePolicy has no RetainExceptOnCreate: a replaced resource is kept.
+        self.updateReplacePolicy = deletionPolicy == "RetainExceptOnCreate" ? "Retain" : deletionPolicy
         self.condition = condition
     }
 

@@ -6,8 +6,42 @@ extension PipelineDefinition {
     public static let embeddedText = #"""
         {
           "Comment": "InfraMonitor pipeline: collect cpu, memory, disk and network in parallel, store raw batches, notify success or failure. The same definition runs on AWS Step Functions (InfraMonitoring-Pipeline-Orch) and in the embedded interpreter.",
-          "StartAt": "CollectMetrics",
+          "StartAt": "CheckInput",
           "States": {
+            "CheckInput": {
+              "Type": "Choice",
+              "Comment": "Whatever the input (a scheduled event, a manual start with {} or with no object at all), the rest of the definition sees {\"time\": <string>}: the event's time when it is a string, else the execution's start time, so no path below can fail with States.Runtime before NotifyFailure.",
+              "Choices": [
+                {
+                  "And": [
+                    {
+                      "Variable": "$.time",
+                      "IsPresent": true
+                    },
+                    {
+                      "Variable": "$.time",
+                      "IsString": true
+                    }
+                  ],
+                  "Next": "KeepScheduledTime"
+                }
+              ],
+              "Default": "UseStartTime"
+            },
+            "KeepScheduledTime": {
+              "Type": "Pass",
+              "Parameters": {
+                "time.$": "$.time"
+              },
+              "Next": "CollectMetrics"
+            },
+            "UseStartTime": {
+              "Type": "Pass",
+              "Parameters": {
+                "time.$": "$$.Execution.StartTime"
+              },
+              "Next": "CollectMetrics"
+            },
             "CollectMetrics": {
               "Type": "Parallel",
               "Comment": "One branch per metric; a branch that still fails after its retries fails the whole collection.",
@@ -34,14 +68,18 @@ extension PipelineDefinition {
                       },
                       "Retry": [
                         {
+                          "Comment": "AWS's recommended retrier for lambda:invoke: the transient Lambda service errors, with full jitter (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). A function error (a deterministic payload or collection error) is not retried.",
                           "ErrorEquals": [
-                            "States.ALL"
+                            "Lambda.ServiceException",
+                            "Lambda.AWSLambdaException",
+                            "Lambda.SdkClientException",
+                            "Lambda.TooManyRequestsException"
                           ],
                           "IntervalSeconds": 1,
+                          "MaxAttempts": 3,
                           "BackoffRate": 2.0,
-                          "MaxAttempts": 2,
                           "MaxDelaySeconds": 10,
-                          "JitterStrategy": "NONE"
+                          "JitterStrategy": "FULL"
                         }
                       ],
                       "End": true
@@ -70,14 +108,18 @@ extension PipelineDefinition {
                       },
                       "Retry": [
                         {
+                          "Comment": "AWS's recommended retrier for lambda:invoke: the transient Lambda service errors, with full jitter (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). A function error (a deterministic payload or collection error) is not retried.",
                           "ErrorEquals": [
-                            "States.ALL"
+                            "Lambda.ServiceException",
+                            "Lambda.AWSLambdaException",
+                            "Lambda.SdkClientException",
+                            "Lambda.TooManyRequestsException"
                           ],
                           "IntervalSeconds": 1,
+                          "MaxAttempts": 3,
                           "BackoffRate": 2.0,
-                          "MaxAttempts": 2,
                           "MaxDelaySeconds": 10,
-                          "JitterStrategy": "NONE"
+                          "JitterStrategy": "FULL"
                         }
                       ],
                       "End": true
@@ -106,14 +148,18 @@ extension PipelineDefinition {
                       },
                       "Retry": [
                         {
+                          "Comment": "AWS's recommended retrier for lambda:invoke: the transient Lambda service errors, with full jitter (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). A function error (a deterministic payload or collection error) is not retried.",
                           "ErrorEquals": [
-                            "States.ALL"
+                            "Lambda.ServiceException",
+                            "Lambda.AWSLambdaException",
+                            "Lambda.SdkClientException",
+                            "Lambda.TooManyRequestsException"
                           ],
                           "IntervalSeconds": 1,
+                          "MaxAttempts": 3,
                           "BackoffRate": 2.0,
-                          "MaxAttempts": 2,
                           "MaxDelaySeconds": 10,
-                          "JitterStrategy": "NONE"
+                          "JitterStrategy": "FULL"
                         }
                       ],
                       "End": true
@@ -142,14 +188,18 @@ extension PipelineDefinition {
                       },
                       "Retry": [
                         {
+                          "Comment": "AWS's recommended retrier for lambda:invoke: the transient Lambda service errors, with full jitter (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). A function error (a deterministic payload or collection error) is not retried.",
                           "ErrorEquals": [
-                            "States.ALL"
+                            "Lambda.ServiceException",
+                            "Lambda.AWSLambdaException",
+                            "Lambda.SdkClientException",
+                            "Lambda.TooManyRequestsException"
                           ],
                           "IntervalSeconds": 1,
+                          "MaxAttempts": 3,
                           "BackoffRate": 2.0,
-                          "MaxAttempts": 2,
                           "MaxDelaySeconds": 10,
-                          "JitterStrategy": "NONE"
+                          "JitterStrategy": "FULL"
                         }
                       ],
                       "End": true

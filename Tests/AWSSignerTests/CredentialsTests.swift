@@ -76,4 +76,23 @@ import Testing
         #expect(!AWSCredentials(accessKeyID: "a", secretAccessKey: "b", expiration: now.addingTimeInterval(3600)).isExpiring(at: now))
         #expect(!AWSCredentials(accessKeyID: "a", secretAccessKey: "b").isExpiring(at: now))
     }
+
+    @Test func ssoSessionSectionsAndTheirCacheFileName() {
+        let config = """
+            [profile dev]
+            sso_session = my-sso
+            sso_account_id = 111122223333
+
+            [sso-session my-sso]
+            sso_region = eu-west-1
+            sso_start_url = https://example.awsapps.com/start
+            """
+        let files = AWSProfileFiles(credentialsText: nil, configText: config)
+        #expect(files.profiles["dev"]?["sso_session"] == "my-sso")
+        #expect(files.profiles["sso-session my-sso"] == nil, "a session is not a profile")
+        #expect(files.ssoSessions["my-sso"]?["sso_start_url"] == "https://example.awsapps.com/start")
+        // `aws sso login --sso-session my-sso` caches its token as ~/.aws/sso/cache/<sha1("my-sso")>.json.
+        #expect(CredentialDigest.sha1Hex("my-sso") == "0ad374308c5a4e22f723adf10145eafad7c4031c")
+        #expect(!files.hasStaticKeys(profile: "dev"))
+    }
 }

@@ -21,11 +21,11 @@ func estimate(_ change: (inout CostAssumptions) throws -> Void = { _ in }) throw
         let seed = try estimate()
         #expect(seed.executions == 240)
         #expect(seed.files == 960)
-        #expect(seed.records == 960)
-        #expect(seed.transitionsPerExecution == 6)
+        #expect(seed.records == 2_160, "240 executions × 9 series")
+        #expect(seed.transitionsPerExecution == 8, "CheckInput, its Pass, the Parallel, 4 tasks, NotifySuccess")
         #expect(seed.collectorTasksPerExecution == 4)
         #expect(seed.line("Lambda", "requests (data-collector + log-processor)")?.quantity == 1_920)
-        #expect(seed.line("Step Functions", "state transitions (6 per execution)")?.quantity == 1_440)
+        #expect(seed.line("Step Functions", "state transitions (8 per execution)")?.quantity == 1_920)
         let athena = try #require(seed.lines.first { $0.service == "Athena" })
         #expect((athena.billedCost * 100).rounded() / 100 == 0.01)
         let email = try #require(seed.line("SNS", "email notifications"))
@@ -33,7 +33,7 @@ func estimate(_ change: (inout CostAssumptions) throws -> Void = { _ in }) throw
         #expect(email.billedCost == 0)
         #expect(email.listCost > 0)
         let writes = try #require(seed.line("DynamoDB", "on-demand writes (InfraMetrics records)"))
-        #expect(writes.quantity == 960)
+        #expect(writes.quantity == 2_160)
         #expect(seed.dimensions == .perHost)
         #expect(seed.line("CloudWatch", "dashboard InfraMonitoring")?.billedCost == 0)
         #expect(seed.total < 0.10)
@@ -63,10 +63,11 @@ func estimate(_ change: (inout CostAssumptions) throws -> Void = { _ in }) throw
         #expect(hundred.lines.first { $0.service == "Athena" }!.listCost > one.lines.first { $0.service == "Athena" }!.listCost)
         let perHost = try #require(hundred.lines.first { $0.item.hasPrefix("custom metrics, per-host") })
         let fleet = try #require(hundred.lines.first { $0.item.hasPrefix("custom metrics, fleet") })
-        #expect(perHost.quantity == 400)
-        #expect(fleet.quantity == 4)
+        #expect(perHost.quantity == 900)
+        #expect(fleet.quantity == 9)
         #expect(perHost.billedCost > fleet.billedCost)
-        #expect(hundred.dimensions == .fleet)
+        #expect(hundred.dimensions == .perHost, "priced as the publisher sends by default")
+        #expect(perHost.counted && !fleet.counted)
         #expect(hundred.total > one.total)
     }
 
@@ -75,33 +76,49 @@ func estimate(_ change: (inout CostAssumptions) throws -> Void = { _ in }) throw
         let hourly = try estimate { $0.schedule = try ScheduleFrequency("rate(1 hour)") }
         #expect(hourly.executions == 720)
         #expect(hourly.files == 2_880)
-        #expect(hourly.line("Step Functions", "state transitions (6 per execution)")!.quantity == 4_320)
-        #expect(hourly.line("Step Functions", "state transitions (6 per execution)")!.billedCost > 0)
-        #expect(seed.line("Step Functions", "state transitions (6 per execution)")!.billedCost == 0)
+        #expect(hourly.line("Step Functions", "state transitions (8 per execution)")!.quantity == 5_760)
+        #expect(hourly.line("Step Functions", "state transitions (8 per execution)")!.billedCost > 0)
+        #expect(seed.line("Step Functions", "state transitions (8 per execution)")!.billedCost == 0)
         let minutely = try estimate { $0.schedule = try ScheduleFrequency("rate(1 minute)") }
         #expect(minutely.line("SNS", "email notifications")!.billedCost > 0)
         #expect(minutely.total > hourly.total)
         #expect(hourly.total >= seed.total)
     }
 
-    @Test(arguments: [
-        (1, MetricDimensions.perHost), (2, .perHost), (3, .fleet), (50, .fleet),
-    ])
-    func cheaperDimensionsAboveTheStatedHostCount(hosts: Int, expected: MetricDimensions) throws {
-        #expect(MetricDimensions.perHostFreeUpTo(seriesPerHost: 4) == 2)
-        let result = try estimate { $0.hosts = hosts }
-        #expect(result.dimensions == expected)
-        let chosen = result.lines.filter { $0.item.hasPrefix("custom metrics") && $0.counted }
-        let other = result.lines.filter { $0.item.hasPrefix("custom metrics") && !$0.counted }
-        #expect(chosen.count == 1 && other.count == 1)
-        #expect(chosen[0].billedCost <= other[0].billedCost)
+    /// CloudWatch custom metrics as published: per-host is hosts × 9 at $0.30 a metric-month,
+    /// prorated to the third of the month's hours in which rate(3 hours) sends data; fleet is the
+    /// 9 label sets whatever the host count.
+    @Test(arguments: [(1, 9, 0.0, 0.0), (10, 90, 8.0, 0.0), (100, 900, 89.0, 0.0), (1_000, 9_000, 899.0, 0.0)])
+    func customMetricsForBothDimensionModes(hosts: Int, perHostMetrics: Int, perHostDollars: Double, fleetDollars: Double) throws {
+        let perHost = try estimate {
+            $0.hosts = hosts
+            $0.dimensions = .perHost
+        }
+        let fleet = try estimate {
+            $0.hosts = hosts
+            $0.dimensions = .fleet
+        }
+        #expect(perHost.customMetrics(.perHost) == perHostMetrics)
+        #expect(fleet.customMetrics(.fleet) == 9)
+        let perHostLine = try #require(perHost.lines.first { $0.item.hasPrefix("custom metrics, per-host") && $0.counted })
+        let fleetLine = try #require(fleet.lines.first { $0.item.hasPrefix("custom metrics, fleet") && $0.counted })
+        #expect(abs(perHostLine.billedCost - Double(max(0, perHostMetrics - 10)) * 0.30 / 3) < 1e-9)
+        #expect(abs(perHostLine.billedCost - perHostDollars) < 1e-9)
+        #expect(fleetLine.billedCost == fleetDollars)
+    }
+
+    @Test func seriesPerHostFollowTheCollectorShape() {
+        #expect(CostAssumptions.series(mountPoints: 3, interfaces: 2) == 9)
+        #expect(CostAssumptions().seriesPerHost == 9)
+        #expect(MetricDimensions.perHostFreeUpTo(seriesPerHost: 9) == 1)
     }
 
     @Test func reportNamesThePriceDateAndTheThreshold() throws {
         let text = CostReport.text(try estimate())
         #expect(text.contains(PriceTable.euWest1.date))
         #expect(text.contains("240 executions"))
-        #expect(text.contains("per-host is free up to 2 hosts"))
+        #expect(text.contains("priced as published, per-host dimensions"))
+        #expect(text.contains("fleet metrics"))
         #expect(text.contains("Growth"))
     }
 }

@@ -21,6 +21,13 @@ private let checkScript = #"""
     except Exception as error:
         out["status"] = "GONE"
     check("s3 infra-monitoring-pipeline-data", lambda: c("s3").head_bucket(Bucket="infra-monitoring-pipeline-data") is not None)
+    check("dynamodb InfraMonitorCollectorState", lambda: c("dynamodb").describe_table(TableName="InfraMonitorCollectorState")["Table"]["KeySchema"][0]["AttributeName"] == "state_key")
+    try:
+        targets = [n["LambdaFunctionArn"] for n in c("s3").get_bucket_notification_configuration(Bucket="infra-monitoring-pipeline-data").get("LambdaFunctionConfigurations", [])]
+    except Exception as error:
+        targets = []
+        out["notifies_error"] = type(error).__name__ + ": " + str(error)
+    out["notifies"] = targets
     check("dynamodb InfraMetrics", lambda: c("dynamodb").describe_table(TableName="InfraMetrics")["Table"]["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST")
     for fn in ["data-collector", "log-processor"]:
         check("lambda " + fn, lambda fn=fn: c("lambda").get_function(FunctionName=fn)["Configuration"]["Runtime"] == "provided.al2023")

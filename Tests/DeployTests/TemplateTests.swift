@@ -40,7 +40,11 @@ func resource(_ template: JSON, type: String, named name: String, key: String) -
     @Test func bucketIsPrivateEncryptedWithLifecycleAndNotification() throws {
         let template = try seedTemplateJSON()
         let bucket = try #require(template["Resources"]?["DataBucket"])
-        #expect(bucket["DeletionPolicy"] == "Retain")
+        #expect(bucket["DeletionPolicy"] == "RetainExceptOnCreate")
+        #expect(bucket["UpdateReplacePolicy"] == "Retain")
+        #expect(bucket["Condition"] == "CreatesDataBucket")
+        #expect(template["Parameters"]?["DataBucketExists"]?["AllowedValues"] == ["false", "true"])
+        #expect(template["Outputs"]?["DataBucketName"]?["Value"]?["Fn::If"] != nil, "the name, not a Ref to a conditional bucket")
         let properties = try #require(bucket["Properties"])
         #expect(properties["BucketName"]?["Fn::If"]?[2] == "infra-monitoring-pipeline-data")
         #expect(properties["BucketName"]?["Fn::If"]?[1]?["Fn::Sub"] == "infra-monitoring-pipeline-data-${BucketNameSuffix}")
@@ -62,6 +66,60 @@ func resource(_ template: JSON, type: String, named name: String, key: String) -
         let permission = try #require(template["Resources"]?["LogProcessorBucketPermission"]?["Properties"])
         #expect(permission["SourceAccount"]?["Ref"] == "AWS::AccountId")
         #expect(permission["SourceArn"]?["Fn::Sub"]?[0] == "arn:${AWS::Partition}:s3:::${Name}")
+    }
+
+    @Test func collectorStateTableIsLeastPrivilegeAndEveryNameIsAnOutput() throws {
+        let template = try seedTemplateJSON()
+        let table = try #require(resource(template, type: "AWS::DynamoDB::Table", named: "InfraMonitorCollectorState", key: "TableName"))
+        #expect(table["Properties"]?["KeySchema"] == [["AttributeName": "state_key", "KeyType": "HASH"]])
+        #expect(table["Properties"]?["BillingMode"] == "PAY_PER_REQUEST")
+        let collectorRole = try #require(template["Resources"]?["DataCollectorRole"])
+        let statements = collectorRole["Properties"]?["Policies"]?[0]?["PolicyDocument"]?["Statement"]?.arrayValue ?? []
+        let dynamo = statements.filter { $0["Action"]?.arrayValue?.contains { $0.stringValue?.hasPrefix("dynamodb:") == true } == true }
+        #expect(dynamo.count == 1)
+        #expect(dynamo.first?["Action"] == ["dynamodb:GetItem", "dynamodb:PutItem"])
+        #expect(dynamo.first?["Resource"] == [["Fn::GetAtt": ["CollectorStateTable", "Arn"]]], "the state table only, not InfraMetrics")
+        let processorRole = try #require(template["Resources"]?["LogProcessorRole"])
+        let processorDynamo = (processorRole["Properties"]?["Policies"]?[0]?["PolicyDocument"]?["Statement"]?.arrayValue ?? [])
+            .filter { $0["Action"]?.arrayValue?.contains { $0.stringValue?.hasPrefix("dynamodb:") == true } == true }
+        #expect(processorDynamo.first?["Action"] == ["dynamodb:BatchWriteItem"], "the processor writes in batches only")
+        let collector = try #require(resource(template, type: "AWS::Lambda::Function", named: "data-collector", key: "FunctionName"))
+        #expect(collector["Properties"]?["Environment"]?["Variables"]?["STATE_TABLE_NAME"] == "InfraMonitorCollectorState")
+        let outputs = Set(template["Outputs"]?.objectValue?.keys.map { $0 } ?? [])
+        for name in [
+            "DataBucketName", "MetricsTableName", "CollectorStateTableName", "AlarmTopicArn", "AthenaWorkGroupName", "StateMachineArn",
+            "LogProcessorFunctionArn", "GlueDatabaseName",
+        ] {
+            #expect(outputs.contains(name), "no output \(name)")
+        }
+    }
+
+    @Test func definitionRetriesOnlyLambdaServiceErrorsAndNormalizesItsInput() throws {
+        let text = try String(contentsOfFile: CommandRunner.projectRoot + "/pipeline/state-machine.asl.json", encoding: .utf8)
+        let definition = try JSON(parsing: text)
+        #expect(definition["StartAt"] == "CheckInput")
+        for branch in definition["States"]?["CollectMetrics"]?["Branches"]?.arrayValue ?? [] {
+            for state in branch["States"]?.objectValue?.values.map({ $0 }) ?? [] {
+                let retry = state["Retry"]?.arrayValue ?? []
+                #expect(retry.count == 1)
+                #expect(
+                    retry.first?["ErrorEquals"] == [
+                        "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException",
+                    ]
+                )
+                #expect(retry.first?["JitterStrategy"] == "FULL")
+            }
+        }
+        #expect(definition["States"]?["UseStartTime"]?["Parameters"]?["time.$"] == "$$.Execution.StartTime")
+    }
+
+    @Test func projectionStartsAtTheDeployYear() throws {
+        let text = try String(contentsOfFile: CommandRunner.projectRoot + "/pipeline/state-machine.asl.json", encoding: .utf8)
+        let rendered = try SeedTemplate(architecture: .x86_64, definitionText: text, projectionStartYear: 2026).build().rendered(.json)
+        let parameters = try JSON(parsing: rendered)["Resources"]?["GlueMetricsTable"]?["Properties"]?["TableInput"]?["Parameters"]
+        #expect(parameters?["projection.year.type"] == "date")
+        #expect(parameters?["projection.year.range"] == "2026,NOW")
+        #expect(parameters?["projection.year.format"] == "yyyy")
     }
 
     @Test func tableIsOnDemandWithKeysTTLAndRecovery() throws {
@@ -137,7 +195,21 @@ func resource(_ template: JSON, type: String, named name: String, key: String) -
         let widgets = try #require(try JSON(parsing: body)["widgets"]?.arrayValue)
         for metric in SeedNames.metrics {
             #expect(widgets.contains { $0["properties"]?["title"] == .string(metric) }, "no widget for \(metric)")
+            let widget = try #require(widgets.first { $0["properties"]?["title"] == .string(metric) })
+            let expressions = widget["properties"]?["metrics"]?.arrayValue?.compactMap { $0[0]?["expression"]?.stringValue } ?? []
+            #expect(expressions == SeedTemplate.searchExpressions(metric: metric))
         }
+        // The per-host schema names host and every label the collectors put on the series.
+        #expect(
+            SeedTemplate.searchExpressions(metric: "network_traffic") == [
+                #"SEARCH('{InfraMonitoring,host,device,direction} MetricName="network_traffic"', 'Average', 300)"#,
+                #"SEARCH('{InfraMonitoring,device,direction} MetricName="network_traffic"', 'Average', 300)"#,
+            ]
+        )
+        #expect(
+            SeedTemplate.searchExpressions(metric: "cpu_utilization")[0]
+                == #"SEARCH('{InfraMonitoring,host} MetricName="cpu_utilization"', 'Average', 300)"#
+        )
     }
 
     @Test func unknownPlaceholderInTheDefinitionIsRefused() throws {

@@ -1,6 +1,6 @@
 import AWSSigner
-import Foundation
-import InfraJSON
+public import Foundation
+public import InfraJSON
 
 /// The request layer every service client is built on: it resolves the endpoint, signs with
 /// SigV4, retries per ``AWSRetryPolicy`` and turns error responses into ``AWSError``.

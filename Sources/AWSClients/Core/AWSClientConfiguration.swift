@@ -1,5 +1,5 @@
-import AWSSigner
-import Foundation
+public import AWSSigner
+public import Foundation
 
 /// Everything the service clients share: region, credentials, endpoint override, retries,
 /// timeout and the transport.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An HTTP request as the request layer builds it, before and after signing.
 public struct AWSHTTPRequest: Sendable {

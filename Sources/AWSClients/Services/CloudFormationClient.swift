@@ -10,6 +10,8 @@ public struct CloudFormationStack: Sendable, Hashable {
     public var statusReason: String?
     /// Outputs by key.
     public var outputs: [String: String]
+    /// The parameter values the stack runs with, by key.
+    public var parameters: [String: String] = [:]
 
     /// Whether the stack is in a final (not `_IN_PROGRESS`) status.
     public var isSettled: Bool { !status.hasSuffix("_IN_PROGRESS") }
@@ -92,13 +94,17 @@ public struct CloudFormationClient: Sendable {
         for output in member.child("Outputs")?.children ?? [] {
             if let key = output.string("OutputKey") { outputs[key] = output.string("OutputValue") ?? "" }
         }
-        return CloudFormationStack(
+        var stack = CloudFormationStack(
             name: member.string("StackName") ?? name,
             id: member.string("StackId") ?? "",
             status: member.string("StackStatus") ?? "",
             statusReason: member.string("StackStatusReason"),
             outputs: outputs
         )
+        for parameter in member.child("Parameters")?.children ?? [] {
+            if let key = parameter.string("ParameterKey") { stack.parameters[key] = parameter.string("ParameterValue") ?? "" }
+        }
+        return stack
     }
 
     /// The events of stack `name`, newest first (first page).

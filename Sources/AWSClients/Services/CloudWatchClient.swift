@@ -1,5 +1,5 @@
 import AWSSigner
-import Foundation
+public import Foundation
 
 /// One CloudWatch metric data point.
 public struct MetricDatum: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import InfraJSON
+public import InfraJSON
 
 /// A DynamoDB item in the wire form: attribute name → typed value such as `{"S": "x"}`,
 /// `{"N": "1.5"}`, `{"BOOL": true}`, `{"M": {...}}`, `{"L": [...]}`.

@@ -1,5 +1,5 @@
 import AWSSigner
-import Foundation
+public import Foundation
 
 /// One object in a listing.
 public struct S3Object: Sendable, Hashable {

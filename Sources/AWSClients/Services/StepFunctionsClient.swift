@@ -1,5 +1,5 @@
 import Foundation
-import InfraJSON
+public import InfraJSON
 
 /// What `DescribeExecution` tells about one execution.
 public struct StepFunctionsExecution: Sendable, Hashable {
