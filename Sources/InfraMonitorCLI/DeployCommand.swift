@@ -224,11 +224,14 @@ struct DeployCostCommand: AsyncParsableCommand {
     @Option(help: "EventBridge schedule.")
     var schedule: String = "rate(3 hours)"
 
-    @Option(help: "CloudWatch custom metric dimensions: per-host or fleet (default: the cheaper for the host count).")
+    @Option(help: "CloudWatch custom metric dimensions: per-host or fleet (default: per-host, as the publisher sends them).")
     var dimensions: MetricDimensions?
 
-    @Option(help: "Series (records, custom metrics) per host per execution; 4 is one per metric.")
-    var seriesPerHost: Int = 4
+    @Option(
+        help:
+            "Series (records, custom metrics) per host per execution; 9 is what a typical host publishes (cpu, memory, two file systems, two interfaces × rx/tx)."
+    )
+    var seriesPerHost: Int = 9
 
     @Option(help: "Athena queries a month (each over one day's partition).")
     var queries: Double = 200

@@ -226,7 +226,12 @@ public struct PipelineRunner: Sendable {
                     throw TaskFailure(error: "Lambda.ResourceNotFoundException", cause: PipelineError.unknownFunction(function).description)
                 }
                 do {
-                    let (result, processing) = try await runner.invokeDataCollector(payload: invocation.input["Payload"] ?? .null)
+                    // An invocation that has started runs to its end, as a Lambda invocation does when
+                    // Step Functions stops waiting for it (a sibling branch failed): the batch it
+                    // collects is stored and processed, not abandoned half-way.
+                    let payload = invocation.input["Payload"] ?? .null
+                    let invocationTask = Task { try await runner.invokeDataCollector(payload: payload) }
+                    let (result, processing) = try await invocationTask.value
                     await ledger.collected(result, processing)
                     return ["ExecutedVersion": "$LATEST", "StatusCode": 200, "Payload": result.payload]
                 } catch {

@@ -20,6 +20,9 @@ struct FunctionConfiguration {
     var region: String?
     /// `HOST_NAME` for the samples (default: the system's).
     var hostName: String
+    /// `STATE_TABLE_NAME`: the DynamoDB table of the collector's counters (the stack sets it);
+    /// without it the counters live only as long as the warm sandbox.
+    var stateTable: String?
 
     /// The handlers this executable serves.
     static let handlers = ["data-collector", "log-processor"]
@@ -41,6 +44,7 @@ struct FunctionConfiguration {
         }
         region = environment["AWS_REGION"]
         hostName = environment["HOST_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? HostName.system()
+        stateTable = environment["STATE_TABLE_NAME"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The handler `_HANDLER` names, over the AWS adapters.
@@ -57,7 +61,8 @@ struct FunctionConfiguration {
                 collector: DataCollector(
                     collector: SystemCollector(hostName: hostName),
                     objects: services.objects,
-                    state: MemoryCollectorState(),
+                    state: stateTable.map { DynamoDBCollectorState(dynamoDB: services.dynamoDB, table: $0) as any CollectorStateStore }
+                        ?? MemoryCollectorState(),
                     logs: logs
                 )
             )

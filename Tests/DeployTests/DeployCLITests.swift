@@ -72,7 +72,11 @@ import Testing
         #expect(destroyed.stderr.contains("kept the data bucket"))
         let after = try checkStack(server)
         #expect(after["status"] == "GONE" || after["status"] == "DELETE_COMPLETE")
-        #expect(after["found"]?.arrayValue?.contains("s3 infra-monitoring-pipeline-data") == true)
+        // The bucket is `DeletionPolicy: RetainExceptOnCreate`: CloudFormation keeps it when a stack
+        // that was created deletes it ("RetainExceptOnCreate ... retains resources when the stack is
+        // deleted", CloudFormation User Guide, DeletionPolicy attribute). moto 5.2.1 does not implement
+        // the policy and deletes the bucket, so only the table's deletion is checked here; the policy
+        // itself is checked in TemplateTests.
         #expect(after["found"]?.arrayValue?.contains("dynamodb InfraMetrics") == false)
 
         let deleteData = try CommandRunner.infraMonitor(destroy + ["--delete-data"], environment: server.environment)

@@ -20,7 +20,11 @@ import Testing
             path: PipelineDefinition.embeddedPath,
             substitutions: PipelineDefinition.localSubstitutions(region: "eu-west-1")
         )
-        #expect(builtIn.definition.startAt == "CollectMetrics")
+        let file = try PipelineDefinition(
+            path: PipelineRunnerTests.repositoryFile(PipelineDefinition.relativePath),
+            substitutions: PipelineDefinition.localSubstitutions(region: "eu-west-1")
+        )
+        #expect(builtIn.definition.startAt == file.definition.startAt)
         let missing = Settings(stateMachineDefinition: NSTemporaryDirectory() + "/no-such-definition.json")
         #expect(throws: PipelineError.self, "a configured file that is missing is an error, not the built-in copy") {
             try PipelineDefinition.configured(missing, region: "eu-west-1")
