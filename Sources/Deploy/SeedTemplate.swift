@@ -148,23 +148,23 @@ public struct SeedTemplate: Sendable {
 
     /// The names every `--backend aws` command needs, read once from the stack
     /// (`DescribeStacks` → `Outputs`) instead of assuming the unsuffixed defaults.
-    static let outputs: [String: Output] = [
-        "DataBucketName": Output("The data bucket (suffixed when BucketNameSuffix is set).", bucketName),
-        "MetricsTableName": Output("The InfraMetrics table.", .ref(ID.table)),
-        "CollectorStateTableName": Output(
+    static let outputs: [String: TemplateOutput] = [
+        "DataBucketName": TemplateOutput("The data bucket (suffixed when BucketNameSuffix is set).", bucketName),
+        "MetricsTableName": TemplateOutput("The InfraMetrics table.", .ref(ID.table)),
+        "CollectorStateTableName": TemplateOutput(
             "The data-collector's counter state (cpu and network averages since the previous collection).",
             .ref(ID.stateTable)
         ),
-        "LogProcessorFunctionArn": Output("The log-processor the data bucket notifies.", .getAtt(ID.processor, "Arn")),
-        "DataCollectorFunctionArn": Output("The data-collector.", .getAtt(ID.collector, "Arn")),
-        "StateMachineArn": Output("The pipeline's state machine.", .ref(ID.stateMachine)),
-        "AlarmTopicArn": Output("The notification topic.", .ref(ID.topic)),
-        "AthenaWorkGroupName": Output(
+        "LogProcessorFunctionArn": TemplateOutput("The log-processor the data bucket notifies.", .getAtt(ID.processor, "Arn")),
+        "DataCollectorFunctionArn": TemplateOutput("The data-collector.", .getAtt(ID.collector, "Arn")),
+        "StateMachineArn": TemplateOutput("The pipeline's state machine.", .ref(ID.stateMachine)),
+        "AlarmTopicArn": TemplateOutput("The notification topic.", .ref(ID.topic)),
+        "AthenaWorkGroupName": TemplateOutput(
             "The Athena workgroup every query must run in (scan limit, encrypted results under athena-results/).",
             .ref(ID.workGroup)
         ),
-        "GlueDatabaseName": Output("The Glue database of the metrics table.", .ref(ID.glueDatabase)),
-        "DashboardURL": Output(
+        "GlueDatabaseName": TemplateOutput("The Glue database of the metrics table.", .ref(ID.glueDatabase)),
+        "DashboardURL": TemplateOutput(
             "The CloudWatch dashboard.",
             .sub("https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}#dashboards:name=\(SeedNames.dashboard)")
         ),

@@ -8,7 +8,7 @@ public struct Template: Sendable, Encodable {
     public var parameters: [String: Parameter] = [:]
     public var conditions: [String: TemplateValue] = [:]
     public var resources: [String: Resource] = [:]
-    public var outputs: [String: Output] = [:]
+    public var outputs: [String: TemplateOutput] = [:]
 
     public init(description: String) {
         self.description = description
@@ -133,7 +133,7 @@ public struct Resource: Sendable, Encodable {
 }
 
 /// A stack output, read by `deploy apply` and by operators.
-public struct Output: Sendable, Encodable {
+public struct TemplateOutput: Sendable, Encodable {
     public var description: String
     public var value: TemplateValue
 

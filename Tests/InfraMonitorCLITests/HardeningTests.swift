@@ -145,3 +145,20 @@ struct InstalledBinaryTests {
         #expect(version.stdout.hasPrefix("infra-monitor "), "\(version.stdout)")
     }
 }
+
+/// A second `run` on a busy data directory says why it waits.
+@Suite("Busy data directory")
+struct BusyDataDirectoryTests {
+    @Test func aRunWaitingForTheLockSaysSoThenRuns() throws {
+        let dataDir = try Fixtures.temporaryDirectory("busy")
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = [dataDir + "/run.lock", "sleep", "2"]
+        try holder.run()
+        defer { holder.waitUntilExit() }
+        usleep(300_000)
+        let run = try CommandRunner.infraMonitor(["run", "--data-dir", dataDir])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("waiting up to 60 s for the run that holds \(dataDir)/run.lock"), "\(run.stderr)")
+    }
+}
