@@ -4,7 +4,10 @@
 # reference) and curl. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
-packages=(zlib1g-dev libsqlite3-dev sqlite3 prometheus-node-exporter python3 python3-pip curl procps chromium fonts-dejavu-core)
+# binutils, gcc and g++: the Lambda compatibility test links C and C++ snippets and reads them with
+# objdump; util-linux: flock holds a data directory busy in a test.
+packages=(zlib1g-dev libsqlite3-dev sqlite3 prometheus-node-exporter python3 python3-pip curl procps chromium fonts-dejavu-core
+    binutils gcc g++ util-linux)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
