@@ -115,6 +115,8 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try CommandContext(options: options)
+        let stop = GracefulStop(finishing: "the replay")
+        defer { withExtendedLifetime(stop) {} }
         let keys = try await context.backend.objects.list(prefix: prefix)
         let processor = LogProcessor(backend: context.backend)
         var records = 0

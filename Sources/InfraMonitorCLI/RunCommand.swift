@@ -53,6 +53,8 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
         let lock = try await context.lock()
+        let stop = GracefulStop(finishing: "the running execution")
+        defer { withExtendedLifetime(stop) {} }
         if createResources, let provision = context.provision {
             Output.note(try await provision())
         }

@@ -162,3 +162,29 @@ struct BusyDataDirectoryTests {
         #expect(run.stderr.contains("waiting up to 60 s for the run that holds \(dataDir)/run.lock"), "\(run.stderr)")
     }
 }
+
+/// SIGTERM lets a running execution finish and record itself.
+@Suite("Signals")
+struct SignalTests {
+    @Test func sigtermDuringARunLetsTheExecutionFinishAndBeNotified() async throws {
+        let dataDir = try Fixtures.temporaryDirectory("sigterm")
+        try "collection:\n  sample_window_seconds: 2\n".write(toFile: dataDir + "/config.yaml", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandRunner.infraMonitorPath)
+        process.arguments = ["run", "--data-dir", dataDir]
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        try await Task.sleep(for: .milliseconds(700))
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "the execution finished: \(stderr)")
+        #expect(stderr.contains("finishing the running execution before stopping"), "\(stderr)")
+        let list = try CommandRunner.infraMonitor(["executions", "list", "--data-dir", dataDir])
+        #expect(list.stdout.contains("SUCCEEDED"), "\(list.stdout)")
+        let outbox = try CommandRunner.infraMonitor(["notifications", "--data-dir", dataDir])
+        #expect(outbox.stdout.contains("InfraMonitor: Pipeline Success"))
+    }
+}
