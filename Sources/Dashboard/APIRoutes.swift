@@ -51,6 +51,8 @@ enum APIRoutes {
                 result = try await data.query(sql)
             } catch let refusal as QueryRefusal {
                 return json(["error": .string(refusal.description)], status: .badRequest)
+            } catch let busy as QueryCapacityReached {
+                return json(["error": .string(busy.description)], status: .serviceUnavailable)
             }
             if formValue(request, "format") == "csv" {
                 var csv = response(DashboardData.csv(result), type: "text/csv; charset=utf-8")

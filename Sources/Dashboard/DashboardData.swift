@@ -24,10 +24,41 @@ public struct DashboardSources: Sendable {
     }
 }
 
+/// How many queries may run at once; one more is answered "busy" at once instead of queueing, so
+/// that slow queries never hold back `/healthz` or the pages.
+actor QueryGate {
+    let capacity: Int
+    private var running = 0
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// Takes a place, or returns false when every place is taken.
+    func enter() -> Bool {
+        guard running < capacity else { return false }
+        running += 1
+        return true
+    }
+
+    func leave() { running -= 1 }
+}
+
+/// Every query place is taken.
+struct QueryCapacityReached: Error, CustomStringConvertible {
+    let capacity: Int
+    var description: String { "\(capacity) queries are running already; try again when one has finished" }
+}
+
 /// The reads behind the pages and the JSON API.
 struct DashboardData: Sendable {
     let sources: DashboardSources
     let settings: DashboardSettings
+    let gate: QueryGate
+
+    init(sources: DashboardSources, settings: DashboardSettings) {
+        self.sources = sources
+        self.settings = settings
+        gate = QueryGate(capacity: settings.queryCapacity)
+    }
 
     /// The ranges a metric page offers, in seconds.
     static let ranges: [(String, Int64)] = [("3h", 3 * 3600), ("24h", 86_400), ("7d", 7 * 86_400), ("30d", 30 * 86_400), ("90d", 90 * 86_400)]
@@ -78,9 +109,18 @@ struct DashboardData: Sendable {
         ]
     }
 
-    /// Runs read-only SQL with the dashboard's row and time limits.
+    /// Runs read-only SQL with the dashboard's row and time limits, if a query place is free.
+    /// - Throws: ``QueryCapacityReached`` when ``DashboardSettings/queryCapacity`` queries run already.
     func query(_ sql: String) async throws -> QueryTable {
-        try await sources.query.run(sql, rowLimit: settings.queryRowLimit, timeLimitSeconds: settings.queryTimeLimitSeconds)
+        guard await gate.enter() else { throw QueryCapacityReached(capacity: settings.queryCapacity) }
+        do {
+            let result = try await sources.query.run(sql, rowLimit: settings.queryRowLimit, timeLimitSeconds: settings.queryTimeLimitSeconds)
+            await gate.leave()
+            return result
+        } catch {
+            await gate.leave()
+            throw error
+        }
     }
 
     /// A cell as the pages and CSV show it.

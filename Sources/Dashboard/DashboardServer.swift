@@ -12,13 +12,23 @@ public struct DashboardSettings: Sendable {
     public var token: String?
     public var queryRowLimit: Int
     public var queryTimeLimitSeconds: Double
+    /// Queries that may run at once (the rest are answered 503 at once).
+    public var queryCapacity: Int
 
-    public init(bind: String = "127.0.0.1", port: Int = 8080, token: String? = nil, queryRowLimit: Int = 1000, queryTimeLimitSeconds: Double = 5) {
+    public init(
+        bind: String = "127.0.0.1",
+        port: Int = 8080,
+        token: String? = nil,
+        queryRowLimit: Int = 1000,
+        queryTimeLimitSeconds: Double = 5,
+        queryCapacity: Int = 2
+    ) {
         self.bind = bind
         self.port = port
         self.token = token
         self.queryRowLimit = queryRowLimit
         self.queryTimeLimitSeconds = queryTimeLimitSeconds
+        self.queryCapacity = queryCapacity
     }
 
     /// The shortest token `serve` accepts.

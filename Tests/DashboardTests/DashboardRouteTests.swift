@@ -78,6 +78,27 @@ import Testing
         }
     }
 
+    @Test func queriesBeyondTheCapacityAreAnsweredBusyAtOnceAndHealthzStillAnswers() async throws {
+        var sources = try await Self.sources()
+        sources.query = SlowQuery()
+        let router = DashboardServer.router(sources: sources, settings: DashboardSettings(queryCapacity: 2), status: ServiceStatus(schedule: "x"))
+        try await Application(router: router).test(.router) { client in
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<3 {
+                    group.addTask { try await client.execute(uri: "/api/query?sql=SELECT%201", method: .get) { Int($0.status.code) } }
+                }
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(200))
+                    return try await client.execute(uri: "/healthz", method: .get) { Int($0.status.code) + 1000 }
+                }
+                var all: [Int] = []
+                for try await status in group { all.append(status) }
+                return all.sorted()
+            }
+            #expect(statuses == [200, 200, 503, 1200], "two queries run, the third is busy, /healthz answers meanwhile")
+        }
+    }
+
     @Test func apiRoutesReturnTheReadModels() async throws {
         try await Self.withClient { client in
             try await client.execute(uri: "/api/overview", method: .get) { response in
@@ -110,5 +131,13 @@ import Testing
                 #expect(text.contains("infra_monitor_executions_total{status=\"SUCCEEDED\"} 1"))
             }
         }
+    }
+}
+
+/// A query port whose every statement takes a second.
+struct SlowQuery: SampleQuery {
+    func run(_ sql: String, rowLimit: Int, timeLimitSeconds: Double) async throws -> QueryTable {
+        try await Task.sleep(for: .seconds(1))
+        return QueryTable(columns: ["x"], rows: [[1]])
     }
 }
