@@ -60,7 +60,7 @@ public struct AlarmTransition: Sendable, Hashable {
     public var history: AlarmHistoryEntry
     /// The instance's state after the change.
     public var record: AlarmStateRecord
-    /// The message for the `InfraMonitoring-Alarms` topic (DESIGN §7).
+    /// The message for the `InfraMonitoring-Alarms` topic (docs/design.md, "Notifications").
     public var notification: PipelineNotification
 
     /// The transition of `instance` of `definition` from `previous` to `evaluation`'s state at
@@ -88,7 +88,7 @@ public struct AlarmTransition: Sendable, Hashable {
     }
 }
 
-/// The alarm notification of DESIGN §7, shaped like CloudWatch's SNS alarm message.
+/// The alarm notification of docs/design.md, "Notifications", shaped like CloudWatch's SNS alarm message.
 public enum AlarmNotification {
     /// SNS refuses subjects over 100 characters.
     public static let maximumSubjectLength = 100

@@ -1,4 +1,4 @@
-/// The exact names of DESIGN §1, shared by the template, the cost estimate and the checks.
+/// The exact names of docs/design.md, "Architecture", shared by the template, the cost estimate and the checks.
 public enum SeedNames {
     public static let bucket = "infra-monitoring-pipeline-data"
     public static let rawPrefix = "raw-metrics/"
@@ -20,7 +20,7 @@ public enum SeedNames {
     public static let scheduleRule = "InfraMonitoring-Schedule"
     public static let stateMachineLogGroup = "/aws/vendedlogs/states/InfraMonitoring-Pipeline-Orch"
     public static let stackName = "infra-monitor"
-    /// The four metrics of DESIGN §3, in the order of the state machine's branches.
+    /// The four metrics of docs/design.md, "Metrics", in the order of the state machine's branches.
     public static let metrics = ["cpu_utilization", "memory_usage", "disk_usage", "network_traffic"]
     /// Days in STANDARD before the transition to STANDARD_IA.
     public static let transitionToIADays = 30

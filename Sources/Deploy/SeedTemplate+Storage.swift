@@ -22,7 +22,7 @@ extension SeedTemplate {
                     "CatalogId": .ref("AWS::AccountId"),
                     "DatabaseInput": [
                         "Name": .string(SeedNames.glueDatabase),
-                        "Description": "InfraMonitor raw samples (DESIGN §6)",
+                        "Description": "InfraMonitor raw samples, one row per valid line of the raw batches",
                     ],
                 ]
             ),
@@ -161,7 +161,7 @@ extension SeedTemplate {
         )
     }
 
-    /// `infra_monitoring.metrics` over `raw-metrics/` (DESIGN §6): JSON SerDe, partitions
+    /// `infra_monitoring.metrics` over `raw-metrics/` (docs/design.md, "The query table"): JSON SerDe, partitions
     /// year/month/day found by projection, so no crawler or `MSCK REPAIR` is needed. The year is a
     /// `date` projection from ``projectionStartYear`` to `NOW`
     /// (https://docs.aws.amazon.com/athena/latest/ug/partition-projection-supported-types.html),

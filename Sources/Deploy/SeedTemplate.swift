@@ -1,7 +1,7 @@
 import Foundation
 import InfraJSON
 
-/// The CloudFormation template of the seed's architecture (DESIGN §1): every resource with its
+/// The CloudFormation template of the seed's architecture (docs/design.md, "Architecture"): every resource with its
 /// exact name, parameterized where an operator chooses.
 public struct SeedTemplate: Sendable {
     /// The Lambda architecture the package was built for: `x86_64` or `arm64`.
@@ -90,7 +90,7 @@ public struct SeedTemplate: Sendable {
     public func build() throws -> Template {
         var template = Template(
             description: "InfraMonitor: scheduled metric collection, raw batches in S3, InfraMetrics in DynamoDB, "
-                + "Athena over raw-metrics/, CloudWatch dashboard and alarms, SNS notifications (DESIGN §1)."
+                + "Athena over raw-metrics/, CloudWatch dashboard and alarms, SNS notifications (docs/design.md, Architecture)."
         )
         template.parameters = Self.parameters
         template.conditions = [

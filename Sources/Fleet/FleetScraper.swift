@@ -145,7 +145,7 @@ public struct FleetMetricResult: Sendable, Hashable {
     }
 }
 
-/// Scrapes node_exporter targets for one metric at a time and computes DESIGN §3 per target.
+/// Scrapes node_exporter targets for one metric at a time and computes docs/design.md, "Metrics" per target.
 ///
 /// Each target is asked only for its metric's collector and `uname` (node_exporter's
 /// `collect[]`), concurrently up to ``FleetScrapeOptions/concurrency``; a refused or reset

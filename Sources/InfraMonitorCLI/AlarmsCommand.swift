@@ -6,7 +6,7 @@ import InfraMonitorCore
 import LocalBackend
 import Yams
 
-/// `infra-monitor alarms`: alarms in CloudWatch's `PutMetricAlarm` words (DESIGN §7, §9, §11).
+/// `infra-monitor alarms`: alarms in CloudWatch's `PutMetricAlarm` words (docs/design.md, "Notifications", "Command line" and "Configuration").
 struct AlarmsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alarms",
@@ -74,7 +74,7 @@ struct AlarmsCommand: AsyncParsableCommand {
         }
     }
 
-    /// `alarms simulate ALARM_FILE --datapoints JSON [--state …]` (contract, DESIGN §9).
+    /// `alarms simulate ALARM_FILE --datapoints JSON [--state …]` (contract, docs/design.md, "Command line").
     struct Simulate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Evaluate one alarm over given datapoints and print {\"state\",\"reason\"}.",

@@ -209,7 +209,7 @@ struct FleetScraperTests {
     }
 }
 
-/// Every up target's samples equal DESIGN §3 computed from the last two pages it served, taken
+/// Every up target's samples equal docs/design.md, "Metrics" computed from the last two pages it served, taken
 /// `rateSeconds` apart.
 func verify(_ metric: Metric, _ result: FleetMetricResult, now: Timestamp, _ synthetic: SyntheticFleet) throws {
     for target in result.targets where target.up {

@@ -3,7 +3,7 @@ import InfraJSON
 import TestSupport
 import Testing
 
-/// `alarms simulate` (DESIGN §9 contract): the User Guide's tables through the command line.
+/// `alarms simulate` (docs/design.md, "Command line" contract): the User Guide's tables through the command line.
 @Suite("alarms simulate")
 struct AlarmsCommandTests {
     /// The rows of `Tests/AlarmsTests/Fixtures/guide-tables.json`.
