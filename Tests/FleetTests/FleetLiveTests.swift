@@ -29,7 +29,7 @@ struct FleetLiveTests {
         ProcessInfo.processInfo.environment["INFRA_MONITOR_NODE_EXPORTER"] ?? "/usr/bin/prometheus-node-exporter"
     }
 
-    @Test("each metric, first over the sampling window then since the previous scrape, equals the definitions of docs/design.md (Metrics) over what it served")
+    @Test("each metric, first over the window then since the previous scrape, equals docs/design.md (Metrics) over what it served")
     func live() async throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
             Issue.record("prometheus-node-exporter not found at \(Self.binary): run scripts/install-test-deps.sh")
