@@ -1,6 +1,11 @@
 import AWSClients
-public import Foundation
 public import InfraMonitorCore
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// Where the aws backend's services are, decided in one place with one precedence for every
 /// setting: the command-line flag, then the config file (`aws:` section), then the environment,

@@ -1,6 +1,11 @@
 public import AWSClients
-import Foundation
 public import InfraMonitorCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The service clients of the pipeline over one request layer, and the names of its resources.
 public struct AWSServices: Sendable {

@@ -1,6 +1,11 @@
 public import AWSClients
-import Foundation
 public import InfraMonitorCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Publishes each processed series to CloudWatch, namespace `InfraMonitoring`, under the metric's
 /// own name (`cpu_utilization`, `memory_usage`, `disk_usage`, `network_traffic`), with the host and

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// The secret material a request is signed with: an access key, its secret and, for temporary
 /// credentials (STS, ECS, EC2, Lambda), a session token and the time they stop working.

@@ -1,5 +1,10 @@
 import Crypto
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Digests the request layer needs besides signing, kept here so that only this target links swift-crypto.
 public enum AWSHashing {

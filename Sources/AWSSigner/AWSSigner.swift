@@ -1,5 +1,10 @@
 import Crypto
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// Signs HTTP requests with AWS Signature Version 4, in the `Authorization` header or as a
 /// presigned query string.

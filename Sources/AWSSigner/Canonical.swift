@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The canonical forms of a request's parts: URI, query string and headers.
 public enum Canonical {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// A signing time in the two forms SigV4 uses: `yyyyMMdd'T'HHmmss'Z'` and `yyyyMMdd`, in UTC.
 public struct SigningDate: Sendable, Hashable {

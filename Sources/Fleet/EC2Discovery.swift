@@ -1,5 +1,10 @@
 public import AWSClients
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// EC2 service discovery as Prometheus's `ec2_sd_configs` does it: every instance with a private
 /// IP becomes a target `PRIVATE_IP:PORT` with the `__meta_ec2_*` labels Prometheus defines.

@@ -72,6 +72,15 @@ enum JSONPrinter {
     }
 
     static func writeString(_ string: String, to output: inout String) {
+        JSON.appendQuoted(string, to: &output)
+    }
+}
+
+extension JSON {
+    /// Appends `string` as a quoted JSON string literal, escaping what RFC 8259 §7 requires (the quote,
+    /// the backslash and the control characters U+0000–U+001F). The one string escaper of the project:
+    /// the printers here, the hand-written hot paths in the domain and JSONata's `$string` all use it.
+    public static func appendQuoted(_ string: String, to output: inout String) {
         output += "\""
         var needsEscape = false
         for byte in string.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {

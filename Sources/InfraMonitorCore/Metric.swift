@@ -1,3 +1,5 @@
+import InfraJSON
+
 /// The four metrics of the seed and their units (docs/design.md, "Metrics").
 public enum Metric: String, Sendable, CaseIterable, Codable {
     case cpuUtilization = "cpu_utilization"
@@ -63,35 +65,7 @@ public struct Sample: Sendable, Hashable {
 public enum JSONText {
     /// Appends `value` as a quoted JSON string, escaping what JSON requires.
     public static func appendString(_ value: String, to out: inout String) {
-        out += "\""
-        var needsEscape = false
-        for byte in value.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-            needsEscape = true
-            break
-        }
-        if !needsEscape {
-            out += value
-        } else {
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case "\u{08}": out += "\\b"
-                case "\u{0C}": out += "\\f"
-                default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-        }
-        out += "\""
+        JSON.appendQuoted(value, to: &out)
     }
 
     /// Appends a finite double as a JSON number (shortest text that round-trips).

@@ -1,4 +1,5 @@
 import Foundation
+import InfraJSON
 
 /// JSON text of values as JavaScript's `JSON.stringify` writes it, with JSONata's number rule
 /// (15 significant digits).
@@ -49,26 +50,7 @@ enum Printer {
     }
 
     static func quote(_ text: String, into output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        output += "\""
+        JSON.appendQuoted(text, to: &output)
     }
 
     /// A number as JSONata prints it: rounded to 15 significant digits, then as JavaScript's `Number#toString`.

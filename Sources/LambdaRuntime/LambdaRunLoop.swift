@@ -1,5 +1,15 @@
-public import Foundation
 import InfraJSON
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 /// The Lambda custom-runtime loop: fetch the next event, run the handler, post its response or
 /// its error, repeat until the task is cancelled.

@@ -1,7 +1,12 @@
 public import Alarms
-import Foundation
 import GRDB
 public import InfraMonitorCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Alarm states and history in the embedded database: `alarm_states` (one row per alarm instance)
 /// and `alarm_history` (one row per state change), created by the migration "Create alarm tables".

@@ -1,6 +1,11 @@
-import Foundation
 import GRDB
 public import InfraMonitorCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 extension SQLiteStore: SeriesReader {
     public func latestSamples() async throws -> [SeriesSample] {

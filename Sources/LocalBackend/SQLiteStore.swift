@@ -1,6 +1,11 @@
-import Foundation
 import GRDB
 public import InfraMonitorCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The embedded database: `infra_metrics` (DynamoDB's InfraMetrics), `metrics` (Athena's table),
 /// executions and their history (Step Functions), the notification outbox (SNS) and collector state.

@@ -1,10 +1,15 @@
 public import Alarms
 public import Collectors
-import Foundation
 public import InfraJSON
 public import InfraMonitorCore
 import Logging
 import StateMachine
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// What processing one stored batch came to.
 public enum ProcessingResult: Sendable, Hashable {

@@ -1,10 +1,15 @@
 import AWSBackend
 import AWSClients
 import Collectors
-import Foundation
 import InfraMonitorCore
 import LambdaRuntime
 import Pipeline
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The function's settings, from its environment.
 struct FunctionConfiguration {

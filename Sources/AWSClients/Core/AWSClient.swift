@@ -1,6 +1,11 @@
 import AWSSigner
-public import Foundation
 public import InfraJSON
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// The request layer every service client is built on: it resolves the endpoint, signs with
 /// SigV4, retries per ``AWSRetryPolicy`` and turns error responses into ``AWSError``.

@@ -1,5 +1,10 @@
 public import AWSSigner
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// Everything the service clients share: region, credentials, endpoint override, retries,
 /// timeout and the transport.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// An HTTP request as the request layer builds it, before and after signing.
 public struct AWSHTTPRequest: Sendable {

@@ -1,7 +1,12 @@
 public import AsyncHTTPClient
-import Foundation
 import NIOCore
 import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The transport over AsyncHTTPClient used for real and moto endpoints.
 public struct HTTPClientTransport: AWSHTTPTransport {

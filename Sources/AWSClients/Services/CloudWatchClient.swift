@@ -1,5 +1,10 @@
 import AWSSigner
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// One CloudWatch metric data point.
 public struct MetricDatum: Sendable, Hashable {

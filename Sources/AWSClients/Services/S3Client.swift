@@ -1,5 +1,10 @@
 import AWSSigner
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// One object in a listing.
 public struct S3Object: Sendable, Hashable {

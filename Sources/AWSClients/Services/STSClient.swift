@@ -1,5 +1,10 @@
 public import AWSSigner
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// The AWS Security Token Service calls the credential providers make (Query protocol, 2011-06-15):
 /// `AssumeRole`, signed with the source credentials by ``AWSSigner``, and

@@ -1,5 +1,10 @@
-import Foundation
 public import InfraJSON
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// What `DescribeExecution` tells about one execution.
 public struct StepFunctionsExecution: Sendable, Hashable {
