@@ -67,21 +67,14 @@ extension ExecutionRun {
             )
             jobs.append((spec.iterator, try spec.itemSelector?.evaluate(input: effective, context: itemContext, variables: variables) ?? item))
         }
-        let started = await recorder.emit(
-            "MapStateStarted",
-            previous: cursor.last,
-            state: state.name,
-            details: ["length": .number(Double(items.count))]
+        let (outputs, failure) = await runMapIterations(
+            state,
+            jobs: jobs,
+            maxConcurrency: maxConcurrency,
+            tolerance: tolerance,
+            cursor: cursor,
+            variables: variables
         )
-        let (outputs, failure, last) = await runConcurrently(
-            jobs,
-            limit: min(maxConcurrency == 0 ? Self.inlineMapConcurrency : maxConcurrency, Self.inlineMapConcurrency),
-            previous: started,
-            variables: variables,
-            mapState: state.name,
-            tolerance: tolerance
-        )
-        cursor.last = last
         return try await finishFanOut(
             "Map",
             state,
@@ -216,11 +209,37 @@ extension ExecutionRun {
             let itemStates: JSON = ["input": input, "context": itemContext]
             jobs.append((spec.iterator, try selector.evaluate(states: itemStates, variables: variables, field: "ItemSelector")))
         }
+        let (outputs, failure) = await runMapIterations(
+            state,
+            jobs: jobs,
+            maxConcurrency: maxConcurrency,
+            tolerance: tolerance,
+            cursor: cursor,
+            variables: variables
+        )
+        try await recordFanOut("Map", state, failure: failure, cursor: cursor)
+        states["result"] = .array(outputs)
+        let assigned = try state.assign?.evaluate(states: .object(states), variables: variables) ?? [:]
+        let output = try state.output?.evaluate(states: .object(states), variables: variables, field: "Output") ?? .array(outputs)
+        return StateExit(output: output, assigned: assigned)
+    }
+
+    /// Records `MapStateStarted` and runs one iteration per job, at most `maxConcurrency` at once
+    /// (0: no limit of the state's own) and never more than an inline Map runs; the cursor moves to
+    /// the latest event. Shared by the JSONPath and the JSONata Map states.
+    private func runMapIterations(
+        _ state: StateNode,
+        jobs: [(Branch, JSON)],
+        maxConcurrency: Int,
+        tolerance: FailureTolerance,
+        cursor: EventCursor,
+        variables: [String: JSON]
+    ) async -> (outputs: [JSON], failure: ExecutionError?) {
         let started = await recorder.emit(
             "MapStateStarted",
             previous: cursor.last,
             state: state.name,
-            details: ["length": .number(Double(items.count))]
+            details: ["length": .number(Double(jobs.count))]
         )
         let (outputs, failure, last) = await runConcurrently(
             jobs,
@@ -231,11 +250,7 @@ extension ExecutionRun {
             tolerance: tolerance
         )
         cursor.last = last
-        try await recordFanOut("Map", state, failure: failure, cursor: cursor)
-        states["result"] = .array(outputs)
-        let assigned = try state.assign?.evaluate(states: .object(states), variables: variables) ?? [:]
-        let output = try state.output?.evaluate(states: .object(states), variables: variables, field: "Output") ?? .array(outputs)
-        return StateExit(output: output, assigned: assigned)
+        return (outputs, failure)
     }
 
     /// How many iterations of an inline Map state run at once at most, whatever `MaxConcurrency`
