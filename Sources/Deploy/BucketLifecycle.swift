@@ -154,7 +154,7 @@ public struct BucketLifecycle: Sendable {
         let verb = report.dryRun ? "would delete" : "deleted"
         for key in report.expired { lines.append("\(verb) \(key)") }
         lines.append(
-            "\(report.expired.count) object(s) older than \(report.expirationDays) days \(verb) (\(report.expiredBytes) bytes)"
+            "\(report.expired.count) object(s) older than \(report.expirationDays) days \(report.dryRun ? "to delete" : "deleted") (\(report.expiredBytes) bytes)"
                 + (report.dryRun ? "; run without --dry-run to delete them" : "")
         )
         lines.append(

@@ -13,6 +13,15 @@ struct LifecycleCommand: AsyncParsableCommand {
         subcommands: [LifecycleApplyCommand.self, LifecycleStatusCommand.self]
     )
 
+    /// Refuses `--backend aws`: there the bucket's lifecycle rules and the table's TTL do the work.
+    static func requireLocal(_ options: GlobalOptions) throws {
+        if options.backend == .aws {
+            throw CLIError.usage(
+                "lifecycle works on the embedded data; on AWS the bucket's lifecycle rules and InfraMetrics' TTL apply retention (see `deploy template`)"
+            )
+        }
+    }
+
     /// The `--now` of both subcommands: the pass's clock, for tests and for "what if" checks.
     static func clock(_ text: String?) throws -> Date {
         guard let text else { return Date() }
@@ -47,6 +56,7 @@ struct LifecycleApplyCommand: AsyncParsableCommand {
     var now: String?
 
     func run() async throws {
+        try LifecycleCommand.requireLocal(options)
         let clock = try LifecycleCommand.clock(now)
         let context = try CommandContext(options: options)
         let lock = try await context.lock()
@@ -74,6 +84,7 @@ struct LifecycleStatusCommand: AsyncParsableCommand {
     var now: String?
 
     func run() async throws {
+        try LifecycleCommand.requireLocal(options)
         let clock = try LifecycleCommand.clock(now)
         let machine = try MachineState(options: options)
         let pass = RetentionPass(machine: machine)
@@ -83,22 +94,20 @@ struct LifecycleStatusCommand: AsyncParsableCommand {
         let bands = Self.bands(objects: objects, classes: database.storageClasses, lifecycle: lifecycle, now: clock)
         let retention = machine.settings.retention
         if format == .json {
-            let object: JSON = [
-                "objects": .array(
-                    bands.map { band -> JSON in
-                        [
-                            "storage_class": .string(band.storageClass), "age": .string(band.age), "count": .number(Double(band.count)),
-                            "bytes": .number(Double(band.bytes)),
-                        ]
-                    }
-                ),
-                "records": .number(Double(database.records)), "records_due": .number(Double(database.recordsDue)),
-                "oldest_record": database.oldestRecord.map(JSON.string) ?? .null,
-                "newest_record": database.newestRecord.map(JSON.string) ?? .null,
-                "samples": .number(Double(database.samples)), "orphan_samples": .number(Double(database.orphanSamples)),
-                "alarm_history": .number(Double(database.historyRows)), "alarm_history_due": .number(Double(database.historyDue)),
-                "oldest_alarm_history": database.oldestHistory.map(JSON.string) ?? .null,
+            var fields: [String: JSON] = [:]
+            fields["objects"] = .array(bands.map(Self.json))
+            let counts: [(String, Int)] = [
+                ("records", database.records), ("records_due", database.recordsDue), ("samples", database.samples),
+                ("orphan_samples", database.orphanSamples), ("alarm_history", database.historyRows),
+                ("alarm_history_due", database.historyDue),
             ]
+            for (name, value) in counts { fields[name] = .number(Double(value)) }
+            let times: [(String, String?)] = [
+                ("oldest_record", database.oldestRecord), ("newest_record", database.newestRecord),
+                ("oldest_alarm_history", database.oldestHistory),
+            ]
+            for (name, value) in times { fields[name] = value.map(JSON.string) ?? .null }
+            let object = JSON.object(fields)
             print(object.text)
             return
         }
@@ -119,6 +128,13 @@ struct LifecycleStatusCommand: AsyncParsableCommand {
         var age: String
         var count = 0
         var bytes: Int64 = 0
+    }
+
+    static func json(_ band: Band) -> JSON {
+        .object([
+            "storage_class": .string(band.storageClass), "age": .string(band.age), "count": .number(Double(band.count)),
+            "bytes": .number(Double(band.bytes)),
+        ])
     }
 
     static func bands(objects: [BucketLifecycle.Object], classes: [String: String], lifecycle: BucketLifecycle, now: Date) -> [Band] {

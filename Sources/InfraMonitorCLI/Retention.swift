@@ -108,8 +108,9 @@ struct RetentionService: Service {
     func run() async throws {
         var wait = initialDelay
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let delay = wait
             do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
             } catch {
                 return
             }

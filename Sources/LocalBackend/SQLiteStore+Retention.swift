@@ -144,7 +144,8 @@ extension SQLiteStore {
             report.historyRows = db.changesCount
             return report
         }
-        return dryRun ? try await read(body) : try await write(body)
+        if dryRun { return try await read(body) }
+        return try await write(body)
     }
 
     /// What the database holds, and what a pass with `windows` would remove; `objects` are the
@@ -177,7 +178,9 @@ extension SQLiteStore {
             status.oldestHistory = try String.fetchOne(db, sql: "SELECT min(time) FROM alarm_history")
             if try db.tableExists(Self.storageClassesTable) {
                 for row in try Row.fetchAll(db, sql: "SELECT key, storage_class FROM \(Self.storageClassesTable)") {
-                    status.storageClasses[row["key"]] = row["storage_class"]
+                    let key: String = row["key"]
+                    let storageClass: String = row["storage_class"]
+                    status.storageClasses[key] = storageClass
                 }
             }
             return status

@@ -23,7 +23,7 @@ struct InstallTests {
             ("usr/bin/infra-monitor", ""),
             ("usr/share/bash-completion/completions/infra-monitor", "complete -o filenames -F "),
             ("usr/share/zsh/vendor-completions/_infra-monitor", "#compdef infra-monitor"),
-            ("usr/share/fish/vendor_completions.d/infra-monitor.fish", "complete -c infra-monitor"),
+            ("usr/share/fish/vendor_completions.d/infra-monitor.fish", "complete -c 'infra-monitor' -f"),
             ("usr/lib/systemd/system/infra-monitor.service", "ExecStart=/usr/bin/infra-monitor serve"),
             ("usr/lib/systemd/system/infra-monitor-run.service", "ExecStart=/usr/bin/infra-monitor run"),
             ("usr/lib/systemd/system/infra-monitor-run.timer", "OnCalendar=*-*-* 00/3:00:00 UTC"),

@@ -239,6 +239,13 @@ struct RetentionCommandTests {
         #expect(try count("metric_samples", "source = '\(old)'") == 0)
     }
 
+    @Test("lifecycle refuses the aws backend, whose bucket rules and TTL do the work", arguments: [["apply"], ["status"]])
+    func awsRefused(arguments: [String]) throws {
+        let result = try cli(["lifecycle"] + arguments + ["--backend", "aws"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("on AWS the bucket's lifecycle rules"), "\(result.stderr)")
+    }
+
     @Test("service lines are single lines without escapes when not on a terminal")
     func singleLines() {
         #expect(Output.singleLine("tick failed:\nline two\r\nthree", terminal: false) == "tick failed: | line two | three")
