@@ -64,7 +64,7 @@ struct InstallTests {
 
     @Test("the units pass systemd-analyze verify")
     func unitsVerify() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") else { return }
+        // systemd-analyze comes with Debian's systemd package (scripts/install-test-deps.sh).
         let folder = try Fixtures.temporaryDirectory("units")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         for unit in ["infra-monitor.service", "infra-monitor-run.service", "infra-monitor-run.timer"] {
