@@ -6,9 +6,10 @@ public import InfraMonitorCore
 public struct RetentionWindows: Sendable, Hashable {
     /// The pass's clock: tests set it into the future instead of waiting.
     public var now: Timestamp
-    /// Records whose `timestamp` is older than this many days go (besides those whose TTL passed).
+    /// Records this many days old or older go (besides those whose TTL passed): the same edge as
+    /// the objects', which go at exactly their window's age.
     public var recordsDays: Int
-    /// Alarm history rows older than this many days go.
+    /// Alarm history rows this many days old or older go.
     public var alarmHistoryDays: Int
 
     public init(now: Timestamp, recordsDays: Int, alarmHistoryDays: Int) {
@@ -17,9 +18,9 @@ public struct RetentionWindows: Sendable, Hashable {
         self.alarmHistoryDays = alarmHistoryDays
     }
 
-    /// Records with a `timestamp` before this go.
+    /// Records with a `timestamp` at or before this go.
     public var recordsCutoff: Timestamp { now.adding(seconds: -Int64(recordsDays) * 86_400) }
-    /// History rows with a `time` before this go.
+    /// History rows with a `time` at or before this go.
     public var historyCutoff: Timestamp { now.adding(seconds: -Int64(alarmHistoryDays) * 86_400) }
 }
 
@@ -93,7 +94,7 @@ extension SQLiteStore {
         let since = windows.now.flooredToMilliseconds.iso8601Milliseconds
         let body: @Sendable (Database) throws -> DatabaseRetentionReport = { db in
             var report = DatabaseRetentionReport()
-            let recordsWhere = "timestamp < ? OR expires_at < ?"
+            let recordsWhere = "timestamp <= ? OR expires_at < ?"
             let recordsArguments: StatementArguments = [recordsCutoff, nowSeconds]
             let hasClasses = try db.tableExists(Self.storageClassesTable)
             let expired = Set(expiredObjects)
@@ -113,7 +114,7 @@ extension SQLiteStore {
                 }
                 report.records =
                     try Int.fetchOne(db, sql: "SELECT count(*) FROM infra_metrics WHERE \(recordsWhere)", arguments: recordsArguments) ?? 0
-                report.historyRows = try Int.fetchOne(db, sql: "SELECT count(*) FROM alarm_history WHERE time < ?", arguments: [historyCutoff]) ?? 0
+                report.historyRows = try Int.fetchOne(db, sql: "SELECT count(*) FROM alarm_history WHERE time <= ?", arguments: [historyCutoff]) ?? 0
                 let recorded = hasClasses ? Set(try String.fetchAll(db, sql: "SELECT key FROM \(Self.storageClassesTable)")) : []
                 report.transitioned = infrequentAccess.filter { !recorded.contains($0) }.count
                 return report
@@ -140,7 +141,7 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM infra_metrics WHERE \(recordsWhere)", arguments: recordsArguments)
             report.records = db.changesCount
             // `time` is `YYYY-MM-DDTHH:MM:SS.mmmZ`, which sorts in time order.
-            try db.execute(sql: "DELETE FROM alarm_history WHERE time < ?", arguments: [historyCutoff])
+            try db.execute(sql: "DELETE FROM alarm_history WHERE time <= ?", arguments: [historyCutoff])
             report.historyRows = db.changesCount
             return report
         }
@@ -161,7 +162,7 @@ extension SQLiteStore {
             status.recordsDue =
                 try Int.fetchOne(
                     db,
-                    sql: "SELECT count(*) FROM infra_metrics WHERE timestamp < ? OR expires_at < ?",
+                    sql: "SELECT count(*) FROM infra_metrics WHERE timestamp <= ? OR expires_at < ?",
                     arguments: [recordsCutoff, nowSeconds]
                 ) ?? 0
             status.oldestRecord = try String.fetchOne(db, sql: "SELECT min(timestamp) FROM infra_metrics")
@@ -174,7 +175,7 @@ extension SQLiteStore {
                 if source.hasPrefix(ObjectKeys.rawPrefix), !objects.contains(source) { status.orphanSamples += count }
             }
             status.historyRows = try Int.fetchOne(db, sql: "SELECT count(*) FROM alarm_history") ?? 0
-            status.historyDue = try Int.fetchOne(db, sql: "SELECT count(*) FROM alarm_history WHERE time < ?", arguments: [historyCutoff]) ?? 0
+            status.historyDue = try Int.fetchOne(db, sql: "SELECT count(*) FROM alarm_history WHERE time <= ?", arguments: [historyCutoff]) ?? 0
             status.oldestHistory = try String.fetchOne(db, sql: "SELECT min(time) FROM alarm_history")
             if try db.tableExists(Self.storageClassesTable) {
                 for row in try Row.fetchAll(db, sql: "SELECT key, storage_class FROM \(Self.storageClassesTable)") {
