@@ -10,6 +10,8 @@ public struct RetentionWindows: Sendable, Hashable {
     /// the objects', which go at exactly their window's age.
     public var recordsDays: Int
     /// Alarm history rows this many days old or older go.
+    /// The default, 14, is CloudWatch's: "Amazon CloudWatch retains the history of active and deleted alarms
+    /// for two weeks" (mon-describe-alarm-history, Amazon CloudWatch CLI Reference).
     public var alarmHistoryDays: Int
 
     public init(now: Timestamp, recordsDays: Int, alarmHistoryDays: Int) {
