@@ -297,7 +297,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InfraMonitorCLITests",
-            dependencies: ["InfraMonitorCLI", "TestSupport", "Compression", "InfraJSON"],
+            dependencies: ["InfraMonitorCLI", "TestSupport", "Compression", "InfraJSON", "InfraMonitorCore", "LocalBackend", "Alarms"],
             swiftSettings: swiftSettings
         ),
     ]

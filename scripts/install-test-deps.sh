@@ -5,9 +5,10 @@
 set -euo pipefail
 
 # binutils, gcc and g++: the Lambda compatibility test links C and C++ snippets and reads them with
-# objdump; util-linux: flock holds a data directory busy in a test.
+# objdump; util-linux: flock holds a data directory busy in a test; groff-base renders the man page and
+# systemd brings systemd-analyze, which verifies the units (InstallTests).
 packages=(zlib1g-dev libsqlite3-dev sqlite3 prometheus-node-exporter python3 python3-pip curl procps chromium fonts-dejavu-core
-    binutils gcc g++ util-linux)
+    binutils gcc g++ util-linux groff-base systemd)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -101,11 +101,17 @@ struct ProcessCommand: AsyncParsableCommand {
 
 }
 
-/// `infra-monitor replay`: process every stored raw batch again (after a crash or a bug fix).
+/// `infra-monitor replay`: process stored raw batches again (after a crash or a bug fix), all of
+/// them or those of a date range.
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Process stored raw batches again; idempotent, so it repairs what a crash left undone."
+        abstract: "Process stored raw batches again; idempotent, so it repairs what a crash left undone.",
+        discussion: """
+            --from and --to take a date (YYYY-MM-DD, both days included) or an RFC 3339 time (from inclusive, to \
+            exclusive) and select batches by the scheduled time in their key (raw-metrics/YYYY/MM/DD/<time>_…). \
+            Replaying a batch replaces its samples and records, so replaying a range twice changes nothing.
+            """
     )
 
     @OptionGroup var options: GlobalOptions
@@ -113,11 +119,25 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: "Only keys under this prefix.")
     var prefix: String = ObjectKeys.rawPrefix
 
+    @Option(help: "First day (YYYY-MM-DD) or time (RFC 3339) of the batches to replay.")
+    var from: String?
+
+    @Option(help: "Last day (YYYY-MM-DD, included) or time (RFC 3339, excluded) of the batches to replay.")
+    var to: String?
+
+    func validate() throws {
+        let range = try ReplayRange(from: from, to: to)
+        if let lower = range.lower, let upper = range.upper, !(lower < upper) {
+            throw ValidationError("--from must come before --to")
+        }
+    }
+
     func run() async throws {
+        let range = try ReplayRange(from: from, to: to)
         let context = try CommandContext(options: options)
         let stop = GracefulStop(finishing: "the replay")
         defer { withExtendedLifetime(stop) {} }
-        let keys = try await context.backend.objects.list(prefix: prefix)
+        let keys = try await context.backend.objects.list(prefix: prefix).filter(range.contains)
         let processor = LogProcessor(backend: context.backend)
         var records = 0
         var invalid = 0
@@ -130,5 +150,48 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         await context.finish()
         print("replayed \(keys.count) batch(es): \(records) records, \(invalid) invalid lines")
+    }
+}
+
+/// The `--from`/`--to` of `replay`: a half-open range of scheduled times.
+struct ReplayRange: Sendable {
+    var lower: Timestamp?
+    var upper: Timestamp?
+
+    /// A date is its whole day (`--to 2026-12-01` includes that day); a time is exact.
+    init(from: String?, to: String?) throws {
+        lower = try from.map { try Self.parse($0, name: "--from", endOfDay: false) }
+        upper = try to.map { try Self.parse($0, name: "--to", endOfDay: true) }
+    }
+
+    static func parse(_ text: String, name: String, endOfDay: Bool) throws -> Timestamp {
+        if let time = Timestamp.parseRFC3339(text) { return time }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+        if parts.count == 3, text.count == 10, let year = parts[0], let month = parts[1], let day = parts[2],
+            (1...12).contains(month), (1...CivilDateTime.daysIn(month: month, year: year)).contains(day),
+            let start = CivilDateTime(year: year, month: month, day: day).timestamp
+        {
+            return endOfDay ? start.adding(seconds: 86_400) : start
+        }
+        throw ValidationError("\(name) must be a date (YYYY-MM-DD) or an RFC 3339 time such as 2026-12-01T06:00:00Z, not \(text)")
+    }
+
+    /// Whether the batch `key` falls in the range: by the scheduled time its name carries, else by
+    /// its date folder; a key with neither is in the range only when the range is unbounded.
+    func contains(_ key: String) -> Bool {
+        guard lower != nil || upper != nil else { return true }
+        let time: Timestamp
+        if let parsed = ObjectKeys.parseRawBatch(key) {
+            time = parsed.scheduledAt
+        } else if let partition = ObjectKeys.datePartition(ofRawKey: key), let year = Int(partition.year), let month = Int(partition.month),
+            let day = Int(partition.day), let start = CivilDateTime(year: year, month: month, day: day).timestamp
+        {
+            time = start
+        } else {
+            return false
+        }
+        if let lower, time < lower { return false }
+        if let upper, !(time < upper) { return false }
+        return true
     }
 }

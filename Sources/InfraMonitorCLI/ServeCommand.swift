@@ -46,6 +46,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var tickSeconds: Int?
 
+    /// Seconds before the first retention pass (tests; default 60).
+    @Option(help: .hidden)
+    var retentionDelaySeconds: Int?
+
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
         if let tickSeconds, tickSeconds < 1 { throw ValidationError("--tick-seconds must be at least 1") }
@@ -84,12 +88,14 @@ struct ServeCommand: AsyncParsableCommand {
             lastScheduled: try await context.backend.localExecutions.totals().latestScheduledTime,
             status: status,
             execute: { time in await Self.execute(context, scheduledTime: time) },
-            log: { Output.note("serve: " + $0) }
+            log: { Output.logLine("serve: " + $0) }
         )
+        var retention = RetentionService(context: context, schedule: expression, log: { Output.logLine("serve: " + $0) })
+        if let retentionDelaySeconds { retention.initialDelay = .seconds(retentionDelaySeconds) }
         Output.note("serve: dashboard on http://\(bind):\(port)/ · schedule \(status.schedule) · backend \(context.backend.name)")
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app), .init(service: scheduler)],
+                services: [.init(service: app), .init(service: scheduler), .init(service: retention)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

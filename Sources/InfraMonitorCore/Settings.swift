@@ -19,6 +19,8 @@ public struct Settings: Sendable, Hashable, Codable {
     public var collectLocal: Bool = false
     /// The `alarms:` list, in CloudWatch's `PutMetricAlarm` fields (parsed by the `Alarms` module).
     public var alarms: JSON = .array([])
+    /// The `retention:` section: how long raw batches, records and alarm history are kept.
+    public var retention: Retention = Retention()
 
     public init(
         host: String? = nil,
@@ -127,11 +129,49 @@ public struct Settings: Sendable, Hashable, Codable {
         }
     }
 
+    /// The retention windows, in days (docs/design.md, "Retention"): the seed's bucket lifecycle
+    /// (STANDARD_IA at 30 days, expiry at 90), the table's TTL (90 days) and CloudWatch's two weeks
+    /// of alarm history, applied by `lifecycle apply` and once a day by `serve`.
+    public struct Retention: Sendable, Hashable, Codable {
+        /// Days after which a raw batch counts as STANDARD_IA (S3 moves it itself on AWS).
+        public var rawInfrequentAccessDays: Int
+        /// Days after which a raw batch and its `metrics` samples are deleted.
+        public var rawExpirationDays: Int
+        /// Days after which `infra_metrics` records are deleted (at most the 90-day TTL they carry).
+        public var recordsDays: Int
+        /// Days of alarm history kept.
+        public var alarmHistoryDays: Int
+
+        public init(rawInfrequentAccessDays: Int = 30, rawExpirationDays: Int = 90, recordsDays: Int = 90, alarmHistoryDays: Int = 14) {
+            self.rawInfrequentAccessDays = rawInfrequentAccessDays
+            self.rawExpirationDays = rawExpirationDays
+            self.recordsDays = recordsDays
+            self.alarmHistoryDays = alarmHistoryDays
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case rawInfrequentAccessDays = "raw_infrequent_access_days"
+            case rawExpirationDays = "raw_expiration_days"
+            case recordsDays = "records_days"
+            case alarmHistoryDays = "alarm_history_days"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = Retention()
+            rawInfrequentAccessDays = try c.decodeIfPresent(Int.self, forKey: .rawInfrequentAccessDays) ?? defaults.rawInfrequentAccessDays
+            rawExpirationDays = try c.decodeIfPresent(Int.self, forKey: .rawExpirationDays) ?? defaults.rawExpirationDays
+            recordsDays = try c.decodeIfPresent(Int.self, forKey: .recordsDays) ?? defaults.recordsDays
+            alarmHistoryDays = try c.decodeIfPresent(Int.self, forKey: .alarmHistoryDays) ?? defaults.alarmHistoryDays
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
         case host, schedule, region, aws
         case collectLocal = "collect_local"
         case stateMachineDefinition = "state_machine_definition"
         case collection, notifications
+        case retention
     }
 
     public init(from decoder: any Decoder) throws {
@@ -144,5 +184,6 @@ public struct Settings: Sendable, Hashable, Codable {
         stateMachineDefinition = try c.decodeIfPresent(String.self, forKey: .stateMachineDefinition)
         collection = try c.decodeIfPresent(Collection.self, forKey: .collection) ?? Collection()
         notifications = try c.decodeIfPresent(Notifications.self, forKey: .notifications) ?? Notifications()
+        retention = try c.decodeIfPresent(Retention.self, forKey: .retention) ?? Retention()
     }
 }

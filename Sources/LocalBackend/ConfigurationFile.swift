@@ -51,6 +51,9 @@ public enum ConfigurationFile {
         "collection": .section(["sample_window_seconds": .value, "proc_root": .value]),
         "notifications": .section(["webhook_url": .value, "email_to": .value, "email_from": .value, "sendmail_path": .value]),
         "alarms": nil, "scrape_configs": nil, "collect_local": .value,
+        "retention": .section([
+            "raw_infrequent_access_days": .value, "raw_expiration_days": .value, "records_days": .value, "alarm_history_days": .value,
+        ]),
     ])
 
     /// Refuses a key the schema does not know, naming it, where it is and its line: a misspelt
@@ -91,6 +94,32 @@ public enum ConfigurationFile {
             else { return "aws.endpoint_url must be an http(s) URL such as http://127.0.0.1:5000" }
         }
         if settings.collection.procRoot.isEmpty { return "collection.proc_root must name a folder, such as /proc" }
+        return validate(settings.retention)
+    }
+
+    /// The first retention window that cannot work. The raw windows are held to what S3 accepts
+    /// in a lifecycle configuration, so that the folder bucket never follows a schedule AWS would
+    /// refuse: objects must stay at least 30 days in S3 Standard before a lifecycle rule moves them
+    /// to S3 Standard-IA, and the expiration must come after the transition ("Constraints and
+    /// considerations for transitions" in the Amazon S3 User Guide; `Transition.Days` in the S3 API
+    /// Reference). Records cannot outlive the 90-day TTL (`expires_at`) they are written with,
+    /// which DynamoDB applies on AWS.
+    static func validate(_ retention: Settings.Retention) -> String? {
+        let ia = retention.rawInfrequentAccessDays
+        if ia < 30 || ia > 36_500 {
+            return "retention.raw_infrequent_access_days is \(ia); it must be at least 30 (S3 moves nothing younger to STANDARD_IA) and at most 36500"
+        }
+        let expiration = retention.rawExpirationDays
+        if expiration <= ia || expiration > 36_500 {
+            return
+                "retention.raw_expiration_days is \(expiration); it must be more than retention.raw_infrequent_access_days (\(ia)) and at most 36500"
+        }
+        if !(1...90).contains(retention.recordsDays) {
+            return "retention.records_days is \(retention.recordsDays); it must be between 1 and 90 (records carry a 90-day TTL)"
+        }
+        if !(1...36_500).contains(retention.alarmHistoryDays) {
+            return "retention.alarm_history_days is \(retention.alarmHistoryDays); it must be between 1 and 36500"
+        }
         return nil
     }
 
@@ -147,6 +176,13 @@ public enum ConfigurationFile {
           # email_to: ops@example.com
           email_from: infra-monitor@localhost
           sendmail_path: /usr/sbin/sendmail
+
+        # How long data is kept, in days: applied by `infra-monitor lifecycle apply` and once a day by `serve`.
+        # retention:
+        #   raw_infrequent_access_days: 30   # raw batches count as STANDARD_IA (S3 moves them itself on AWS); at least 30
+        #   raw_expiration_days: 90          # raw batches are deleted with their metrics samples
+        #   records_days: 90                 # infra_metrics records are deleted (they carry a 90-day TTL); at most 90
+        #   alarm_history_days: 14           # alarm history kept (CloudWatch keeps two weeks)
 
         """
     }

@@ -55,6 +55,31 @@ import Testing
         #expect(again.expired.isEmpty)
     }
 
+    @Test(
+        "the windows come from the caller",
+        arguments: [(30, 90, 2, 1, 1), (40, 100, 2, 1, 1), (50, 130, 0, 2, 2), (130, 365, 0, 0, 4), (30, 40, 3, 0, 1)]
+    )
+    func configuredWindows(transition: Int, expiration: Int, expired: Int, infrequent: Int, current: Int) throws {
+        let (root, now) = try bucket()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let lifecycle = BucketLifecycle(root: root, transitionDays: transition, expirationDays: expiration)
+        let plan = try lifecycle.plan(now: now)
+        #expect(plan.expired.count == expired && plan.infrequentAccess.count == infrequent && plan.current == current)
+        #expect(plan.expiredBytes == Int64(expired * 10) && plan.currentBytes == Int64(current * 10))
+        #expect(BucketLifecycle.summary(plan).contains("older than \(expiration) days"))
+        try lifecycle.delete(plan.expired)
+        #expect(try lifecycle.objects().count == 4 - expired)
+    }
+
+    @Test func objectsCarryTheirSizeAndAge() throws {
+        let (root, now) = try bucket()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let objects = try BucketLifecycle(root: root).objects()
+        #expect(objects.map(\.key).first == "raw-metrics/2026/07/28/old_cpu.jsonl.gz")
+        #expect(objects.map { Int($0.ageDays(at: now).rounded()) } == [120, 120, 45, 5])
+        #expect(objects.allSatisfy { $0.bytes == 10 })
+    }
+
     @Test func missingBucketIsEmpty() throws {
         let report = try BucketLifecycle(root: "/nonexistent/bucket").apply(dryRun: false)
         #expect(report.expired.isEmpty && report.current == 0)
