@@ -96,6 +96,7 @@ public final class SQLiteStore: Sendable {
                     """
             )
         }
+        registerTargetHealthMigration(&migrator)
         return migrator
     }
 
