@@ -118,10 +118,10 @@ public enum DashboardServer {
 }
 
 /// The value of a parameter parser, or the 400 that names the bad parameter.
-func validated<T>(_ parse: () throws(InvalidParameter) -> T) throws(HTTPError) -> T {
+func validated<T>(_ parse: () throws -> T) throws -> T {
     do {
         return try parse()
-    } catch {
+    } catch let error as InvalidParameter {
         throw error.httpError
     }
 }

@@ -1,4 +1,5 @@
 import Alarms
+import Foundation
 import InfraMonitorCore
 
 /// The overview at fleet size: one row per host with its four metrics, filtered by host and

@@ -121,7 +121,7 @@ extension Pages {
         }
         body +=
             "<form class=\"filters\" method=\"get\" action=\"/alarms\"><label>Alarm <select name=\"alarm\"><option value=\"\">every alarm</option>"
-        let names = Set(index.states.map(\.record.instance.alarmName)).union(data.sources.alarmDefinitions.map(\.alarmName)).sorted()
+        let names = Set(index.states.map { $0.record.instance.alarmName }).union(data.sources.alarmDefinitions.map(\.alarmName)).sorted()
         for name in names {
             body += "<option value=\"\(HTML.escape(name))\"\(name == query.alarm ? " selected" : "")>\(HTML.escape(name))</option>"
         }

@@ -56,7 +56,7 @@ extension Pages {
             by: query.sort,
             ascending: query.reverse
         )
-        let counts = Dictionary(grouping: alarms.states.map(\.record.state), by: \.self).mapValues(\.count)
+        let counts = Dictionary(grouping: alarms.states.map { $0.record.state }, by: \.self).mapValues(\.count)
         var body = "<h1>Fleet overview</h1><div class=\"summary\">"
         body += "<div><span class=\"muted\">Hosts</span><b>\(all.count)</b></div>"
         body += "<div><span class=\"muted\">Series</span><b>\(latest.count)</b></div>"

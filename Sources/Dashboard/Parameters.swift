@@ -43,17 +43,15 @@ enum Parameters {
 
     /// A label matcher `name=value` (the value may be empty, as in Prometheus): nil when absent.
     static func label(_ value: String?, name: String) throws(InvalidParameter) -> LabelMatcher? {
-        guard let text = try text(value, name: name) else { return nil }
-        guard let equals = text.firstIndex(of: "=") else {
+        guard let raw = try text(value, name: name) else { return nil }
+        guard let equals = raw.firstIndex(of: "=") else {
             throw InvalidParameter(name: name, expected: "name=value with a label name of [a-zA-Z_][a-zA-Z0-9_]*")
         }
-        let label = String(text[..<equals])
-        let first = label.unicodeScalars.first
-        let valid =
-            first.map { $0.isASCIILetter || $0 == "_" } ?? false
-            && label.unicodeScalars.allSatisfy { $0.isASCIILetter || $0 == "_" || ("0"..."9").contains($0) }
+        let label = String(raw[..<equals])
+        let scalars = Array(label.unicodeScalars)
+        let valid = !scalars.isEmpty && !scalars[0].isASCIIDigit && scalars.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || $0 == "_" }
         guard valid else { throw InvalidParameter(name: name, expected: "name=value with a label name of [a-zA-Z_][a-zA-Z0-9_]*") }
-        return LabelMatcher(name: label, value: String(text[text.index(after: equals)...]))
+        return LabelMatcher(name: label, value: String(raw[raw.index(after: equals)...]))
     }
 }
 
@@ -71,7 +69,8 @@ struct LabelMatcher: Sendable, Hashable {
 }
 
 extension Unicode.Scalar {
-    fileprivate var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
+    fileprivate var isASCIILetter: Bool { (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value) }
+    fileprivate var isASCIIDigit: Bool { (0x30...0x39).contains(value) }
 }
 
 /// One page of a list: which rows it shows and the links to its neighbours.

@@ -3,6 +3,7 @@ import Fleet
 import Foundation
 import InfraJSON
 import InfraMonitorCore
+import LocalBackend
 
 /// `infra-monitor targets`: the scrape targets, as Prometheus's targets page shows them.
 struct TargetsCommand: AsyncParsableCommand {
