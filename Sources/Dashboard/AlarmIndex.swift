@@ -7,6 +7,9 @@ struct AlarmIndex: Sendable {
     /// Every stored instance, with the metric of its definition (nil when the definition left the config).
     let states: [(record: AlarmStateRecord, metric: String?)]
     private let bySeries: [String: [AlarmState]]
+    /// The hosts some instance watches (every instance's labels hold its series' `host`): a sample
+    /// of another host needs no key built.
+    private let hosts: Set<String>
 
     init(definitions: [AlarmDefinition], states: [AlarmStateRecord]) {
         let metricOf = Dictionary(definitions.map { ($0.alarmName, $0.metricName) }, uniquingKeysWith: { first, _ in first })
@@ -17,10 +20,12 @@ struct AlarmIndex: Sendable {
             bySeries[Self.key(metric: metric, labels: record.instance.labels), default: []].append(record.state)
         }
         self.bySeries = bySeries
+        hosts = Set(states.compactMap { $0.instance.labels["host"] })
     }
 
     /// The worst state of the instances watching `sample`'s series: ALARM, then INSUFFICIENT_DATA, then OK.
     func worst(of sample: SeriesSample) -> AlarmState? {
+        guard hosts.contains(sample.host) else { return nil }
         var labels = sample.labels
         labels["host"] = sample.host
         return bySeries[Self.key(metric: sample.metric, labels: labels)]?.max { Self.severity($0) < Self.severity($1) }

@@ -16,7 +16,8 @@ struct MetricQuery: Sendable {
 
     static func parse(_ request: Request) throws(InvalidParameter) -> MetricQuery {
         var query = MetricQuery()
-        query.range = try Parameters.choice(formValue(request, "range"), name: "range", in: DashboardData.ranges.map(\.0), fallback: "24h")
+        // An unknown range falls back to 24h, as it always has: nothing the client sends is echoed.
+        query.range = DashboardData.knownRange(formValue(request, "range"))
         query.host = try Parameters.text(formValue(request, "host"), name: "host")
         query.label = try Parameters.label(formValue(request, "label"), name: "label")
         let view = try Parameters.choice(formValue(request, "view"), name: "view", in: ["auto", "hosts", "distribution"], fallback: "auto")
