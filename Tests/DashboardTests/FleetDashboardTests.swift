@@ -149,11 +149,9 @@ import Testing
 
     @Test func theOverviewShowsOnePagedRowPerHostWorstFirst() async throws {
         try await Self.withClient { client in
-            let clock = ContinuousClock()
-            var result: (status: Int, body: String) = (0, "")
-            let elapsed = try await clock.measure { result = try await Self.page(client, "/") }
+            let result = try await Self.page(client, "/")
             #expect(result.status == 200)
-            #expect(elapsed < .seconds(10), "1,000 hosts render in \(elapsed) (about 2 s in a debug build on a loaded 2-core machine)")
+            #expect(result.body.utf8.count < 100_000, "a page of 50 rows stays small at 1,000 hosts: \(result.body.utf8.count) bytes")
             let hosts = Self.hosts(result.body)
             #expect(hosts.count == 50, "one page of 50 rows")
             #expect(Array(hosts.prefix(3)) == ["host-0500", "host-0007", "host-0096"], "ALARM, then INSUFFICIENT_DATA, then OK, then by value")
