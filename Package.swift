@@ -168,7 +168,7 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
-                "InfraMonitorCore", "InfraJSON", "Scheduler",
+                "InfraMonitorCore", "InfraJSON", "Scheduler", "Alarms",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -284,7 +284,7 @@ let package = Package(
         .testTarget(
             name: "DashboardTests",
             dependencies: [
-                "Dashboard", "LocalBackend", "InfraMonitorCore", "InfraJSON", "TestSupport", "InfraMonitorTesting",
+                "Dashboard", "LocalBackend", "InfraMonitorCore", "InfraJSON", "TestSupport", "InfraMonitorTesting", "Alarms", "Collectors",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -7,10 +7,13 @@ public struct CollectedMetric: Sendable, Hashable {
     /// Targets that could not be collected this time (empty for the local machine, which either
     /// works or fails the collection).
     public var failedTargets: [TargetFailure]
+    /// Each scrape target's outcome, for the target-health table (empty for the local machine).
+    public var targets: [TargetHealth]
 
-    public init(samples: [Sample], failedTargets: [TargetFailure] = []) {
+    public init(samples: [Sample], failedTargets: [TargetFailure] = [], targets: [TargetHealth] = []) {
         self.samples = samples
         self.failedTargets = failedTargets
+        self.targets = targets
     }
 }
 
@@ -69,4 +72,19 @@ struct CounterStateSlot {
         }
         return CollectedMetric(samples: result.samples)
     }
+}
+
+/// A collection that failed after it scraped its targets (every one failed): the error to report,
+/// with each target's outcome, so that the target-health table still learns that they are down.
+public struct CollectionFailure: Error, Sendable, CustomStringConvertible {
+    /// The error the branch fails with.
+    public var error: any Error & Sendable
+    public var targets: [TargetHealth]
+
+    public init(error: any Error & Sendable, targets: [TargetHealth]) {
+        self.error = error
+        self.targets = targets
+    }
+
+    public var description: String { "\(error)" }
 }

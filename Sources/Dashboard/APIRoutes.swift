@@ -1,3 +1,4 @@
+import Alarms
 import Hummingbird
 import InfraJSON
 import InfraMonitorCore
@@ -8,11 +9,12 @@ enum APIRoutes {
         let sources = data.sources
         router.get("/api/overview") { _, _ in
             let latest = try await sources.series.latestSamples()
+            let alarms = try await data.alarmIndex()
             return json([
                 "schedule": .string(status.schedule),
                 "next_tick": await status.nextTick.map { .string($0.iso8601Milliseconds) } ?? .null,
                 "ticks_skipped": .number(Double(await status.ticksSkipped)),
-                "series": .array(latest.map(DashboardData.sampleJSON)),
+                "series": .array(latest.map { DashboardData.sampleJSON($0, alarms: alarms) }),
             ])
         }
         router.get("/api/series") { request, _ in
@@ -38,6 +40,35 @@ enum APIRoutes {
             }
             let events = try await sources.executions.events(executionID: id)
             return json(["execution": DashboardData.executionJSON(execution), "events": .array(events.map(DashboardData.eventJSON))])
+        }
+        router.get("/api/targets") { _, _ in
+            let targets = TargetStatus.fold(try await sources.targetHealth?.latestTargetHealth() ?? [])
+            return json(["targets": .array(targets.map(\.json))])
+        }
+        router.get("/api/alarms") { _, _ in
+            let index = try await data.alarmIndex()
+            let history = try await sources.alarms?.history(alarmName: nil, limit: AlarmsQuery.historyLimit) ?? []
+            return json([
+                "instances": .array(
+                    index.states.map { entry in
+                        [
+                            "alarm": .string(entry.record.instance.alarmName), "id": .string(entry.record.instance.id),
+                            "labels": .object(entry.record.instance.labels.mapValues(JSON.string)),
+                            "metric": entry.metric.map(JSON.string) ?? .null, "state": .string(entry.record.state.rawValue),
+                            "reason": .string(entry.record.reason), "since": .string(entry.record.since.iso8601Milliseconds),
+                        ]
+                    }
+                ),
+                "history": .array(
+                    history.map { entry in
+                        [
+                            "alarm": .string(entry.instance.alarmName), "id": .string(entry.instance.id),
+                            "time": .string(entry.time.iso8601Milliseconds), "old_state": .string(entry.oldState.rawValue),
+                            "new_state": .string(entry.newState.rawValue), "reason": .string(entry.reason),
+                        ]
+                    }
+                ),
+            ])
         }
         router.get("/api/notifications") { _, _ in
             json(["notifications": .array(try await sources.notifications.recent(limit: 200).map(DashboardData.notificationJSON))])

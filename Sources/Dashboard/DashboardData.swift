@@ -1,3 +1,4 @@
+public import Alarms
 import Foundation
 import InfraJSON
 public import InfraMonitorCore
@@ -10,6 +11,12 @@ public struct DashboardSources: Sendable {
     public var executions: any ExecutionHistory
     public var notifications: any NotificationLog
     public var query: any SampleQuery
+    /// Each fleet target's scrapes, where the backend keeps them (the targets page, `/metrics`).
+    public var targetHealth: (any TargetHealthStore)?
+    /// The alarm instances' states and history (the overview's colours, the alarms page, `/metrics`).
+    public var alarms: (any AlarmStateStore)?
+    /// The config's alarms, which tell the metric each instance watches.
+    public var alarmDefinitions: [AlarmDefinition] = []
 
     public init(series: any SeriesReader, executions: any ExecutionHistory, notifications: any NotificationLog, query: any SampleQuery) {
         self.series = series
@@ -21,6 +28,7 @@ public struct DashboardSources: Sendable {
     /// The read models of `backend`.
     public init(backend: Backend) {
         self.init(series: backend.series, executions: backend.executions, notifications: backend.notifications, query: backend.query)
+        targetHealth = backend.targetHealth
     }
 }
 
@@ -68,19 +76,25 @@ struct DashboardData: Sendable {
         ranges.contains { $0.0 == range } ? range ?? "24h" : "24h"
     }
 
-    /// Alarm level of a value: `ok`, `warn` (≥ 75 %) or `bad` (≥ 90 %); only percentages have thresholds.
-    static func alarm(_ sample: SeriesSample) -> String {
-        guard sample.unit == "Percent" else { return "ok" }
-        if sample.value >= 90 { return "bad" }
-        if sample.value >= 75 { return "warn" }
-        return "ok"
+    /// The alarm instances now, indexed by the series they watch.
+    func alarmIndex() async throws -> AlarmIndex {
+        guard let alarms = sources.alarms else { return AlarmIndex(definitions: sources.alarmDefinitions, states: []) }
+        return AlarmIndex(definitions: sources.alarmDefinitions, states: try await alarms.allStates())
+    }
+
+    /// A sample with the worst state of the alarm instances that watch its series (`null` when none does).
+    static func sampleJSON(_ s: SeriesSample, alarms: AlarmIndex) -> JSON {
+        [
+            "metric": .string(s.metric), "host": .string(s.host), "labels": .object(s.labels.mapValues(JSON.string)),
+            "unit": .string(s.unit), "timestamp": .string(s.timestamp.iso8601Milliseconds), "value": .number(s.value),
+            "alarm_state": alarms.worst(of: s).map { .string($0.rawValue) } ?? .null,
+        ]
     }
 
     static func sampleJSON(_ s: SeriesSample) -> JSON {
         [
             "metric": .string(s.metric), "host": .string(s.host), "labels": .object(s.labels.mapValues(JSON.string)),
             "unit": .string(s.unit), "timestamp": .string(s.timestamp.iso8601Milliseconds), "value": .number(s.value),
-            "alarm": .string(alarm(s)),
         ]
     }
 

@@ -1,3 +1,4 @@
+import Alarms
 import Foundation
 public import Hummingbird
 import InfraJSON
@@ -79,12 +80,19 @@ public enum DashboardServer {
         router.get("/static/style.css") { _, _ in
             response(Style.css, type: "text/css; charset=utf-8")
         }
-        router.get("/") { _, _ in html(try await pages.overview()) }
+        router.get("/") { request, _ in html(try await pages.overview(try validated { try OverviewQuery.parse(request) })) }
         router.get("/metric/:name") { request, context in
             let name = try context.parameters.require("name")
-            let range = request.uri.queryParameters.get("range")
-            return html(try await pages.metric(name: name, host: request.uri.queryParameters.get("host"), range: range))
+            guard Metric(rawValue: name) != nil else {
+                throw HTTPError(
+                    .notFound,
+                    message: "no metric of that name; the metrics are " + Metric.allCases.map(\.rawValue).joined(separator: ", ")
+                )
+            }
+            return html(try await pages.metric(name: name, query: try validated { try MetricQuery.parse(request) }))
         }
+        router.get("/targets") { request, _ in html(try await pages.targets(try validated { try TargetsQuery.parse(request) })) }
+        router.get("/alarms") { request, _ in html(try await pages.alarms(try validated { try AlarmsQuery.parse(request) })) }
         router.get("/executions") { _, _ in html(try await pages.executions()) }
         router.get("/executions/:id") { _, context in
             let id = try context.parameters.require("id")
@@ -98,12 +106,23 @@ public enum DashboardServer {
                 latest: try await sources.series.latestSamples(),
                 totals: try await sources.executions.totals(),
                 ticksSkipped: await status.ticksSkipped,
-                requests: await status.requests
+                requests: await status.requests,
+                targets: TargetStatus.fold(try await sources.targetHealth?.latestTargetHealth() ?? []),
+                alarms: try await sources.alarms?.allStates() ?? []
             )
             return response(body, type: "text/plain; version=0.0.4; charset=utf-8")
         }
         APIRoutes.add(to: router, data: data, status: status)
         return router
+    }
+}
+
+/// The value of a parameter parser, or the 400 that names the bad parameter.
+func validated<T>(_ parse: () throws -> T) throws -> T {
+    do {
+        return try parse()
+    } catch let error as InvalidParameter {
+        throw error.httpError
     }
 }
 

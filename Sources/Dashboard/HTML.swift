@@ -34,7 +34,10 @@ enum HTML {
 
     /// A whole page: the shared layout around `body`, with `title` escaped.
     static func page(title: String, active: String, body: String) -> String {
-        let links = [("/", "Overview"), ("/executions", "Executions"), ("/notifications", "Notifications"), ("/query", "Query")]
+        let links = [
+            ("/", "Overview"), ("/targets", "Targets"), ("/alarms", "Alarms"), ("/executions", "Executions"), ("/notifications", "Notifications"),
+            ("/query", "Query"),
+        ]
         let nav = links.map { href, label in
             "<a href=\"\(href)\"\(label == active ? " class=\"active\"" : "")>\(label)</a>"
         }.joined()

@@ -1,3 +1,4 @@
+import Alarms
 import Foundation
 import InfraJSON
 import InfraMonitorCore
@@ -6,99 +7,6 @@ import InfraMonitorCore
 struct Pages: Sendable {
     let data: DashboardData
     let status: ServiceStatus
-
-    func overview() async throws -> String {
-        let latest = try await data.sources.series.latestSamples()
-        let recent = try await data.sources.series.samples(metric: nil, host: nil, since: Timestamp.now().adding(seconds: -86_400))
-        var trends: [String: [Double]] = [:]
-        for sample in recent { trends[key(sample), default: []].append(sample.value) }
-        let executions = try await data.sources.executions.list(limit: 1)
-        let hosts = Set(latest.map(\.host))
-        let alarms = latest.filter { DashboardData.alarm($0) != "ok" }.count
-        var body = "<h1>Fleet overview</h1><div class=\"summary\">"
-        body += "<div><span class=\"muted\">Hosts</span><b>\(hosts.count)</b></div>"
-        body += "<div><span class=\"muted\">Series</span><b>\(latest.count)</b></div>"
-        body += "<div><span class=\"muted\">In alarm</span><b>\(alarms)</b></div>"
-        if let last = executions.first {
-            body += "<div><span class=\"muted\">Last execution</span><b><a href=\"/executions/\(HTML.query(last.id))\">"
-            body += "<span class=\"status \(last.status.rawValue)\">\(last.status.rawValue)</span></a></b>"
-            body += "<span class=\"muted mono\">\(HTML.escape(last.startedAt.iso8601Milliseconds))</span></div>"
-        }
-        let next = await status.nextTick
-        body += "<div><span class=\"muted\">Schedule</span><b class=\"mono\">\(HTML.escape(status.schedule))</b>"
-        body += "<span class=\"muted mono\">next \(HTML.escape(next?.iso8601Milliseconds ?? "none"))</span></div></div>"
-        if latest.isEmpty {
-            body += "<p class=\"muted\">No samples yet: the first execution has not finished.</p>"
-        }
-        let order = Dictionary(uniqueKeysWithValues: Metric.allCases.enumerated().map { ($1.rawValue, $0) })
-        for host in hosts.sorted() {
-            let series = latest.filter { $0.host == host }.sorted {
-                (order[$0.metric] ?? 9, $0.labelText) < (order[$1.metric] ?? 9, $1.labelText)
-            }
-            body += "<h2>\(HTML.escape(host))</h2><div class=\"grid\">"
-            for sample in series {
-                let level = DashboardData.alarm(sample)
-                let color = ["ok": "#1f9d55", "warn": "#d98b00", "bad": "#d64545"][level] ?? "#2563eb"
-                let labels = sample.labelText
-                body += "<a class=\"card \(level)\" href=\"/metric/\(HTML.query(sample.metric))?host=\(HTML.query(sample.host))\">"
-                body += "<div class=\"name\">\(HTML.escape(sample.metric))</div>"
-                body += "<div class=\"host\">\(HTML.escape(sample.host))\(labels.isEmpty ? "" : " · " + HTML.escape(labels))</div>"
-                body += "<div class=\"value\">\(HTML.escape(Charts.formatValue(sample.value, unit: sample.unit)))</div>"
-                body += Charts.sparkline(trends[key(sample)] ?? [sample.value], color: color)
-                body += "<div class=\"muted mono\">\(HTML.escape(sample.timestamp.iso8601Milliseconds))</div></a>"
-            }
-            body += "</div>"
-        }
-        return HTML.page(title: "Overview", active: "Overview", body: body)
-    }
-
-    func metric(name: String, host: String?, range requested: String?) async throws -> String {
-        let range = DashboardData.knownRange(requested)
-        let seconds = DashboardData.ranges.first { $0.0 == range }?.1 ?? 86_400
-        let now = Timestamp.now()
-        let samples = try await data.sources.series.samples(metric: name, host: host, since: now.adding(seconds: -seconds))
-        let allHosts = Set(try await data.sources.series.latestSamples().filter { $0.metric == name }.map(\.host)).sorted()
-        var body = "<h1>\(HTML.escape(name))</h1><div class=\"ranges\">"
-        for (label, _) in DashboardData.ranges {
-            let href = "/metric/\(HTML.query(name))?range=\(label)" + (host.map { h -> String in "&host=\(HTML.query(h))" } ?? "")
-            body += "<a href=\"\(HTML.escape(href))\"\(label == range ? " class=\"active\"" : "")>\(label)</a>"
-        }
-        body +=
-            "</div><div class=\"hosts\"><a href=\"/metric/\(HTML.query(name))?range=\(range)\"\(host == nil ? " class=\"active\"" : "")>all hosts</a>"
-        for h in allHosts {
-            let href = "/metric/\(HTML.query(name))?range=\(range)&host=\(HTML.query(h))"
-            body += "<a href=\"\(HTML.escape(href))\"\(h == host ? " class=\"active\"" : "")>\(HTML.escape(h))</a>"
-        }
-        body += "</div>"
-        let byHost = Dictionary(grouping: samples, by: \.host)
-        if byHost.isEmpty { body += "<p class=\"muted\">No samples of \(HTML.escape(name)) in the last \(range).</p>" }
-        for h in byHost.keys.sorted() {
-            let series = Dictionary(grouping: byHost[h] ?? [], by: \.labelText)
-            let lines = series.keys.sorted().map { labels in
-                Charts.Line(
-                    label: labels,
-                    points: (series[labels] ?? []).map { s in (Double(s.timestamp.milliseconds) / 1000, s.value) }
-                )
-            }
-            let unit = byHost[h]?.first?.unit ?? ""
-            body += "<h2>\(HTML.escape(h)) <span class=\"muted\">· \(HTML.escape(unit)) · last \(range)</span></h2><div class=\"chart\">"
-            body += Charts.timeSeries(
-                lines: lines,
-                from: Double(now.seconds - seconds),
-                to: Double(now.seconds),
-                unit: unit,
-                title: "\(name) on \(h)"
-            )
-            body += "<div class=\"legend\">"
-            for (index, line) in lines.enumerated() {
-                let latest = line.points.last.map { Charts.formatValue($0.1, unit: unit) } ?? ""
-                body += "<span><i style=\"background:\(Charts.palette[index % Charts.palette.count])\"></i>"
-                body += "\(HTML.escape(line.label.isEmpty ? name : line.label)) — \(HTML.escape(latest))</span>"
-            }
-            body += "</div></div>"
-        }
-        return HTML.page(title: name, active: "Overview", body: body)
-    }
 
     func executions() async throws -> String {
         let list = try await data.sources.executions.list(limit: 200)
@@ -129,6 +37,7 @@ struct Pages: Sendable {
         if let error = e.error {
             body += "<div class=\"error\"><b>\(HTML.escape(error))</b> \(HTML.escape(e.cause ?? ""))</div>"
         }
+        body += try await failedTargets(executionID: id, events: events)
         let start = Timestamp.parseRFC3339(events.first?.timestamp ?? "")
         let rows = events.map { event -> [String] in
             var offset: String?
@@ -146,6 +55,28 @@ struct Pages: Sendable {
         body += "<h2>Timeline</h2>"
         body += HTML.table(headers: ["#", "At", "Event", "State", "Details"], rows: rows, id: "timeline")
         return HTML.page(title: "Execution \(e.id)", active: "Executions", body: body)
+    }
+
+    /// The targets the execution's branches could not scrape (from its history, so for either
+    /// backend), with the count of targets scraped when the backend keeps target health.
+    func failedTargets(executionID: String, events: [ExecutionEvent]) async throws -> String {
+        let failed = ExecutionFailedTarget.list(in: events)
+        let scraped = try await data.sources.targetHealth?.targetHealth(executionID: executionID) ?? []
+        guard !failed.isEmpty || !scraped.isEmpty else { return "" }
+        var out = "<h2>Failed targets</h2>"
+        if !scraped.isEmpty {
+            let targets = TargetStatus.fold(scraped)
+            out += "<p class=\"muted\">\(targets.filter(\.up).count) of \(targets.count) target(s) up in every branch; "
+            out += "see <a href=\"/targets\">Targets</a>.</p>"
+        }
+        if failed.isEmpty {
+            out += "<p class=\"muted\">Every target was scraped.</p>"
+            return out
+        }
+        let rows = failed.map { f -> [String] in
+            [HTML.escape(f.metric), "<span class=\"mono\">\(HTML.escape(f.target))</span>", HTML.escape(f.error)]
+        }
+        return out + HTML.table(headers: ["Metric", "Target", "Error"], rows: rows, id: "failed-targets")
     }
 
     func notifications() async throws -> String {

@@ -1,10 +1,18 @@
+import Alarms
 import Foundation
 import InfraMonitorCore
 
 /// `/metrics` in the Prometheus text exposition format (version 0.0.4).
 enum Prometheus {
     /// The latest sample per series as gauges, then the service's own counters.
-    static func exposition(latest: [SeriesSample], totals: ExecutionTotals, ticksSkipped: Int, requests: Int) -> String {
+    static func exposition(
+        latest: [SeriesSample],
+        totals: ExecutionTotals,
+        ticksSkipped: Int,
+        requests: Int,
+        targets: [TargetStatus] = [],
+        alarms: [AlarmStateRecord] = []
+    ) -> String {
         var out = ""
         for metric in Set(latest.map(\.metric)).sorted() {
             let name = "infra_monitoring_" + sanitize(metric)
@@ -17,6 +25,8 @@ enum Prometheus {
                 out += "\(name){\(text)} \(number(sample.value))\n"
             }
         }
+        out += targetGauges(targets)
+        out += alarmStates(alarms)
         out += "# HELP infra_monitor_executions_total Pipeline executions by final status.\n"
         out += "# TYPE infra_monitor_executions_total counter\n"
         for status in [ExecutionStatus.succeeded, .failed, .aborted, .running] {
@@ -32,6 +42,44 @@ enum Prometheus {
         out += "# TYPE infra_monitor_scheduler_ticks_skipped_total counter\ninfra_monitor_scheduler_ticks_skipped_total \(ticksSkipped)\n"
         out += "# HELP infra_monitor_http_requests_total HTTP requests served since start.\n"
         out += "# TYPE infra_monitor_http_requests_total counter\ninfra_monitor_http_requests_total \(requests)\n"
+        return out
+    }
+
+    /// `infra_monitor_target_up` and `infra_monitor_target_scrape_seconds` of each target's newest
+    /// execution, labelled `job`, `target` and `host` (the job keeps two jobs scraping one address apart).
+    static func targetGauges(_ targets: [TargetStatus]) -> String {
+        guard !targets.isEmpty else { return "" }
+        func labels(_ t: TargetStatus) -> String { "job=\"\(escape(t.job))\",target=\"\(escape(t.target))\",host=\"\(escape(t.host))\"" }
+        var out = "# HELP infra_monitor_target_up 1 when every branch of the newest execution scraped the target, else 0.\n"
+        out += "# TYPE infra_monitor_target_up gauge\n"
+        for t in targets { out += "infra_monitor_target_up{\(labels(t))} \(t.up ? 1 : 0)\n" }
+        out += "# HELP infra_monitor_target_scrape_seconds The longest scrape of the target in the newest execution, in seconds.\n"
+        out += "# TYPE infra_monitor_target_scrape_seconds gauge\n"
+        for t in targets { out += "infra_monitor_target_scrape_seconds{\(labels(t))} \(number(t.scrapeSeconds))\n" }
+        return out
+    }
+
+    /// `infra_monitor_alarm_state` as a state set: for each alarm instance one line per state, 1 for
+    /// its current state and 0 for the others, labelled `alarm`, `state` and the series' labels
+    /// (a series label named `alarm` or `state` becomes `exported_alarm`, `exported_state`, as
+    /// Prometheus renames clashing labels).
+    static func alarmStates(_ records: [AlarmStateRecord]) -> String {
+        guard !records.isEmpty else { return "" }
+        var out = "# HELP infra_monitor_alarm_state The state of each alarm instance: 1 for the current state, 0 for the others.\n"
+        out += "# TYPE infra_monitor_alarm_state gauge\n"
+        for record in records {
+            let labels = record.instance.labels
+            var series = ""
+            for key in labels.keys.sorted() {
+                var name = sanitize(key)
+                if name == "alarm" || name == "state" { name = "exported_" + name }
+                series += ",\(name)=\"\(escape(labels[key] ?? ""))\""
+            }
+            for state in AlarmState.allCases {
+                let value = state == record.state ? 1 : 0
+                out += "infra_monitor_alarm_state{alarm=\"\(escape(record.instance.alarmName))\",state=\"\(state.rawValue)\"\(series)} \(value)\n"
+            }
+        }
         return out
     }
 

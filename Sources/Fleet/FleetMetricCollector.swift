@@ -27,12 +27,25 @@ public struct FleetMetricCollector: MetricCollector {
         let (found, result) = await FleetCollector(discovery: discovery, scraper: scraper).collect(metric, now: now)
         var failed = result.failedTargetList.map { TargetFailure(target: $0.target, error: $0.error) }
         failed += found.problems.map { TargetFailure(target: "(discovery)", error: "\($0)") }
+        let health = result.targets.map { scrape in
+            TargetHealth(
+                job: scrape.target.job,
+                target: scrape.target.address,
+                metric: metric.rawValue,
+                host: scrape.host,
+                labels: scrape.target.labels,
+                up: scrape.up,
+                scrapeSeconds: scrape.scrapeSeconds,
+                error: scrape.error.map { "\($0)" },
+                scrapedAt: now
+            )
+        }
         var samples = result.samples
         if let local {
             samples += try await local.collect(metric, state: state, now: now).samples
         } else if let error = result.error {
-            throw error
+            throw CollectionFailure(error: error, targets: health)
         }
-        return CollectedMetric(samples: samples, failedTargets: failed)
+        return CollectedMetric(samples: samples, failedTargets: failed, targets: health)
     }
 }

@@ -53,7 +53,7 @@ struct CommandContext: Sendable {
             )
             let services = AWSServices(client: client, bucket: location.bucket, table: location.table)
             region = client.configuration.region
-            backend = AWSPipelineBackend.make(
+            var aws = AWSPipelineBackend.make(
                 services: services,
                 spool: Spool(root: machine.spoolPath),
                 hostName: machine.hostName,
@@ -64,6 +64,9 @@ struct CommandContext: Sendable {
                     "warning: cannot publish to SNS (\(error)); the notification is kept in the local outbox (`infra-monitor notifications`)"
                 )
             }
+            // Executions interpreted here scrape from here: their target health stays on this machine.
+            aws.targetHealth = embedded.targetHealth
+            backend = aws
             provision = {
                 let topic = try await services.createResources()
                 return "resources ready: bucket \(services.bucket), table \(services.table), topic \(topic)"

@@ -62,6 +62,12 @@ struct ExecutionsCommand: AsyncParsableCommand {
             if let cause = execution.cause { print("cause      \(cause)") }
             print("")
             print(Output.table(columns: ["state", "entered", "exited", "result"], rows: StateTimeline.rows(events)), terminator: "")
+            let failed = ExecutionFailedTarget.list(in: events)
+            if !failed.isEmpty {
+                print("")
+                print("failed targets")
+                print(Output.table(columns: ["metric", "target", "error"], rows: failed.map { [$0.metric, $0.target, $0.error] }), terminator: "")
+            }
         }
 
         /// The execution named `id`, or the only one whose name starts with it.

@@ -1,3 +1,4 @@
+import Alarms
 import ArgumentParser
 import Dashboard
 import Foundation
@@ -82,7 +83,10 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "infra-monitor.serve")
         logger.logLevel = .warning
         let settings = DashboardSettings(bind: bind, port: port, token: token)
-        let app = DashboardServer.application(sources: DashboardSources(backend: context.backend), settings: settings, status: status, logger: logger)
+        var sources = DashboardSources(backend: context.backend)
+        sources.alarms = context.machine.store
+        sources.alarmDefinitions = try context.machine.alarmDefinitions()
+        let app = DashboardServer.application(sources: sources, settings: settings, status: status, logger: logger)
         let scheduler = ScheduleService(
             schedule: expression,
             lastScheduled: try await context.backend.localExecutions.totals().latestScheduledTime,

@@ -34,6 +34,8 @@ public struct Backend: Sendable {
     public var collectorState: any CollectorStateStore
     /// The deployed state machine, where there is one.
     public var remote: (any RemoteRunner)?
+    /// Each fleet target's scrapes per execution, where the backend keeps them.
+    public var targetHealth: (any TargetHealthStore)?
     /// Runs before an execution: e.g. uploads batches an earlier run could not store and returns
     /// them as created-events, for the pipeline to process as it processes fresh ones.
     public var prepare: @Sendable () async throws -> [ObjectCreatedEvent]
@@ -53,6 +55,7 @@ public struct Backend: Sendable {
         executions: (any ExecutionHistory)? = nil,
         collectorState: any CollectorStateStore,
         remote: (any RemoteRunner)? = nil,
+        targetHealth: (any TargetHealthStore)? = nil,
         prepare: @escaping @Sendable () async throws -> [ObjectCreatedEvent] = { [] }
     ) {
         self.name = name
@@ -69,6 +72,7 @@ public struct Backend: Sendable {
         self.executions = executions ?? localExecutions
         self.collectorState = collectorState
         self.remote = remote
+        self.targetHealth = targetHealth
         self.prepare = prepare
     }
 }

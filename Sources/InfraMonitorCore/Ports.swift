@@ -217,3 +217,62 @@ public protocol RemoteRunner: Sendable {
     /// Waits until the execution has ended (or polling gave up) and returns it.
     func wait(executionARN: String) async throws -> ExecutionSummary
 }
+
+/// One scrape of one fleet target for one metric, as an execution's branch did it: what
+/// `infra-monitor targets`, the dashboard's targets page and `/metrics` show (Prometheus's
+/// targets page and its `up`/`scrape_duration_seconds`).
+public struct TargetHealth: Sendable, Hashable {
+    /// The execution whose branch scraped the target.
+    public var executionID: String
+    /// The scrape config's `job_name`.
+    public var job: String
+    /// The target's address (`host:port`), after relabeling.
+    public var target: String
+    /// The metric the branch scraped for.
+    public var metric: String
+    /// The host its samples carry.
+    public var host: String
+    /// The final labels after relabeling (`__`-prefixed ones removed).
+    public var labels: [String: String]
+    public var up: Bool
+    /// The duration of the scrape, retry included, in seconds.
+    public var scrapeSeconds: Double
+    /// Why the scrape failed; nil when up.
+    public var error: String?
+    /// When the scrape happened.
+    public var scrapedAt: Timestamp
+
+    public init(
+        executionID: String = "",
+        job: String,
+        target: String,
+        metric: String,
+        host: String,
+        labels: [String: String],
+        up: Bool,
+        scrapeSeconds: Double,
+        error: String?,
+        scrapedAt: Timestamp
+    ) {
+        self.executionID = executionID
+        self.job = job
+        self.target = target
+        self.metric = metric
+        self.host = host
+        self.labels = labels
+        self.up = up
+        self.scrapeSeconds = scrapeSeconds
+        self.error = error
+        self.scrapedAt = scrapedAt
+    }
+}
+
+/// Each target's scrapes per execution (a SQLite table embedded; in memory for tests).
+public protocol TargetHealthStore: Sendable {
+    /// Stores the scrapes of one branch of `executionID`, replacing any of the same (job, target, metric).
+    func record(executionID: String, _ scrapes: [TargetHealth]) async throws
+    /// The newest scrape of every (job, target, metric), ordered by job, target and metric.
+    func latestTargetHealth() async throws -> [TargetHealth]
+    /// The scrapes of one execution, ordered by job, target and metric.
+    func targetHealth(executionID: String) async throws -> [TargetHealth]
+}

@@ -253,6 +253,7 @@ public struct InMemoryBackend: Sendable {
     public let executions = InMemoryExecutionStore()
     public let state = InMemoryCollectorState()
     public var query = CannedQuery()
+    public let targetHealth = InMemoryTargetHealthStore()
 
     public init() {}
 
@@ -270,7 +271,8 @@ public struct InMemoryBackend: Sendable {
             notifications: notifier,
             logs: logs,
             localExecutions: executions,
-            collectorState: state
+            collectorState: state,
+            targetHealth: targetHealth
         )
     }
 }

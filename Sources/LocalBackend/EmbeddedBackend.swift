@@ -22,6 +22,7 @@ public enum EmbeddedBackend {
             logs: logs,
             localExecutions: store,
             collectorState: store,
+            targetHealth: store,
             prepare: {
                 for path in objects.removeLeftoverTemporaryFiles() {
                     await logs.log(

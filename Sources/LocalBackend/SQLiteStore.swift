@@ -101,6 +101,7 @@ public final class SQLiteStore: Sendable {
                     """
             )
         }
+        registerTargetHealthMigration(&migrator)
         return migrator
     }
 

@@ -12,6 +12,8 @@ public struct DataCollector: Sendable {
     public let objects: any ObjectStore
     public let state: any CollectorStateStore
     public let logs: any LogSink
+    /// Where each target's scrape is recorded per execution; nil records nothing.
+    public var targetHealth: (any TargetHealthStore)?
 
     public init(collector: any MetricCollector, objects: any ObjectStore, state: any CollectorStateStore, logs: any LogSink) {
         self.collector = collector
@@ -23,6 +25,7 @@ public struct DataCollector: Sendable {
     /// The data-collector over a backend's ports.
     public init(collector: any MetricCollector, backend: Backend) {
         self.init(collector: collector, objects: backend.objects, state: backend.collectorState, logs: backend.logs)
+        targetHealth = backend.targetHealth
     }
 
     /// What one invocation did.
@@ -65,7 +68,14 @@ public struct DataCollector: Sendable {
         guard let timeText = payload["scheduled_time"]?.stringValue, let scheduled = Timestamp.parseRFC3339(timeText) else {
             throw PipelineError.badPayload("\"scheduled_time\" must be an RFC 3339 timestamp")
         }
-        let collected = try await collect(metric)
+        let collected: CollectedMetric
+        do {
+            collected = try await collect(metric)
+        } catch let failure as CollectionFailure {
+            await record(failure.targets, executionID: executionID, metric: metric)
+            throw failure.error
+        }
+        await record(collected.targets, executionID: executionID, metric: metric)
         let key = ObjectKeys.rawBatch(scheduledAt: scheduled, executionID: executionID, metric: metric.rawValue)
         var body = ""
         for sample in collected.samples {
@@ -81,6 +91,21 @@ public struct DataCollector: Sendable {
             fields: ["metric": metric.rawValue, "samples": String(collected.samples.count), "key": key, "execution_id": executionID]
         )
         return Result(metric: metric, samples: collected.samples.count, key: key, bytes: object.count, failedTargets: collected.failedTargets)
+    }
+
+    /// Stores the branch's target scrapes; a failure to store them is logged and never fails the branch.
+    func record(_ targets: [TargetHealth], executionID: String, metric: Metric) async {
+        guard let targetHealth, !targets.isEmpty else { return }
+        do {
+            try await targetHealth.record(executionID: executionID, targets)
+        } catch {
+            await logs.log(
+                .dataCollector,
+                level: .warning,
+                message: "could not store the target health",
+                fields: ["metric": metric.rawValue, "execution_id": executionID, "error": "\(error)"]
+            )
+        }
     }
 
     /// Collects one metric now, keeping the counter state for the next collection.

@@ -104,7 +104,7 @@ import Testing
             try await client.execute(uri: "/api/overview", method: .get) { response in
                 let body = try JSON(parsing: String(buffer: response.body))
                 #expect(body["series"]?.arrayValue?.count == 2)
-                #expect(body["series"]?[0]?["alarm"]?.stringValue == "bad")
+                #expect(body["series"]?[0]?["alarm_state"] == .null, "no alarm watches it: no colour from a fixed threshold")
             }
             try await client.execute(uri: "/api/executions/exec-1", method: .get) { response in
                 let body = try JSON(parsing: String(buffer: response.body))

@@ -65,6 +65,8 @@ struct ServeEndToEndTests {
             ("executions", "/executions", ["SUCCEEDED"] + ids),
             ("execution", "/executions/\(ids[0])", [ids[0], "ExecutionSucceeded", "CollectMetrics", "Timeline"]),
             ("notifications", "/notifications", ["InfraMonitor: Pipeline Success", ids[0]]),
+            ("targets", "/targets", ["Targets", "No target has been scraped yet"]),
+            ("alarms", "/alarms", ["Alarms", "History"]),
             ("query", "/query?sql=\(query)", ["cpu_utilization", "web-1", "samples", "row(s)"]),
         ]
         for page in pages {
