@@ -20,6 +20,7 @@ struct InfraMonitorCommand: AsyncParsableCommand {
             InitCommand.self, RunCommand.self, CollectCommand.self, ProcessCommand.self, QueryCommand.self,
             RecordsCommand.self, ExecutionsCommand.self, NotificationsCommand.self, StatesCommand.self,
             ReplayCommand.self, ServeCommand.self, ScheduleCommand.self, DeployCommand.self, LifecycleCommand.self, AlarmsCommand.self,
+            DoctorCommand.self,
         ]
     )
 }
