@@ -245,7 +245,9 @@ let package = Package(
         ),
         .testTarget(
             name: "LocalBackendTests",
-            dependencies: ["LocalBackend", "TestSupport", "InfraMonitorCore", "InfraJSON", "Alarms"],
+            dependencies: [
+                "LocalBackend", "TestSupport", "InfraMonitorCore", "InfraJSON", "Alarms", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -12,9 +12,9 @@ import Synchronization
 /// non-zero exit, with `{"errorType": …, "errorMessage": …}` on stdout to fail with that error
 /// name (which Retry and Catch match), else `States.TaskFailed` with the last stderr line as the
 /// cause. Every write to stderr counts as a heartbeat (`HeartbeatSeconds`); a task that times out
-/// has its command and everything it started stopped (SIGTERM to its process group, SIGKILL a
-/// second later) and ends at once: it never waits for the end of pipes that a process which
-/// escaped the group (`setsid`) still holds. Otherwise the task ends when the command and
+/// has its command and everything it started killed (SIGKILL to its process group) and ends at
+/// once: it never waits for the end of pipes that a process which escaped the group (`setsid`)
+/// still holds. Otherwise the task ends when the command and
 /// whatever it left running have closed their output.
 struct CommandTask: Sendable {
     /// The exact `Resource` string, or `*` for every resource without a binding of its own.
@@ -157,10 +157,11 @@ private final class RunningProcess: Sendable {
         if leader > 0 { kill(-leader, signal) }
     }
 
-    /// SIGTERM to the process group, SIGKILL a second later: a command that ignores SIGTERM still stops.
+    /// SIGKILL to the process group at once: the deadline has passed, and a command that traps
+    /// SIGTERM must not outlive it. (A process that left the group with `setsid` is out of reach
+    /// of group signals; the task no longer waits for it.)
     func stop() {
-        signalGroup(SIGTERM)
-        DispatchQueue.global().asyncAfter(deadline: .now() + 1) { self.signalGroup(SIGKILL) }
+        signalGroup(SIGKILL)
     }
 }
 
