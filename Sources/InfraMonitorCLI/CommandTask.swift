@@ -59,24 +59,11 @@ struct CommandTask: Sendable {
         process.standardError = errors
         let stdout = CollectedOutput()
         let stderr = CollectedOutput()
-        let ends = PipeEnds()
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            stdout.append(data)
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                ends.closed()
-            }
-        }
+        output.fileHandleForReading.readabilityHandler = { handle in stdout.append(handle.availableData) }
         errors.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
             stderr.append(data)
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                ends.closed()
-            } else {
-                invocation.sendHeartbeat()
-            }
+            if !data.isEmpty { invocation.sendHeartbeat() }
         }
         let running = RunningProcess(process)
         let status: Int32 = try await withTaskCancellationHandler {
@@ -95,13 +82,22 @@ struct CommandTask: Sendable {
         } onCancel: {
             running.stop()
         }
+        let ends = PipeEnds()
+        for (pipe, collected) in [(output, stdout), (errors, stderr)] {
+            let handle = pipe.fileHandleForReading
+            handle.readabilityHandler = nil
+            // A dedicated thread reads to the end of the pipe, so that no thread of the cooperative
+            // pool blocks; a cancelled task stops waiting for it (an escaped child may hold the pipe).
+            Thread {
+                collected.append(handle.readDataToEndOfFile())
+                ends.closed()
+            }.start()
+        }
         await withTaskCancellationHandler {
             await ends.bothClosed()
         } onCancel: {
             ends.abandon()
         }
-        output.fileHandleForReading.readabilityHandler = nil
-        errors.fileHandleForReading.readabilityHandler = nil
         try Task.checkCancellation()
         return try answer(status: status, stdout: stdout.text, stderr: stderr.text)
     }

@@ -74,7 +74,7 @@ struct DoctorCommand: AsyncParsableCommand {
 }
 
 /// The checks and repairs of `infra-monitor doctor` over one data directory (its run lock held).
-struct DataDoctor: Sendable {
+struct DataDoctor {
     let directory: DataDirectory
     let options: GlobalOptions
 

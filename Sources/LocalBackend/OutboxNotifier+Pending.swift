@@ -63,7 +63,10 @@ extension OutboxNotifier {
             unlink(path)
             resent += 1
         }
-        for undelivered in try await store.undeliveredOutbox(webhook: settings.webhookURL?.isEmpty == false, email: settings.emailTo?.isEmpty == false) {
+        for undelivered in try await store.undeliveredOutbox(
+            webhook: settings.webhookURL?.isEmpty == false,
+            email: settings.emailTo?.isEmpty == false
+        ) {
             try await deliver(undelivered.notification, outboxID: undelivered.id, webhookBefore: undelivered.webhook, emailBefore: undelivered.email)
             resent += 1
         }

@@ -104,14 +104,18 @@ enum QueryAuthorizer {
     /// Installs the authorizer on `connection`; it replaces GRDB's for as long as the query's
     /// statement lives, and ``remove(from:)`` takes it away before GRDB uses the connection again.
     static func install(on connection: OpaquePointer?) {
-        sqlite3_set_authorizer(connection, { _, action, first, _, database, view in
-            QueryAuthorizer.decide(
-                action: action,
-                first: first.map { String(cString: $0) },
-                database: database.map { String(cString: $0) },
-                view: view.map { String(cString: $0) }
-            )
-        }, nil)
+        sqlite3_set_authorizer(
+            connection,
+            { _, action, first, _, database, view in
+                QueryAuthorizer.decide(
+                    action: action,
+                    first: first.map { String(cString: $0) },
+                    database: database.map { String(cString: $0) },
+                    view: view.map { String(cString: $0) }
+                )
+            },
+            nil
+        )
     }
 
     /// Removes the authorizer.

@@ -2,9 +2,10 @@ import Foundation
 import GRDB
 import InfraJSON
 import InfraMonitorCore
-@testable import LocalBackend
 import TestSupport
 import Testing
+
+@testable import LocalBackend
 
 /// A failure notification the outbox cannot take ("database or disk is full") is still delivered on
 /// every channel, kept beside the database, and sent again by the next start.

@@ -14,7 +14,9 @@ import Testing
     )
 
     static func batch() throws -> [UInt8] {
-        Array(try Data(contentsOf: URL(fileURLWithPath: PipelineRunnerTests.repositoryFile("Tests/PipelineTests/Fixtures/two-valid-two-invalid.jsonl"))))
+        Array(
+            try Data(contentsOf: URL(fileURLWithPath: PipelineRunnerTests.repositoryFile("Tests/PipelineTests/Fixtures/two-valid-two-invalid.jsonl")))
+        )
     }
 
     @Test func everyBatchARunProcessesIsRecordedAsProcessed() async throws {
