@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import InfraJSON
-public import InfraMonitorCore
+import InfraMonitorCore
 
 // Alerts that survive the failure they report (issue 15, item 7): when the outbox cannot take a
 // notification (a full disk: "database or disk is full"), it is still delivered on every

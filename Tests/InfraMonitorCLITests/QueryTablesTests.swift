@@ -30,12 +30,13 @@ struct QueryTablesTests {
     func otherTablesAreRefused(sql: String) throws {
         let result = try query(sql)
         #expect(result.status == 2, "\(sql): \(result.stdout)")
-        #expect(result.stderr.contains("not authorized"), "\(sql): \(result.stderr)")
+        #expect(result.stderr.contains("not authorized") || result.stderr.contains("prohibited"), "\(sql): \(result.stderr)")
         #expect(!result.stdout.contains("SUCCEEDED"))
     }
 
     @Test(arguments: [
-        "SELECT count(*) FROM metrics", "SELECT count(*) FROM infra_metrics", "SELECT metric, max(value) FROM metrics GROUP BY metric",
+        "SELECT count(*) FROM metrics", "SELECT count(*) FROM infra_metrics", "SELECT count(*) FROM metric_samples",
+        "SELECT metric, max(value) FROM metrics GROUP BY metric",
         "WITH m AS (SELECT * FROM infra_metrics) SELECT count(*) FROM m",
         "SELECT count(*) FROM metrics JOIN infra_metrics ON metrics.metric = infra_metrics.metric",
         "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3) SELECT sum(x) FROM n", "VALUES (1)",
