@@ -69,10 +69,10 @@ public protocol SampleIndex: Sendable {
         produce: @escaping @Sendable (_ emit: (Sample) throws -> Void) throws -> [MetricRecord]
     ) async throws
 
-    /// Those of `keys` that have no processed-object record: batches stored but never processed
-    /// (a crash between storing and processing). Backends whose processing is driven by the
-    /// bucket's own event notifications keep no such record and return none.
-    func unprocessed(_ keys: [String]) async throws -> [String]
+    /// The raw batches in `objects` that have no processed-object record: stored, but never
+    /// processed (a crash between storing and processing). Backends whose processing is driven by
+    /// the bucket's own event notifications keep no such record, return none and list nothing.
+    func unprocessedBatches(in objects: any ObjectStore) async throws -> [String]
 }
 
 extension SampleIndex {
@@ -87,8 +87,9 @@ extension SampleIndex {
         try await table.upsert(produced.records)
     }
 
-    /// None: without a processed-object record, every stored batch counts as processed.
-    public func unprocessed(_ keys: [String]) async throws -> [String] { [] }
+    /// None, without listing the bucket: without a processed-object record, every stored batch
+    /// counts as processed.
+    public func unprocessedBatches(in objects: any ObjectStore) async throws -> [String] { [] }
 }
 
 /// The records a produce closure returned, read after the closure ran.

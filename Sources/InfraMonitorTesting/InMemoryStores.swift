@@ -95,7 +95,9 @@ public actor InMemorySampleIndex: SampleIndex, SeriesReader {
         processed.insert(source)
     }
 
-    public func unprocessed(_ keys: [String]) async throws -> [String] { keys.filter { !processed.contains($0) } }
+    public func unprocessedBatches(in objects: any ObjectStore) async throws -> [String] {
+        try await objects.list(prefix: ObjectKeys.rawPrefix).filter { !processed.contains($0) }
+    }
 
     public func latestSamples() async throws -> [SeriesSample] {
         var latest: [String: SeriesSample] = [:]

@@ -72,8 +72,9 @@ extension SQLiteStore {
         }
     }
 
-    /// Those of `keys` without a processed-object row.
-    public func unprocessed(_ keys: [String]) async throws -> [String] {
+    /// The raw batches of `objects` without a processed-object row.
+    public func unprocessedBatches(in objects: any ObjectStore) async throws -> [String] {
+        let keys = try await objects.list(prefix: ObjectKeys.rawPrefix)
         let processed = try await processedSources()
         return keys.filter { !processed.contains($0) }
     }

@@ -162,16 +162,16 @@ public struct PipelineRunner: Sendable {
     /// held, before a new execution.
     public func recoverInterrupted(now: Timestamp = .now()) async throws -> Recovery {
         let aborted = try await backend.localExecutions.abortInterrupted(now: now)
-        let keys = try await backend.objects.list(prefix: ObjectKeys.rawPrefix)
         var reprocessed: [ProcessingResult] = []
         var recovery = Recovery(aborted: aborted, reprocessed: [])
         if !aborted.isEmpty {
-            for key in keys where aborted.contains(ObjectKeys.parseRawBatch(key)?.executionID ?? "") {
+            for key in try await backend.objects.list(prefix: ObjectKeys.rawPrefix)
+            where aborted.contains(ObjectKeys.parseRawBatch(key)?.executionID ?? "") {
                 reprocessed.append(await processStored(ObjectCreatedEvent(bucket: backend.objects.bucket, key: key, size: 0)))
             }
             recovery.reprocessed = reprocessed
         }
-        for key in try await backend.samples.unprocessed(keys) {
+        for key in try await backend.samples.unprocessedBatches(in: backend.objects) {
             recovery.unprocessed.append(await processStored(ObjectCreatedEvent(bucket: backend.objects.bucket, key: key, size: 0)))
         }
         for id in aborted {

@@ -25,7 +25,7 @@ import Testing
         let keys = try await memory.objects.list(prefix: ObjectKeys.rawPrefix)
         #expect(keys.count == 4)
         #expect(await memory.samples.processed == Set(keys))
-        #expect(try await memory.samples.unprocessed(keys).isEmpty)
+        #expect(try await memory.samples.unprocessedBatches(in: memory.objects).isEmpty)
     }
 
     @Test func aStoredBatchNobodyProcessedIsProcessedAtTheNextStart() async throws {
@@ -33,7 +33,7 @@ import Testing
         let runner = try PipelineRunnerTests.runner(memory)
         _ = try await runner.run(scheduledTime: PipelineRunnerTests.scheduled, executionID: "exec-1")
         try await memory.objects.put(try Self.batch(), key: Self.strayKey)
-        #expect(try await memory.samples.unprocessed([Self.strayKey]) == [Self.strayKey])
+        #expect(try await memory.samples.unprocessedBatches(in: memory.objects) == [Self.strayKey])
 
         let recovery = try await runner.recoverInterrupted()
         #expect(recovery.aborted.isEmpty)
@@ -60,7 +60,7 @@ import Testing
         let report = try await processor.process(BufferByteSource(try Self.batch()), key: Self.strayKey)
         #expect(report.records == 1)
         #expect(await memory.table.all.map(\.source) == [Self.strayKey])
-        #expect(try await PassThroughIndex().unprocessed([Self.strayKey]).isEmpty)
+        #expect(try await PassThroughIndex().unprocessedBatches(in: memory.objects).isEmpty)
     }
 }
 
