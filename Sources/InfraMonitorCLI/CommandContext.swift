@@ -116,6 +116,9 @@ struct CommandContext: Sendable {
                     + "rerun it with `infra-monitor run --execution-id \(id)` to collect what it missed"
             )
         }
+        if !recovery.unprocessed.isEmpty {
+            Output.note("\(prefix)processed \(recovery.unprocessed.count) stored batch(es) an interrupted process never processed")
+        }
     }
 
     /// Sends what the backend buffers (log events).

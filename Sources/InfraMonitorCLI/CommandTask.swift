@@ -12,8 +12,10 @@ import Synchronization
 /// non-zero exit, with `{"errorType": …, "errorMessage": …}` on stdout to fail with that error
 /// name (which Retry and Catch match), else `States.TaskFailed` with the last stderr line as the
 /// cause. Every write to stderr counts as a heartbeat (`HeartbeatSeconds`); a task that times out
-/// has its command and everything it started killed (SIGKILL to its process group). The task
-/// ends when the command and whatever it left running have exited.
+/// has its command and everything it started killed (SIGKILL to its process group) and ends at
+/// once: it never waits for the end of pipes that a process which escaped the group (`setsid`)
+/// still holds. Otherwise the task ends when the command and
+/// whatever it left running have closed their output.
 struct CommandTask: Sendable {
     /// The exact `Resource` string, or `*` for every resource without a binding of its own.
     let resource: String
@@ -78,11 +80,23 @@ struct CommandTask: Sendable {
                 }
             }
         } onCancel: {
-            running.signalGroup(SIGKILL)
+            running.stop()
         }
+        let ends = PipeEnds()
         for (pipe, collected) in [(output, stdout), (errors, stderr)] {
-            pipe.fileHandleForReading.readabilityHandler = nil
-            collected.append(pipe.fileHandleForReading.readDataToEndOfFile())
+            let handle = pipe.fileHandleForReading
+            handle.readabilityHandler = nil
+            // A dedicated thread reads to the end of the pipe, so that no thread of the cooperative
+            // pool blocks; a cancelled task stops waiting for it (an escaped child may hold the pipe).
+            Thread {
+                collected.append(handle.readDataToEndOfFile())
+                ends.closed()
+            }.start()
+        }
+        await withTaskCancellationHandler {
+            await ends.bothClosed()
+        } onCancel: {
+            ends.abandon()
         }
         try Task.checkCancellation()
         return try answer(status: status, stdout: stdout.text, stderr: stderr.text)
@@ -137,6 +151,58 @@ private final class RunningProcess: Sendable {
     func signalGroup(_ signal: Int32) {
         let leader = group.withLock { $0 }
         if leader > 0 { kill(-leader, signal) }
+    }
+
+    /// SIGKILL to the process group at once: the deadline has passed, and a command that traps
+    /// SIGTERM must not outlive it. (A process that left the group with `setsid` is out of reach
+    /// of group signals; the task no longer waits for it.)
+    func stop() {
+        signalGroup(SIGKILL)
+    }
+}
+
+/// The end of the child's two output pipes: awaited once both reached end of file, or given up
+/// when the task is cancelled (a process that left the group may hold them open for ever).
+private final class PipeEnds: Sendable {
+    private struct State {
+        var open = 2
+        var abandoned = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let state = Mutex(State())
+
+    /// One pipe reached end of file.
+    func closed() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.open -= 1
+            guard state.open <= 0 else { return nil }
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Stops waiting for the pipes.
+    func abandon() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.abandoned = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Returns once both pipes reached end of file or the wait was abandoned.
+    func bothClosed() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state -> Bool in
+                if state.open <= 0 || state.abandoned { return true }
+                state.waiter = continuation
+                return false
+            }
+            if ready { continuation.resume() }
+        }
     }
 }
 

@@ -21,6 +21,7 @@ struct InfraMonitorCommand: AsyncParsableCommand {
             RecordsCommand.self, ExecutionsCommand.self, NotificationsCommand.self, StatesCommand.self,
             ReplayCommand.self, ServeCommand.self, ScheduleCommand.self, DeployCommand.self, LifecycleCommand.self, AlarmsCommand.self,
             TargetsCommand.self,
+            DoctorCommand.self,
         ]
     )
 }

@@ -56,6 +56,48 @@ public protocol SampleIndex: Sendable {
     /// or error leaves the earlier state, and processing the same object twice leaves one copy.
     /// `produce` may block on I/O: implementations run it off the cooperative thread pool.
     func replaceSamples(source: String, produce: @escaping @Sendable (_ emit: (Sample) throws -> Void) throws -> Void) async throws
+
+    /// Stores one processed object: the samples `produce` emits (replacing those indexed from
+    /// `source`), the records it returns (written to `table`) and the record that `source` was
+    /// processed. Where samples and records live in one database (SQLite) the three are one
+    /// transaction, so a crash leaves either the whole batch or the earlier state; elsewhere (the
+    /// AWS side: DynamoDB and Athena share no transaction) they are separate writes, repeated
+    /// safely because every write is idempotent.
+    func storeProcessedBatch(
+        source: String,
+        table: any MetricTable,
+        produce: @escaping @Sendable (_ emit: (Sample) throws -> Void) throws -> [MetricRecord]
+    ) async throws
+
+    /// The raw batches in `objects` that have no processed-object record: stored, but never
+    /// processed (a crash between storing and processing). Backends whose processing is driven by
+    /// the bucket's own event notifications keep no such record, return none and list nothing.
+    func unprocessedBatches(in objects: any ObjectStore) async throws -> [String]
+}
+
+extension SampleIndex {
+    /// Separate writes: the samples, then the records; no processed-object record is kept.
+    public func storeProcessedBatch(
+        source: String,
+        table: any MetricTable,
+        produce: @escaping @Sendable (_ emit: (Sample) throws -> Void) throws -> [MetricRecord]
+    ) async throws {
+        let produced = ProducedRecords()
+        try await replaceSamples(source: source) { emit in produced.records = try produce(emit) }
+        try await table.upsert(produced.records)
+    }
+
+    /// None, without listing the bucket: without a processed-object record, every stored batch
+    /// counts as processed.
+    public func unprocessedBatches(in objects: any ObjectStore) async throws -> [String] { [] }
+}
+
+/// The records a produce closure returned, read after the closure ran.
+///
+/// `@unchecked Sendable`: the index runs the closure exactly once, and the caller reads the records
+/// only after that call returned.
+private final class ProducedRecords: @unchecked Sendable {
+    var records: [MetricRecord] = []
 }
 
 /// A message for the `InfraMonitoring-Alarms` topic (docs/design.md, "Notifications").

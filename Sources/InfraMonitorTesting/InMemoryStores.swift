@@ -78,6 +78,27 @@ public actor InMemorySampleIndex: SampleIndex, SeriesReader {
         bySource[source] = collected
     }
 
+    /// Sources whose processing was stored (``storeProcessedBatch(source:table:produce:)``).
+    public private(set) var processed: Set<String> = []
+
+    /// Stores the samples, then the records in `table`, then marks `source` processed: the order of
+    /// the embedded backend's one transaction (an actor cannot share a transaction with `table`).
+    public func storeProcessedBatch(
+        source: String,
+        table: any MetricTable,
+        produce: @escaping @Sendable ((Sample) throws -> Void) throws -> [MetricRecord]
+    ) async throws {
+        var collected: [Sample] = []
+        let records = try produce { collected.append($0) }
+        try await table.upsert(records)
+        bySource[source] = collected
+        processed.insert(source)
+    }
+
+    public func unprocessedBatches(in objects: any ObjectStore) async throws -> [String] {
+        try await objects.list(prefix: ObjectKeys.rawPrefix).filter { !processed.contains($0) }
+    }
+
     public func latestSamples() async throws -> [SeriesSample] {
         var latest: [String: SeriesSample] = [:]
         for sample in all.map(Self.series) {

@@ -9,6 +9,7 @@ public enum EmbeddedBackend {
     public static func make(directory: DataDirectory, store: SQLiteStore, settings: Settings) -> Backend {
         let logs = FileLogSink(folder: directory.logsFolder)
         let objects = FolderObjectStore(root: directory.objectsRoot)
+        let notifier = OutboxNotifier(store: store, settings: settings.notifications, logs: logs)
         return Backend(
             name: "local",
             objects: objects,
@@ -17,7 +18,7 @@ public enum EmbeddedBackend {
             samples: store,
             query: QueryEngine(databasePath: store.path),
             series: store,
-            notifier: OutboxNotifier(store: store, settings: settings.notifications, logs: logs),
+            notifier: notifier,
             notifications: store,
             logs: logs,
             localExecutions: store,
@@ -31,6 +32,11 @@ public enum EmbeddedBackend {
                         message: "removed the temporary file of an interrupted write",
                         fields: ["path": path]
                     )
+                }
+                do {
+                    try await notifier.resendPending()
+                } catch {
+                    await logs.log(.dataCollector, level: .error, message: "cannot send the kept notifications again", fields: ["error": "\(error)"])
                 }
                 return []
             }

@@ -29,8 +29,9 @@ public struct FolderObjectStore: ObjectStore {
         try AtomicFile.write(body, to: target)
     }
 
-    /// Removes the temporary files of writes a killed process left (`.<name>.tmp-<pid>-<n>`) that are
-    /// older than `age` seconds (a younger one may be a write in progress); returns their paths.
+    /// Removes the temporary files of writes a killed process left (`.<name>.tmp-<pid>-<n>`): those
+    /// whose writing process no longer exists, and any older than `age` seconds (a younger one of
+    /// a live process may be a write in progress); returns their paths.
     @discardableResult
     public func removeLeftoverTemporaryFiles(olderThan age: Double = 60) -> [String] {
         let now = Date()
@@ -41,9 +42,29 @@ public struct FolderObjectStore: ObjectStore {
             guard name.hasPrefix("."), name.contains(".tmp-") else { continue }
             let path = root + "/" + relative
             let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? now
-            if now.timeIntervalSince(modified) >= age, unlink(path) == 0 { removed.append(path) }
+            if now.timeIntervalSince(modified) >= age || !Self.writerIsAlive(name: name), unlink(path) == 0 { removed.append(path) }
         }
         return removed
+    }
+
+    /// Every temporary file below the bucket whose writing process is gone (a crashed write).
+    public func leftoverTemporaryFiles() -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
+        var found: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            let name = (relative as NSString).lastPathComponent
+            if name.hasPrefix("."), name.contains(".tmp-"), !Self.writerIsAlive(name: name) { found.append(root + "/" + relative) }
+        }
+        return found.sorted()
+    }
+
+    /// Whether the process whose id a temporary file's name carries (`.tmp-<pid>-`) still runs; true
+    /// when the name carries none (age alone decides then).
+    static func writerIsAlive(name: String) -> Bool {
+        guard let range = name.range(of: ".tmp-", options: .backwards),
+            let pid = Int32(name[range.upperBound...].prefix { $0.isNumber }), pid > 0
+        else { return true }
+        return kill(pid, 0) == 0 || errno != ESRCH
     }
 
     public func get(key: String) async throws -> [UInt8] {

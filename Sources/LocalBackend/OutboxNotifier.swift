@@ -24,7 +24,13 @@ public struct OutboxNotifier: Notifier {
     }
 
     public func publish(_ notification: PipelineNotification) async throws {
-        let id = try await store.addToOutbox(notification)
+        let id: Int64
+        do {
+            id = try await store.addToOutbox(notification)
+        } catch {
+            try await publishWithoutOutbox(notification, outboxError: error)
+            return
+        }
         if let url = settings.webhookURL, !url.isEmpty {
             let status = await postWebhook(url: url, notification: notification)
             try await store.setDeliveryStatus(outboxID: id, webhook: status)

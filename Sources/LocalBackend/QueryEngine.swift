@@ -1,12 +1,16 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import InfraJSON
 public import InfraMonitorCore
 
 /// Read-only SQL over `metrics` and `infra_metrics`, as Athena offers over the raw data.
 ///
 /// Three guards keep it read-only: the statement must start with a read keyword, SQLite must
-/// report it read-only, and the connection itself is opened read-only.
+/// report it read-only, and the connection itself is opened read-only. A fourth keeps it to the
+/// two tables docs/api.md names: SQLite's authorizer (``QueryAuthorizer``) refuses, while the
+/// statement is compiled, a read of any other table (executions, outbox, `sqlite_schema`…), any
+/// `PRAGMA` (and so the `pragma_…` table functions), `ATTACH` and `load_extension`.
 public struct QueryEngine: SampleQuery {
     public let databasePath: String
 
@@ -38,6 +42,8 @@ public struct QueryEngine: SampleQuery {
             DispatchQueue.global().asyncAfter(deadline: .now() + timeLimitSeconds, execute: timer)
             defer { timer.cancel() }
             return try await queue.read { db in
+                QueryAuthorizer.install(on: db.sqliteConnection)
+                defer { QueryAuthorizer.remove(from: db.sqliteConnection) }
                 let statement = try db.makeStatement(sql: trimmed)
                 guard statement.isReadonly else {
                     throw LocalBackendError.readOnlyQuery("the statement would change the database")
@@ -59,7 +65,14 @@ public struct QueryEngine: SampleQuery {
                     LocalBackendError.query(reason: "the query ran longer than \(timeLimitSeconds) s and was stopped; narrow it")
                 )
             }
-            if error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_AUTH {
+            if error.resultCode == .SQLITE_AUTH {
+                throw Self.refusal(
+                    LocalBackendError.readOnlyQuery(
+                        "\(error.message ?? "not authorized"): queries read only the tables metrics and infra_metrics"
+                    )
+                )
+            }
+            if error.resultCode == .SQLITE_READONLY {
                 throw Self.refusal(LocalBackendError.readOnlyQuery(error.message ?? "the statement would write"))
             }
             throw Self.refusal(LocalBackendError.query(reason: error.message ?? "\(error.resultCode)"))
@@ -75,6 +88,60 @@ public struct QueryEngine: SampleQuery {
         case .double(let v): return .number(v)
         case .string(let v): return .string(v)
         case .blob(let d): return .string("<\(d.count) bytes>")
+        }
+    }
+}
+
+/// The SQLite authorizer of the query engine: what a query's statement may touch, decided by
+/// SQLite while it compiles the statement (https://www.sqlite.org/c3ref/set_authorizer.html).
+///
+/// SQLite reports a read through a view as a read of the view's underlying table with the view's
+/// name as the fourth argument, so `metric_samples` is readable only through the view `metrics`.
+enum QueryAuthorizer {
+    /// The tables a query may read (docs/api.md), and the view through which `metric_samples` is.
+    static let readableTables: Set<String> = ["infra_metrics", "metrics"]
+
+    /// Installs the authorizer on `connection`; it replaces GRDB's for as long as the query's
+    /// statement lives, and ``remove(from:)`` takes it away before GRDB uses the connection again.
+    static func install(on connection: OpaquePointer?) {
+        sqlite3_set_authorizer(
+            connection,
+            { _, action, first, second, database, view in
+                QueryAuthorizer.decide(
+                    action: action,
+                    first: first.map { String(cString: $0) },
+                    second: second.map { String(cString: $0) },
+                    database: database.map { String(cString: $0) },
+                    view: view.map { String(cString: $0) }
+                )
+            },
+            nil
+        )
+    }
+
+    /// Removes the authorizer.
+    static func remove(from connection: OpaquePointer?) {
+        sqlite3_set_authorizer(connection, nil, nil)
+    }
+
+    /// SQLITE_OK, or SQLITE_DENY (the statement fails to compile with "not authorized").
+    static func decide(action: Int32, first: String?, second: String?, database: String?, view: String?) -> Int32 {
+        switch action {
+        case SQLITE_READ:
+            let table = (first ?? "").lowercased()
+            if database != nil && database != "main" { return SQLITE_DENY }
+            if readableTables.contains(table) { return SQLITE_OK }
+            // Through the view; or `count(*)` over the view, which SQLite flattens into a read of
+            // the table with no column and no view named (it reveals the view's row count only).
+            if table == "metric_samples", view?.lowercased() == "metrics" || second?.isEmpty == true { return SQLITE_OK }
+            return SQLITE_DENY
+        case SQLITE_SELECT, SQLITE_RECURSIVE, SQLITE_TRANSACTION:
+            return SQLITE_OK
+        case SQLITE_FUNCTION:
+            let name = (first ?? "").lowercased()
+            return name == "load_extension" || name.hasPrefix("pragma") ? SQLITE_DENY : SQLITE_OK
+        default:
+            return SQLITE_DENY
         }
     }
 }

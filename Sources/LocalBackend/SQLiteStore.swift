@@ -102,6 +102,7 @@ public final class SQLiteStore: Sendable {
             )
         }
         registerTargetHealthMigration(&migrator)
+        registerBatchMigrations(&migrator)
         return migrator
     }
 
@@ -207,25 +208,7 @@ extension SQLiteStore: MetricTable {
 
 extension SQLiteStore: SampleIndex {
     public func replaceSamples(source: String, produce: @escaping @Sendable ((Sample) throws -> Void) throws -> Void) async throws {
-        let partition = ObjectKeys.datePartition(ofRawKey: source)
-        try await write { db in
-            try db.execute(sql: "DELETE FROM metric_samples WHERE source = ?", arguments: [source])
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT INTO metric_samples (source, metric, host, timestamp, value, unit, labels, year, month, day)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            )
-            try produce { sample in
-                var labels = ""
-                JSONText.appendLabels(sample.labels, to: &labels)
-                let date = partition ?? ObjectKeys.datePartition(of: sample.timestamp)
-                try insert.execute(arguments: [
-                    source, sample.metric, sample.host, sample.timestamp.iso8601Milliseconds, sample.value, sample.unit,
-                    labels, date.year, date.month, date.day,
-                ])
-            }
-        }
+        try await write { db in _ = try Self.replaceSamples(source: source, db: db, produce: produce) }
     }
 }
 

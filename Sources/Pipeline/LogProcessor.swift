@@ -11,7 +11,9 @@ import Processing
 /// hands it each batch the data-collector stored.
 ///
 /// Idempotent: processing the same object again replaces its samples and records (same keys)
-/// and rewrites its quarantine object.
+/// and rewrites its quarantine object. The samples, the records and the record that the object was
+/// processed are stored in one step (``SampleIndex/storeProcessedBatch(source:table:produce:)``: one
+/// SQLite transaction embedded), so a crash never leaves a batch half stored.
 public struct LogProcessor: Sendable {
     public let objects: any ObjectStore
     public let table: any MetricTable
@@ -71,11 +73,11 @@ public struct LogProcessor: Sendable {
     /// Processes a stream as the object `key`.
     public func process(_ reader: any ByteSource, key: String) async throws -> Report {
         let run = ProcessingRun(reader: reader)
-        try await index.replaceSamples(source: key) { emit in
+        try await index.storeProcessedBatch(source: key, table: table) { emit in
             try run.process(key: key, emit: emit)
+            return run.summary?.records ?? []
         }
         guard let summary = run.summary else { throw PipelineError.badPayload("processing of \(key) produced no summary") }
-        try await table.upsert(summary.records)
         try await publisher.publish(summary.records)
         var quarantineKey: String?
         if summary.invalidLines > 0 || summary.corruption != nil {

@@ -155,19 +155,29 @@ public struct PipelineRunner: Sendable {
         public var aborted: [String]
         /// Their stored batches, processed again.
         public var reprocessed: [ProcessingResult]
+        /// Batches stored by any earlier process but never processed (no processed-object record).
+        public var unprocessed: [ProcessingResult] = []
     }
 
     /// Repairs what an interrupted execution left: marks it ABORTED, sends its failure
     /// notification (an alert is never lost because the process running it died), and processes
-    /// again every batch it stored, so that its records and samples are complete. Call with the
-    /// data directory's run lock held, before a new execution.
+    /// again every batch it stored, so that its records and samples are complete; then processes
+    /// every stored batch the sample index has no processed-object record of (stored, then the
+    /// process died before its processing committed). Call with the data directory's run lock
+    /// held, before a new execution.
     public func recoverInterrupted(now: Timestamp = .now()) async throws -> Recovery {
         let aborted = try await backend.localExecutions.abortInterrupted(now: now)
-        guard !aborted.isEmpty else { return Recovery(aborted: [], reprocessed: []) }
         var reprocessed: [ProcessingResult] = []
-        let keys = try await backend.objects.list(prefix: ObjectKeys.rawPrefix)
-        for key in keys where aborted.contains(ObjectKeys.parseRawBatch(key)?.executionID ?? "") {
-            reprocessed.append(await processStored(ObjectCreatedEvent(bucket: backend.objects.bucket, key: key, size: 0)))
+        var recovery = Recovery(aborted: aborted, reprocessed: [])
+        if !aborted.isEmpty {
+            for key in try await backend.objects.list(prefix: ObjectKeys.rawPrefix)
+            where aborted.contains(ObjectKeys.parseRawBatch(key)?.executionID ?? "") {
+                reprocessed.append(await processStored(ObjectCreatedEvent(bucket: backend.objects.bucket, key: key, size: 0)))
+            }
+            recovery.reprocessed = reprocessed
+        }
+        for key in try await backend.samples.unprocessedBatches(in: backend.objects) {
+            recovery.unprocessed.append(await processStored(ObjectCreatedEvent(bucket: backend.objects.bucket, key: key, size: 0)))
         }
         for id in aborted {
             let execution = try await backend.localExecutions.execution(id: id)
@@ -194,7 +204,7 @@ public struct PipelineRunner: Sendable {
                 )
             }
         }
-        return Recovery(aborted: aborted, reprocessed: reprocessed)
+        return recovery
     }
 
     /// Invokes the data-collector with a branch payload and processes the batch it stored.

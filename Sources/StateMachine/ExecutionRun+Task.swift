@@ -16,6 +16,48 @@ private final class HeartbeatMonitor: Sendable {
     var lastBeat: ContinuousClock.Instant { last.withLock { $0 } }
 }
 
+/// The first of a task's handler, its timeout and its heartbeat watchdog to finish: it resumes
+/// the waiting state once and cancels the others.
+private final class TaskRace: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<JSON, any Error>?
+        var outcome: Result<JSON, any Error>?
+        var tasks: [Task<Void, any Error>] = []
+    }
+
+    private let state = Mutex(State())
+
+    func start(_ continuation: CheckedContinuation<JSON, any Error>) {
+        let early = state.withLock { state -> Result<JSON, any Error>? in
+            if state.outcome == nil { state.continuation = continuation }
+            return state.outcome
+        }
+        if let early { continuation.resume(with: early) }
+    }
+
+    /// Adds a racer; it is cancelled at once when the race is already over.
+    func add(_ task: Task<Void, any Error>) {
+        let over = state.withLock { state -> Bool in
+            state.tasks.append(task)
+            return state.outcome != nil
+        }
+        if over { task.cancel() }
+    }
+
+    /// The first call settles the race; later calls are ignored.
+    func finish(_ outcome: Result<JSON, any Error>) {
+        let settled = state.withLock { state -> (CheckedContinuation<JSON, any Error>?, [Task<Void, any Error>])? in
+            guard state.outcome == nil else { return nil }
+            state.outcome = outcome
+            defer { state.continuation = nil }
+            return (state.continuation, state.tasks)
+        }
+        guard let (continuation, tasks) = settled else { return }
+        for task in tasks { task.cancel() }
+        continuation?.resume(with: outcome)
+    }
+}
+
 /// How long a task may run, and how long it may stay silent; `nil` means no limit.
 private struct TaskLimits {
     var timeout: Double?
@@ -193,30 +235,53 @@ extension ExecutionRun {
     ) async -> Result<JSON, ExecutionError> {
         do {
             if limits.timeout == nil, limits.heartbeat == nil { return .success(try await handler(invocation)) }
-            let result = try await withThrowingTaskGroup(of: JSON.self) { group in
-                group.addTask { try await handler(invocation) }
-                if let timeout = limits.timeout {
-                    group.addTask {
-                        try await Task.sleep(nanoseconds: ExecutionOptions.nanoseconds(timeout))
-                        throw TaskTimedOut()
-                    }
-                }
-                if let heartbeat = limits.heartbeat {
-                    group.addTask {
-                        let interval = Duration.nanoseconds(Int64(ExecutionOptions.nanoseconds(heartbeat)))
-                        while true {
-                            try await Task.sleep(until: monitor.lastBeat + interval, clock: .continuous)
-                            guard monitor.lastBeat + interval <= .now else { continue }
-                            // A busy machine may wake the watchdog before a handler whose heartbeat is
-                            // already due: let queued work run once before calling the task silent.
-                            await Task.yield()
-                            if monitor.lastBeat + interval <= .now { throw HeartbeatMissed() }
+            // A race the deadline always wins on time: the handler runs in a task of its own that is
+            // cancelled, not awaited, when a limit fires, so a handler that does not stop promptly
+            // (a command whose escaped child keeps its pipes open) cannot hold the state past it.
+            let race = TaskRace()
+            let timeout = limits.timeout
+            let heartbeat = limits.heartbeat
+            let result = try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<JSON, any Error>) in
+                    race.start(continuation)
+                    race.add(
+                        Task {
+                            do {
+                                race.finish(.success(try await handler(invocation)))
+                            } catch {
+                                race.finish(.failure(error))
+                            }
                         }
+                    )
+                    if let timeout {
+                        race.add(
+                            Task {
+                                try await Task.sleep(nanoseconds: ExecutionOptions.nanoseconds(timeout))
+                                race.finish(.failure(TaskTimedOut()))
+                            }
+                        )
+                    }
+                    if let heartbeat {
+                        race.add(
+                            Task {
+                                let interval = Duration.nanoseconds(Int64(ExecutionOptions.nanoseconds(heartbeat)))
+                                while true {
+                                    try await Task.sleep(until: monitor.lastBeat + interval, clock: .continuous)
+                                    guard monitor.lastBeat + interval <= .now else { continue }
+                                    // A busy machine may wake the watchdog before a handler whose heartbeat is
+                                    // already due: let queued work run once before calling the task silent.
+                                    await Task.yield()
+                                    if monitor.lastBeat + interval <= .now {
+                                        race.finish(.failure(HeartbeatMissed()))
+                                        return
+                                    }
+                                }
+                            }
+                        )
                     }
                 }
-                defer { group.cancelAll() }
-                guard let first = try await group.next() else { throw TaskTimedOut() }
-                return first
+            } onCancel: {
+                race.finish(.failure(CancellationError()))
             }
             return .success(result)
         } catch let failure as TaskFailure {

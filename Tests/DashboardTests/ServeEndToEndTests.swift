@@ -90,7 +90,7 @@ struct ServeEndToEndTests {
         let count =
             "/api/query?sql="
             + Self.encode(
-                "SELECT (SELECT COUNT(*) FROM metric_samples) || '/' || (SELECT COUNT(*) FROM outbox) || '/' || (SELECT COUNT(*) FROM executions) AS n"
+                "SELECT (SELECT COUNT(*) FROM metrics) || '/' || (SELECT COUNT(*) FROM infra_metrics) AS n"
             )
         let before = try server.get(count).body
         #expect(before.contains("\"rows\":[[\""))

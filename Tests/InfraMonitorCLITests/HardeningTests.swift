@@ -81,7 +81,8 @@ struct RepairAtStartTests {
         let leftover = folder + "/.20261125T180000Z_x_cpu_utilization.jsonl.gz.tmp-4242-7"
         #expect(FileManager.default.createFile(atPath: leftover, contents: Data()))
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: leftover)
-        let fresh = folder + "/.20261125T180000Z_y_cpu_utilization.jsonl.gz.tmp-4243-8"
+        // A fresh file of a live writer (this test process) is a write in progress.
+        let fresh = folder + "/.20261125T180000Z_y_cpu_utilization.jsonl.gz.tmp-\(getpid())-8"
         #expect(FileManager.default.createFile(atPath: fresh, contents: Data()))
 
         let run = try CommandRunner.infraMonitor(["run", "--data-dir", dataDir])

@@ -72,6 +72,24 @@ struct StatesTaskCommandTests {
         #expect(left.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "left running: \(left.stdout)")
     }
 
+    @Test("a child that escapes with setsid and ignores SIGTERM does not hold TimeoutSeconds")
+    func anEscapedChildCannotHoldTheTimeout() throws {
+        let pidFile = try Fixtures.temporaryDirectory("setsid") + "/escaped.pid"
+        let definition = #"{"StartAt":"Work","States":{"Work":{"Type":"Task","Resource":"stubborn","TimeoutSeconds":2,"End":true}}}"#
+        let started = Date()
+        let (result, output) = try Self.run(
+            definition,
+            tasks: ["stubborn=setsid sh -c 'echo $$ > \(pidFile); trap \"\" TERM; sleep 60'"]
+        )
+        let elapsed = Date().timeIntervalSince(started)
+        if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            kill(-pid, SIGKILL)
+        }
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(output?["error"] == "States.Timeout")
+        #expect(elapsed < 10, "states run took \(elapsed) s for a 2 s timeout")
+    }
+
     @Test("an unbound resource names itself; a malformed --task is a usage error")
     func bindingErrors() throws {
         let (unbound, output) = try Self.run(Self.lambdaTask, input: #"{"n":1}"#, tasks: ["other=cat"])

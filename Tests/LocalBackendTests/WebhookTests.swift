@@ -8,11 +8,11 @@ import Testing
 /// Webhook delivery: bounded in time, never following redirects, and never logging the URL's path.
 @Suite(.serialized) struct WebhookTests {
     /// Starts the fixture receiver in `mode`; returns the process and its port.
-    static func receiver(_ mode: String) throws -> (Process, Int) {
+    static func receiver(_ mode: String, file: String? = nil) throws -> (Process, Int) {
         let port = try CommandRunner.freePort()
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = ["python3", Fixtures.path("webhook_server.py"), String(port), mode]
+        server.arguments = ["python3", Fixtures.path("webhook_server.py"), String(port), mode] + (file.map { [$0] } ?? [])
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         server.standardInput = FileHandle.nullDevice

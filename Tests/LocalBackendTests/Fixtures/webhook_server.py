@@ -1,7 +1,7 @@
 """A webhook receiver for the outbox tests, on 127.0.0.1 only.
 
-usage: webhook_server.py PORT MODE  (MODE: 500 | 307 | hang)
-500: answers every POST with HTTP 500; 307: redirects every POST to /elsewhere; hang: reads the
+usage: webhook_server.py PORT MODE [FILE]  (MODE: 500 | 307 | hang | record)
+record: answers 200 and appends each body, one per line, to FILE; 500: answers every POST with HTTP 500; 307: redirects every POST to /elsewhere; hang: reads the
 request and never answers (the connection stays open until the test kills the server).
 """
 import http.server
@@ -9,11 +9,18 @@ import sys
 import time
 
 PORT, MODE = int(sys.argv[1]), sys.argv[2]
+RECORD = sys.argv[3] if len(sys.argv) > 3 else None
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if MODE == "record":
+            with open(RECORD, "ab") as out:
+                out.write(body + b"\n")
+            self.send_response(200)
+            self.end_headers()
+            return
         if MODE == "hang":
             time.sleep(3600)
             return
