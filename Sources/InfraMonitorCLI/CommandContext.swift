@@ -53,7 +53,7 @@ struct CommandContext: Sendable {
             )
             let services = AWSServices(client: client, bucket: location.bucket, table: location.table)
             region = client.configuration.region
-            backend = AWSPipelineBackend.make(
+            var aws = AWSPipelineBackend.make(
                 services: services,
                 spool: Spool(root: machine.spoolPath),
                 hostName: machine.hostName,
@@ -64,6 +64,12 @@ struct CommandContext: Sendable {
                     "warning: cannot publish to SNS (\(error)); the notification is kept in the local outbox (`infra-monitor notifications`)"
                 )
             }
+            // The deployed data-collector keeps counters in the stack's state table; with its name a
+            // local `run --backend aws` shares them (per target, for a fleet) instead of SQLite.
+            if let table = ProcessInfo.processInfo.environment["INFRA_MONITOR_STATE_TABLE"], !table.isEmpty {
+                aws.collectorState = DynamoDBCollectorState(dynamoDB: services.dynamoDB, table: table)
+            }
+            backend = aws
             provision = {
                 let topic = try await services.createResources()
                 return "resources ready: bucket \(services.bucket), table \(services.table), topic \(topic)"
