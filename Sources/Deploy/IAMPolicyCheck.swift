@@ -83,7 +83,7 @@ public enum IAMPolicyCheck {
         // both of its branches.
         return listed.flatMap { statement -> [JSON] in
             guard let branches = statement["Fn::If"]?.arrayValue, branches.count == 3 else { return [statement] }
-            return branches.dropFirst().filter { $0.objectValue?["Ref"] == nil }
+            return Array(branches.dropFirst().filter { $0.objectValue?["Ref"] == nil })
         }
     }
 

@@ -1,4 +1,4 @@
-import InfraJSON
+public import InfraJSON
 
 extension SeedTemplate {
     /// The dimensions the publisher sends for `metric` in `mode`: `host` and the series' labels
@@ -60,8 +60,11 @@ extension SeedTemplate {
     static func alarmLogicalID(_ name: String) -> String {
         var hash: UInt32 = 2_166_136_261
         for byte in name.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        let letters = String(name.unicodeScalars.filter { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }.prefix(200))
-        return "MetricAlarm" + letters + String(hash, radix: 16)
+        var letters = ""
+        for scalar in name.unicodeScalars where scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)) {
+            letters.unicodeScalars.append(scalar)
+        }
+        return "MetricAlarm" + String(letters.prefix(200)) + String(hash, radix: 16)
     }
 
     /// The alarms that fan out (not every dimension pinned): the log-processor evaluates them

@@ -15,7 +15,7 @@ extension SeedTemplate {
     static let hasScrapeConfigs = "HasScrapeConfigs"
     /// True when the scrape configs have `ec2_sd_configs`.
     static let usesEC2Discovery = "UsesEC2Discovery"
-    /// True when subnets are given: the data-collector then sits in the VPC.
+    /// True when subnets and security groups are given: the data-collector then sits in the VPC.
     static let inVPC = "InVPC"
 
     /// The shard size when none is configured: a 128 MB, 30 s data-collector scrapes this many
@@ -60,7 +60,7 @@ extension SeedTemplate {
     static let fleetConditions: [String: TemplateValue] = [
         hasScrapeConfigs: .not(.equals(.ref(FleetParam.scrapeConfigKey), "")),
         usesEC2Discovery: .equals(.ref(FleetParam.ec2Discovery), "true"),
-        inVPC: .not(.equals(.ref(FleetParam.subnets), "")),
+        inVPC: ["Fn::And": [.not(.equals(.ref(FleetParam.subnets), "")), .not(.equals(.ref(FleetParam.securityGroups), ""))]],
     ]
 
     /// The data-collector's statements for the fleet, each present only when its condition holds

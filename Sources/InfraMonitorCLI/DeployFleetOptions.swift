@@ -4,6 +4,7 @@ import Deploy
 import Fleet
 import Foundation
 import InfraJSON
+import InfraMonitorCore
 import LocalBackend
 
 /// `deploy apply`'s fleet options: the VPC the data-collector sits in and the shard size (the

@@ -1,4 +1,4 @@
-public import Collectors
+import Collectors
 public import InfraJSON
 
 extension DataCollector {

@@ -74,7 +74,8 @@ struct DynamoDBAlarmStateStore: AlarmStateStore {
         )
         query.scanIndexForward = !newestFirst
         if let limit { query.limit = limit }
-        return limit == nil ? try await dynamoDB.queryAll(query) : try await dynamoDB.query(query).items
+        guard limit != nil else { return try await dynamoDB.queryAll(query) }
+        return try await dynamoDB.query(query).items
     }
 
     private func historyItems() async throws -> [DynamoDBItem] {

@@ -2,6 +2,7 @@ import AWSBackend
 import InfraJSON
 import InfraMonitorCore
 import LambdaRuntime
+import Logging
 import Pipeline
 
 /// `_HANDLER=log-processor`: an S3 event notification in (several records, URL-encoded keys),
@@ -41,7 +42,7 @@ struct LogProcessorFunction: LambdaHandler {
             }
         }
         var response: [String: JSON] = ["processed": .array(reports)]
-        let metrics = Set(reports.compactMap { $0["key"]?.stringValue.flatMap(ObjectKeys.parseRawBatch)?.metric.rawValue })
+        let metrics = Set(reports.compactMap { $0["key"]?.stringValue.flatMap(Self.metric(ofKey:)) })
         if let alarms, !metrics.isEmpty {
             do {
                 response["alarm_transitions"] = .array(try await alarms.evaluate(metrics: metrics, at: .now()))
@@ -52,6 +53,15 @@ struct LogProcessorFunction: LambdaHandler {
         }
         if !failures.isEmpty { throw LogProcessorFailure(failures: failures) }
         return .object(response)
+    }
+}
+
+extension LogProcessorFunction {
+    /// The metric a raw batch's key names (`…_<metric>.jsonl.gz`, or `.jsonl` for a batch put by hand).
+    static func metric(ofKey key: String) -> String? {
+        var name = key
+        for suffix in [".gz", ".jsonl"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
+        return Metric.allCases.first { name.hasSuffix("_" + $0.rawValue) }?.rawValue
     }
 }
 
