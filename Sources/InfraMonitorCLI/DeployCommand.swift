@@ -46,7 +46,7 @@ struct TemplateOptions: ParsableArguments {
 
     /// The seed template.
     func template() throws -> Template {
-        var seed = try deployErrors { try SeedTemplate(architecture: architecture, definitionText: try definitionText()) }
+        var seed = SeedTemplate(architecture: architecture, definitionText: try definitionText())
         seed.alarms = try configAlarms()
         return try deployErrors { try seed.build() }
     }

@@ -113,17 +113,14 @@ extension PipelineDefinition {
                 "States": {
                   "CollectCpuShard": {
                     "Type": "Task",
-                    "Comment": "Collect cpu_utilization from one shard of the targets on the data-collector and store the raw batch in S3.",
+                    "QueryLanguage": "JSONata",
+                    "Comment": "Collect cpu_utilization from one shard of the targets on the data-collector and store the raw batch in S3. JSONata, as every state inside a JSONata Map must be (a nested state cannot go back to JSONPath).",
                     "Resource": "arn:aws:states:::lambda:invoke",
-                    "Parameters": {
+                    "Arguments": {
                       "FunctionName": "${DataCollectorFunctionArn}",
-                      "Payload.$": "$"
+                      "Payload": "{% $states.input %}"
                     },
-                    "ResultSelector": {
-                      "metric.$": "$.Payload.metric",
-                      "samples.$": "$.Payload.samples",
-                      "key.$": "$.Payload.key"
-                    },
+                    "Output": "{% {\"metric\": $states.result.Payload.metric, \"samples\": $states.result.Payload.samples, \"key\": $states.result.Payload.key} %}",
                     "Retry": [
                       {
                         "Comment": "AWS's recommended retrier for lambda:invoke: the transient Lambda service errors, with full jitter (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). A function error (a deterministic payload or collection error) is not retried.",
@@ -173,17 +170,14 @@ extension PipelineDefinition {
                 "States": {
                   "CollectMemoryShard": {
                     "Type": "Task",
-                    "Comment": "Collect memory_usage from one shard of the targets on the data-collector and store the raw batch in S3.",
+                    "QueryLanguage": "JSONata",
+                    "Comment": "Collect memory_usage from one shard of the targets on the data-collector and store the raw batch in S3. JSONata, as every state inside a JSONata Map must be (a nested state cannot go back to JSONPath).",
                     "Resource": "arn:aws:states:::lambda:invoke",
-                    "Parameters": {
+                    "Arguments": {
                       "FunctionName": "${DataCollectorFunctionArn}",
-                      "Payload.$": "$"
+                      "Payload": "{% $states.input %}"
                     },
-                    "ResultSelector": {
-                      "metric.$": "$.Payload.metric",
-                      "samples.$": "$.Payload.samples",
-                      "key.$": "$.Payload.key"
-                    },
+                    "Output": "{% {\"metric\": $states.result.Payload.metric, \"samples\": $states.result.Payload.samples, \"key\": $states.result.Payload.key} %}",
                     "Retry": [
                       {
                         "Comment": "AWS's recommended retrier for lambda:invoke: the transient Lambda service errors, with full jitter (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). A function error (a deterministic payload or collection error) is not retried.",
@@ -233,17 +227,14 @@ extension PipelineDefinition {
                 "States": {
                   "CollectDiskShard": {
                     "Type": "Task",
-                    "Comment": "Collect disk_usage from one shard of the targets on the data-collector and store the raw batch in S3.",
+                    "QueryLanguage": "JSONata",
+                    "Comment": "Collect disk_usage from one shard of the targets on the data-collector and store the raw batch in S3. JSONata, as every state inside a JSONata Map must be (a nested state cannot go back to JSONPath).",
                     "Resource": "arn:aws:states:::lambda:invoke",
-                    "Parameters": {
+                    "Arguments": {
                       "FunctionName": "${DataCollectorFunctionArn}",
-                      "Payload.$": "$"
+                      "Payload": "{% $states.input %}"
                     },
-                    "ResultSelector": {
-                      "metric.$": "$.Payload.metric",
-                      "samples.$": "$.Payload.samples",
-                      "key.$": "$.Payload.key"
-                    },
+                    "Output": "{% {\"metric\": $states.result.Payload.metric, \"samples\": $states.result.Payload.samples, \"key\": $states.result.Payload.key} %}",
                     "Retry": [
                       {
                         "Comment": "AWS's recommended retrier for lambda:invoke: the transient Lambda service errors, with full jitter (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). A function error (a deterministic payload or collection error) is not retried.",
@@ -293,17 +284,14 @@ extension PipelineDefinition {
                 "States": {
                   "CollectNetworkShard": {
                     "Type": "Task",
-                    "Comment": "Collect network_traffic from one shard of the targets on the data-collector and store the raw batch in S3.",
+                    "QueryLanguage": "JSONata",
+                    "Comment": "Collect network_traffic from one shard of the targets on the data-collector and store the raw batch in S3. JSONata, as every state inside a JSONata Map must be (a nested state cannot go back to JSONPath).",
                     "Resource": "arn:aws:states:::lambda:invoke",
-                    "Parameters": {
+                    "Arguments": {
                       "FunctionName": "${DataCollectorFunctionArn}",
-                      "Payload.$": "$"
+                      "Payload": "{% $states.input %}"
                     },
-                    "ResultSelector": {
-                      "metric.$": "$.Payload.metric",
-                      "samples.$": "$.Payload.samples",
-                      "key.$": "$.Payload.key"
-                    },
+                    "Output": "{% {\"metric\": $states.result.Payload.metric, \"samples\": $states.result.Payload.samples, \"key\": $states.result.Payload.key} %}",
                     "Retry": [
                       {
                         "Comment": "AWS's recommended retrier for lambda:invoke: the transient Lambda service errors, with full jitter (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). A function error (a deterministic payload or collection error) is not retried.",
