@@ -196,7 +196,7 @@ let package = Package(
         .executableTarget(
             name: "infra-monitor-lambda",
             dependencies: [
-                "LambdaRuntime", "AWSBackend", "AWSClients", "Pipeline", "InfraMonitorCore", "InfraJSON", "Collectors",
+                "LambdaRuntime", "AWSBackend", "AWSClients", "Pipeline", "InfraMonitorCore", "InfraJSON", "Collectors", "Fleet", "Alarms",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings,
@@ -270,7 +270,8 @@ let package = Package(
         ),
         .testTarget(
             name: "AWSBackendTests",
-            dependencies: ["AWSBackend", "AWSClients", "InfraMonitorCore", "InfraJSON", "TestSupport"],
+            dependencies: ["AWSBackend", "AWSClients", "InfraMonitorCore", "InfraJSON", "TestSupport", "Compression"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

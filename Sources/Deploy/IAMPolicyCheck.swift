@@ -20,14 +20,26 @@ public enum IAMPolicyCheck {
         "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
     ]
 
+    /// The network-interface actions of the managed policy `AWSLambdaVPCAccessExecutionRole`
+    /// (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html), granted on
+    /// `"Resource": "*"` as that policy grants them: Lambda creates the function's ENIs before their ids exist.
+    public static let vpcAccessActions: Set<String> = [
+        "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
+    ]
+
     /// Actions allowed on `"Resource": "*"`, and why. Everything else must name its ARNs.
     public static let resourceWildcardExceptions: [String: String] = {
         var exceptions: [String: String] = [
             "cloudwatch:PutMetricData":
-                "CloudWatch PutMetricData has no resource-level ARN; the statement must carry a cloudwatch:namespace condition"
+                "CloudWatch PutMetricData has no resource-level ARN; the statement must carry a cloudwatch:namespace condition",
+            "ec2:DescribeInstances": "EC2 Describe actions support no resource-level permissions (ec2_sd_configs discovery)",
         ]
         for action in logDeliveryActions {
             exceptions[action] = "CloudWatch Logs vended-log delivery (Step Functions logging) has no resource-level ARN"
+        }
+        for action in vpcAccessActions {
+            exceptions[action] = "the Lambda VPC network-interface actions of AWSLambdaVPCAccessExecutionRole (the ENIs do not exist yet)"
         }
         return exceptions
     }()
@@ -62,10 +74,16 @@ public enum IAMPolicyCheck {
         default:
             break
         }
-        return documents.flatMap { document -> [JSON] in
+        let listed = documents.flatMap { document -> [JSON] in
             let statement = document["Statement"]
             if let list = statement?.arrayValue { return list }
             return statement.map { [$0] } ?? []
+        }
+        // A conditional statement (`Fn::If` [condition, statement, AWS::NoValue]) is checked as
+        // both of its branches.
+        return listed.flatMap { statement -> [JSON] in
+            guard let branches = statement["Fn::If"]?.arrayValue, branches.count == 3 else { return [statement] }
+            return Array(branches.dropFirst().filter { $0.objectValue?["Ref"] == nil })
         }
     }
 

@@ -4,31 +4,33 @@ extension SeedTemplate {
         let tableArn = TemplateValue.getAtt(ID.table, "Arn")
         // The data-collector writes raw batches and reads and writes its counter state; it never
         // touches InfraMetrics, which only the log-processor writes.
-        let collectorStatements: [TemplateValue] = [
-            Self.statement(["s3:PutObject"], [Self.bucketArn("/" + SeedNames.rawPrefix + "*")]),
-            Self.statement(["dynamodb:GetItem", "dynamodb:PutItem"], [.getAtt(ID.stateTable, "Arn")]),
-            Self.statement(
-                ["logs:CreateLogStream", "logs:PutLogEvents"],
-                [Self.logGroupArn(SeedNames.logGroup(SeedNames.dataCollector))]
-            ),
-        ]
-        let processorStatements: [TemplateValue] = [
-            Self.statement(["s3:GetObject"], [Self.bucketArn("/" + SeedNames.rawPrefix + "*")]),
-            Self.statement(["s3:PutObject"], [Self.bucketArn("/" + SeedNames.quarantinePrefix + "*")]),
-            Self.statement(["dynamodb:BatchWriteItem"], [tableArn]),
-            Self.metricDataStatement,
-            Self.statement(
-                ["logs:CreateLogStream", "logs:PutLogEvents"],
-                [Self.logGroupArn(SeedNames.logGroup(SeedNames.logProcessor))]
-            ),
-        ]
+        let collectorStatements: [TemplateValue] =
+            [
+                Self.statement(["s3:PutObject"], [Self.bucketArn("/" + SeedNames.rawPrefix + "*")]),
+                Self.statement(["dynamodb:GetItem", "dynamodb:PutItem"], [.getAtt(ID.stateTable, "Arn")]),
+                Self.statement(
+                    ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    [Self.logGroupArn(SeedNames.logGroup(SeedNames.dataCollector))]
+                ),
+            ] + Self.fleetCollectorStatements
+        let processorStatements: [TemplateValue] =
+            [
+                Self.statement(["s3:GetObject"], [Self.bucketArn("/" + SeedNames.rawPrefix + "*")]),
+                Self.statement(["s3:PutObject"], [Self.bucketArn("/" + SeedNames.quarantinePrefix + "*")]),
+                Self.statement(["dynamodb:BatchWriteItem"], [tableArn]),
+                Self.metricDataStatement,
+                Self.statement(
+                    ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    [Self.logGroupArn(SeedNames.logGroup(SeedNames.logProcessor))]
+                ),
+            ] + Self.alarmProcessorStatements
         return [
             ID.collectorLogs: logGroup(SeedNames.logGroup(SeedNames.dataCollector)),
             ID.processorLogs: logGroup(SeedNames.logGroup(SeedNames.logProcessor)),
             ID.collectorRole: Self.role(service: "lambda.amazonaws.com", policyName: "data-collector", collectorStatements),
             ID.processorRole: Self.role(service: "lambda.amazonaws.com", policyName: "log-processor", processorStatements),
-            ID.collector: function(SeedNames.dataCollector, role: ID.collectorRole, logGroup: ID.collectorLogs),
-            ID.processor: function(SeedNames.logProcessor, role: ID.processorRole, logGroup: ID.processorLogs),
+            ID.collector: function(SeedNames.dataCollector, role: ID.collectorRole, logGroup: ID.collectorLogs, fleet: true),
+            ID.processor: function(SeedNames.logProcessor, role: ID.processorRole, logGroup: ID.processorLogs, alarms: true),
         ]
     }
 
@@ -82,8 +84,16 @@ extension SeedTemplate {
 
     /// A function of the Swift executable on `provided.al2023`; the handler name picks the code path.
     /// The `Ref` to its log group orders the log group first.
-    private func function(_ name: String, role: String, logGroup: String) -> Resource {
-        Resource(
+    /// With `fleet`, the function gets the scrape configs' location, the shard size and the
+    /// optional `VpcConfig`.
+    /// With `alarms`, it gets where the fan-out alarms, their states and the topic are.
+    private func function(_ name: String, role: String, logGroup: String, fleet: Bool = false, alarms: Bool = false) -> Resource {
+        var variables: [String: TemplateValue] = [
+            "BUCKET_NAME": Self.bucketName, "TABLE_NAME": .string(SeedNames.table), "STATE_TABLE_NAME": .string(SeedNames.stateTable),
+        ]
+        if fleet { variables.merge(Self.fleetEnvironment) { first, _ in first } }
+        if alarms { variables.merge(Self.alarmEnvironment) { first, _ in first } }
+        var resource = Resource(
             "AWS::Lambda::Function",
             [
                 "FunctionName": .string(name),
@@ -96,13 +106,10 @@ extension SeedTemplate {
                 "Code": ["S3Bucket": .ref(Param.codeBucket), "S3Key": .ref(Param.codeKey)],
                 "Role": .getAtt(role, "Arn"),
                 "LoggingConfig": ["LogGroup": .ref(logGroup), "LogFormat": "Text"],
-                "Environment": [
-                    "Variables": [
-                        "BUCKET_NAME": Self.bucketName, "TABLE_NAME": .string(SeedNames.table),
-                        "STATE_TABLE_NAME": .string(SeedNames.stateTable),
-                    ]
-                ],
+                "Environment": ["Variables": .object(variables)],
             ]
         )
+        if fleet { resource.properties["VpcConfig"] = Self.collectorVPCConfig }
+        return resource
     }
 }

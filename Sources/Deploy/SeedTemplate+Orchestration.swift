@@ -75,6 +75,7 @@ extension SeedTemplate {
         "DataCollectorFunctionArn": .getAtt(ID.collector, "Arn"),
         "LogProcessorFunctionArn": .getAtt(ID.processor, "Arn"),
         "AlarmTopicArn": .ref(ID.topic),
+        "ShardSize": .ref(FleetParam.shardSize),
     ]
 
     /// The substitutions the definition uses; a placeholder this stack cannot fill is an error.

@@ -1,5 +1,5 @@
 import Foundation
-import InfraJSON
+public import InfraJSON
 
 /// The CloudFormation template of the seed's architecture (docs/design.md, "Architecture"): every resource with its
 /// exact name, parameterized where an operator chooses.
@@ -12,6 +12,12 @@ public struct SeedTemplate: Sendable {
     /// The first year the Athena table projects partitions for: the year of the first deploy, so
     /// an unfiltered query projects the years since then, not every year since 2024.
     public var projectionStartYear: Int
+
+    /// The config's `alarms:` (each a `PutMetricAlarm` field set, validated by the `Alarms`
+    /// module): those that pin every dimension become `AWS::CloudWatch::Alarm` resources.
+    public var alarms: [JSON] = []
+    /// The dimensions the publisher sends, which an alarm on its metric must match.
+    public var dimensions: MetricDimensions = .perHost
 
     /// A template for `architecture` running `definitionText`; partitions are projected from
     /// `projectionStartYear` (the current UTC year by default) up to the present.
@@ -92,15 +98,18 @@ public struct SeedTemplate: Sendable {
             description: "InfraMonitor: scheduled metric collection, raw batches in S3, InfraMetrics in DynamoDB, "
                 + "Athena over raw-metrics/, CloudWatch dashboard and alarms, SNS notifications (docs/design.md, Architecture)."
         )
-        template.parameters = Self.parameters
+        template.parameters = Self.parameters.merging(Self.fleetParameters) { first, _ in first }
+            .merging(Self.alarmParameters) { first, _ in first }
         template.conditions = [
             Self.hasSuffix: .not(.equals(.ref(Param.suffix), "")),
             Self.createsBucket: .equals(.ref(Param.bucketExists), "false"),
-        ]
+        ].merging(Self.fleetConditions) { first, _ in first }.merging(Self.alarmConditions) { first, _ in first }
         for (id, resource) in storageResources() { template.resources[id] = resource }
         for (id, resource) in computeResources() { template.resources[id] = resource }
         for (id, resource) in try orchestrationResources() { template.resources[id] = resource }
         for (id, resource) in observabilityResources() { template.resources[id] = resource }
+        for (id, resource) in metricAlarmResources() { template.resources[id] = resource }
+        template.resources[Self.alarmStateTableID] = Self.alarmStateTable
         template.outputs = Self.outputs
         return template
     }
@@ -164,6 +173,10 @@ public struct SeedTemplate: Sendable {
             .ref(ID.workGroup)
         ),
         "GlueDatabaseName": TemplateOutput("The Glue database of the metrics table.", .ref(ID.glueDatabase)),
+        "AlarmStateTableName": TemplateOutput(
+            "The states and history of the fan-out alarm instances the log-processor evaluates.",
+            .ref(alarmStateTableID)
+        ),
         "DashboardURL": TemplateOutput(
             "The CloudWatch dashboard.",
             .sub("https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}#dashboards:name=\(SeedNames.dashboard)")

@@ -42,17 +42,21 @@ public struct StackDeployer: Sendable {
     }
 
     /// Uploads `packagePath` to the code bucket (created when missing) under a content-addressed
-    /// key, then creates or updates the stack with `template` and `parameters` (`CodeBucket` and
-    /// `CodeKey` are filled here), and waits for it to settle.
+    /// key, and `fleet`'s scrape configs beside it, then creates or updates the stack with
+    /// `template` and `parameters` (`CodeBucket`, `CodeKey` and `ScrapeConfigKey` are filled
+    /// here; fleet parameters `fleet` leaves nil keep the deployed stack's values), and waits for
+    /// it to settle.
     /// - Throws: ``StackError`` naming the failed resources, or the AWS error.
     public func apply(
         template: String,
         parameters: [String: String],
         packagePath: String,
-        codeBucket: String?
+        codeBucket: String?,
+        fleet: FleetDeployment = FleetDeployment()
     ) async throws
         -> ApplyOutcome
     {
+        try fleet.validate()
         guard let package = FileManager.default.contents(atPath: packagePath) else {
             throw DeployError.usage("no Lambda package at \(packagePath); run `infra-monitor deploy package` first or pass --package")
         }
@@ -66,12 +70,29 @@ public struct StackDeployer: Sendable {
         let key = "lambda/\(name)-\(Self.contentHash(package)).zip"
         progress("uploading \(packagePath) (\(package.count) bytes) to s3://\(bucket)/\(key)")
         try await s3.putObject(bucket: bucket, key: key, body: Array(package), contentType: "application/zip")
-        var all = parameters
+        var all = parameters.merging(fleet.parameters) { given, _ in given }
         all["CodeBucket"] = bucket
         all["CodeKey"] = key
+        if let document = fleet.scrapeConfigs, !document.isEmpty {
+            let configKey = ScrapeConfigDeployment.key(for: document)
+            progress("uploading the scrape configs (\(document.utf8.count) bytes) to s3://\(bucket)/\(configKey)")
+            try await s3.putObject(bucket: bucket, key: configKey, body: Array(document.utf8), contentType: "application/yaml")
+            all["ScrapeConfigKey"] = configKey
+        }
+        if let document = fleet.fanOutAlarms, !document.isEmpty {
+            let alarmsKey = ScrapeConfigDeployment.alarmsKey(for: document)
+            progress("uploading the fan-out alarms (\(document.utf8.count) bytes) to s3://\(bucket)/\(alarmsKey)")
+            try await s3.putObject(bucket: bucket, key: alarmsKey, body: Array(document.utf8), contentType: "application/json")
+            all["AlarmsKey"] = alarmsKey
+        }
         let cloudFormation = CloudFormationClient(client: client)
         let capabilities = ["CAPABILITY_IAM"]
         let existing = try await cloudFormation.describeStack(name: stackName)
+        if let existing, existing.status != "DELETE_COMPLETE" {
+            for name in FleetDeployment.parameterNames where all[name] == nil {
+                if let deployed = existing.parameters[name] { all[name] = deployed }
+            }
+        }
         let seen = Set(try await events().map(\.id))
         let dataBucket = Self.dataBucketName(parameters: parameters)
         if all[Self.bucketExistsParameter] == nil {

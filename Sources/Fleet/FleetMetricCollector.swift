@@ -27,7 +27,19 @@ public struct FleetMetricCollector: MetricCollector {
         let (found, result) = await FleetCollector(discovery: discovery, scraper: scraper).collect(metric, now: now)
         var failed = result.failedTargetList.map { TargetFailure(target: $0.target, error: $0.error) }
         failed += found.problems.map { TargetFailure(target: "(discovery)", error: "\($0)") }
-        let health = result.targets.map { scrape in
+        let health = Self.health(of: result, metric: metric, at: now)
+        var samples = result.samples
+        if let local {
+            samples += try await local.collect(metric, state: state, now: now).samples
+        } else if let error = result.error {
+            throw CollectionFailure(error: error, targets: health)
+        }
+        return CollectedMetric(samples: samples, failedTargets: failed, targets: health)
+    }
+
+    /// Each target's scrape as the target-health store keeps it.
+    static func health(of result: FleetMetricResult, metric: Metric, at now: Timestamp) -> [TargetHealth] {
+        result.targets.map { scrape in
             TargetHealth(
                 job: scrape.target.job,
                 target: scrape.target.address,
@@ -40,12 +52,5 @@ public struct FleetMetricCollector: MetricCollector {
                 scrapedAt: now
             )
         }
-        var samples = result.samples
-        if let local {
-            samples += try await local.collect(metric, state: state, now: now).samples
-        } else if let error = result.error {
-            throw CollectionFailure(error: error, targets: health)
-        }
-        return CollectedMetric(samples: samples, failedTargets: failed, targets: health)
     }
 }

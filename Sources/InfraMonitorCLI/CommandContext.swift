@@ -66,6 +66,11 @@ struct CommandContext: Sendable {
             }
             // Executions interpreted here scrape from here: their target health stays on this machine.
             aws.targetHealth = embedded.targetHealth
+            // The deployed data-collector keeps counters in the stack's state table; with its name a
+            // local `run --backend aws` shares them (per target, for a fleet) instead of SQLite.
+            if let table = ProcessInfo.processInfo.environment["INFRA_MONITOR_STATE_TABLE"], !table.isEmpty {
+                aws.collectorState = DynamoDBCollectorState(dynamoDB: services.dynamoDB, table: table)
+            }
             backend = aws
             provision = {
                 let topic = try await services.createResources()

@@ -32,6 +32,9 @@ struct TemplateOptions: ParsableArguments {
     @Option(help: "Lambda architecture of the package: x86_64 or arm64 (default: this machine's).")
     var architecture: LambdaArchitecture = .host
 
+    @Option(help: "Config whose scrape_configs (apply) and alarms the stack deploys.")
+    var config: String?
+
     /// The definition file's text.
     func definitionText() throws -> String {
         let path = try PipelineDefinition.locate(configured: definition)
@@ -43,7 +46,9 @@ struct TemplateOptions: ParsableArguments {
 
     /// The seed template.
     func template() throws -> Template {
-        try deployErrors { try SeedTemplate(architecture: architecture, definitionText: try definitionText()).build() }
+        var seed = SeedTemplate(architecture: architecture, definitionText: try definitionText())
+        seed.alarms = try configAlarms()
+        return try deployErrors { try seed.build() }
     }
 }
 
@@ -150,6 +155,8 @@ struct DeployApplyCommand: AsyncParsableCommand {
     @Option(help: "Bucket for the package (default: infra-monitor-artifacts-<account>-<region>, created when missing).")
     var codeBucket: String?
 
+    @OptionGroup var fleet: DeployFleetOptions
+
     func validate() throws {
         if !alertEmail.contains("@") { throw ValidationError("--alert-email must be an email address") }
         do {
@@ -161,6 +168,7 @@ struct DeployApplyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let template = try deployErrors { try templateOptions.template().rendered(.json) }
+        let fleetDeployment = try fleet.deployment(config: templateOptions.config)
         let deployer = try stack.deployer()
         let parameters = [
             "AlertEmail": alertEmail, "ScheduleExpression": schedule, "LogRetentionDays": String(logRetentionDays),
@@ -171,7 +179,8 @@ struct DeployApplyCommand: AsyncParsableCommand {
                 template: template,
                 parameters: parameters,
                 packagePath: package ?? LambdaPackage.defaultOutput(architecture: templateOptions.architecture),
-                codeBucket: codeBucket
+                codeBucket: codeBucket,
+                fleet: fleetDeployment
             )
         }
         switch outcome {
@@ -236,10 +245,14 @@ struct DeployCostCommand: AsyncParsableCommand {
     @Option(help: "Athena queries a month (each over one day's partition).")
     var queries: Double = 200
 
+    @Option(help: "Targets per data-collector invocation (the stack's ShardSize): --hosts above it are collected in shards.")
+    var shardSize: Int = SeedTemplate.defaultShardSize
+
     func validate() throws {
         if hosts < 1 { throw ValidationError("--hosts must be at least 1") }
         if seriesPerHost < 1 { throw ValidationError("--series-per-host must be at least 1") }
         if queries < 0 { throw ValidationError("--queries cannot be negative") }
+        if shardSize < 1 { throw ValidationError("--shard-size must be at least 1") }
     }
 
     func run() async throws {
@@ -252,12 +265,31 @@ struct DeployCostCommand: AsyncParsableCommand {
             assumptions.seriesPerHost = seriesPerHost
             assumptions.athenaQueriesPerMonth = queries
             assumptions.architecture = templateOptions.architecture
+            let alarms = try templateOptions.configAlarms()
+            let pinned = alarms.filter { SeedTemplate.pinsEveryDimension($0, mode: dimensions ?? .perHost) }
+            assumptions.alarms += Double(pinned.count)
+            // A fleet of --hosts targets runs every metric's Map once per shard.
+            let shards = ShardedCost.shards(hosts: hosts, shardSize: shardSize)
             let estimate = CostEstimate(
                 assumptions: assumptions,
-                transitionsPerExecution: try StateTransitions.successPath(of: definition),
-                collectorTasksPerExecution: StateTransitions.tasks(of: definition, resource: "arn:aws:states:::lambda:invoke")
+                transitionsPerExecution: try StateTransitions.successPath(of: definition, mapIterations: shards),
+                collectorTasksPerExecution: StateTransitions.collectionTasks(of: definition, mapIterations: shards)
             )
             print(CostReport.text(estimate), terminator: "")
+            print(ShardedCost.note(hosts: hosts, shardSize: shardSize, shards: shards))
+            let fanOut = alarms.filter { !SeedTemplate.pinsEveryDimension($0, mode: dimensions ?? .perHost) }
+            print(
+                AlarmCost(
+                    pinnedAlarms: pinned.count,
+                    fanOutAlarms: fanOut.count,
+                    fanOutMetrics: Set(fanOut.compactMap { $0["MetricName"]?.stringValue }).count,
+                    hosts: hosts,
+                    seriesPerHost: seriesPerHost,
+                    executionsPerMonth: estimate.executions,
+                    recordBytes: assumptions.recordBytes
+                ).text,
+                terminator: ""
+            )
         }
     }
 }

@@ -14,6 +14,22 @@ public enum ObjectKeys {
             + metric + ".jsonl.gz"
     }
 
+    /// The raw batch of one shard of a sharded collection: the execution id gains
+    /// `.shard-NNNN`, so each shard's batch has its own key; shard nil, or the only shard of one,
+    /// is the unsharded key.
+    public static func rawBatch(scheduledAt time: Timestamp, executionID: String, metric: String, shard: (index: Int, count: Int)?) -> String {
+        guard let shard, shard.count > 1 else { return rawBatch(scheduledAt: time, executionID: executionID, metric: metric) }
+        let number = String(shard.index)
+        return rawBatch(
+            scheduledAt: time,
+            executionID: executionID + shardMarker + String(repeating: "0", count: max(0, 4 - number.count)) + number,
+            metric: metric
+        )
+    }
+
+    /// What separates the execution id from the shard number in a sharded batch's key.
+    static let shardMarker = ".shard-"
+
     /// `quarantine/YYYY/MM/DD/<name>.jsonl` for the raw object `rawKey`; the date folder is the raw
     /// key's when it has one, else `fallbackDate`'s.
     public static func quarantine(forRawKey rawKey: String, fallbackDate: Timestamp) -> String {
@@ -41,7 +57,11 @@ public enum ObjectKeys {
         else { return nil }
         let rest = name.dropFirst(17)
         guard let metric = Metric.allCases.first(where: { rest.hasSuffix("_" + $0.rawValue) }) else { return nil }
-        let executionID = String(rest.dropLast(metric.rawValue.count + 1))
+        var executionID = String(rest.dropLast(metric.rawValue.count + 1))
+        if let dot = executionID.lastIndex(of: "."), executionID[dot...].hasPrefix(shardMarker) {
+            let digits = executionID[dot...].dropFirst(shardMarker.count)
+            if !digits.isEmpty, digits.allSatisfy(\.isNumber) { executionID = String(executionID[..<dot]) }
+        }
         guard !executionID.isEmpty, time.civil.dateString(separator: "/") == date.path else { return nil }
         return RawBatchKey(scheduledAt: time, executionID: executionID, metric: metric)
     }

@@ -74,21 +74,27 @@ public struct Settings: Sendable, Hashable, Codable {
         public var sampleWindowSeconds: Double
         /// Where procfs is mounted; tests point it elsewhere.
         public var procRoot: String
+        /// `shard_size`: the most scrape targets one data-collector invocation scrapes for one
+        /// metric (the definition's `${ShardSize}`); nil: the default.
+        public var shardSize: Int?
 
-        public init(sampleWindowSeconds: Double = 1, procRoot: String = "/proc") {
+        public init(sampleWindowSeconds: Double = 1, procRoot: String = "/proc", shardSize: Int? = nil) {
             self.sampleWindowSeconds = sampleWindowSeconds
             self.procRoot = procRoot
+            self.shardSize = shardSize
         }
 
         enum CodingKeys: String, CodingKey {
             case sampleWindowSeconds = "sample_window_seconds"
             case procRoot = "proc_root"
+            case shardSize = "shard_size"
         }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             sampleWindowSeconds = try c.decodeIfPresent(Double.self, forKey: .sampleWindowSeconds) ?? 1
             procRoot = try c.decodeIfPresent(String.self, forKey: .procRoot) ?? "/proc"
+            shardSize = try c.decodeIfPresent(Int.self, forKey: .shardSize)
         }
     }
 

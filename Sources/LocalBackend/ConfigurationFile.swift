@@ -48,7 +48,7 @@ public enum ConfigurationFile {
     static let schema: Schema = .section([
         "host": .value, "schedule": .value, "region": .value, "state_machine_definition": .value,
         "aws": .section(["region": .value, "endpoint_url": .value, "bucket": .value, "table": .value]),
-        "collection": .section(["sample_window_seconds": .value, "proc_root": .value]),
+        "collection": .section(["sample_window_seconds": .value, "proc_root": .value, "shard_size": .value]),
         "notifications": .section(["webhook_url": .value, "email_to": .value, "email_from": .value, "sendmail_path": .value]),
         "alarms": nil, "scrape_configs": nil, "collect_local": .value,
         "retention": .section([
@@ -82,6 +82,9 @@ public enum ConfigurationFile {
         let window = settings.collection.sampleWindowSeconds
         if !window.isFinite || window <= 0 || window > 60 {
             return "collection.sample_window_seconds is \(window); it must be a number of seconds above 0 and at most 60"
+        }
+        if let size = settings.collection.shardSize, size < 1 {
+            return "collection.shard_size is \(size); it must be a number of targets of at least 1"
         }
         if let url = settings.notifications.webhookURL, !url.isEmpty {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host?.isEmpty == false

@@ -68,15 +68,21 @@ public struct DataCollector: Sendable {
         guard let timeText = payload["scheduled_time"]?.stringValue, let scheduled = Timestamp.parseRFC3339(timeText) else {
             throw PipelineError.badPayload("\"scheduled_time\" must be an RFC 3339 timestamp")
         }
+        let shard = try Self.shard(in: payload)
         let collected: CollectedMetric
         do {
-            collected = try await collect(metric)
+            collected = try await collect(metric, shard: shard)
         } catch let failure as CollectionFailure {
             await record(failure.targets, executionID: executionID, metric: metric)
             throw failure.error
         }
         await record(collected.targets, executionID: executionID, metric: metric)
-        let key = ObjectKeys.rawBatch(scheduledAt: scheduled, executionID: executionID, metric: metric.rawValue)
+        let key = ObjectKeys.rawBatch(
+            scheduledAt: scheduled,
+            executionID: executionID,
+            metric: metric.rawValue,
+            shard: shard.map { ($0.index, $0.count) }
+        )
         var body = ""
         for sample in collected.samples {
             body += sample.jsonLine
@@ -108,9 +114,13 @@ public struct DataCollector: Sendable {
         }
     }
 
-    /// Collects one metric now, keeping the counter state for the next collection.
-    public func collect(_ metric: Metric) async throws -> CollectedMetric {
+    /// Collects one metric now (one shard of the targets when `shard` is given and the collector
+    /// has targets), keeping the counter state for the next collection.
+    public func collect(_ metric: Metric, shard: CollectionShard? = nil) async throws -> CollectedMetric {
         do {
+            if let shard, let sharded = collector as? any ShardedCollector {
+                return try await sharded.collect(metric, shard: shard, state: state, now: .now())
+            }
             return try await collector.collect(metric, state: state, now: .now())
         } catch {
             await logs.log(

@@ -40,6 +40,8 @@ public enum NotificationMessage {
                     samples[metric] = .number(count)
                 }
                 if let key = branch["key"] { keys.append(key) }
+                // A branch over several shards lists every shard's batch.
+                keys += branch["keys"]?.arrayValue ?? []
             }
         }
         message["branches"] = nil

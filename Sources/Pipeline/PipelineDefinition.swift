@@ -69,6 +69,7 @@ public struct PipelineDefinition: Sendable {
             "DataCollectorFunctionArn": "arn:aws:lambda:\(region):000000000000:function:data-collector",
             "LogProcessorFunctionArn": "arn:aws:lambda:\(region):000000000000:function:log-processor",
             "AlarmTopicArn": "arn:aws:sns:\(region):000000000000:InfraMonitoring-Alarms",
+            "ShardSize": String(DataCollector.defaultShardSize),
         ]
     }
 
@@ -80,7 +81,8 @@ public struct PipelineDefinition: Sendable {
     /// installed binary runs anywhere. Bound for the embedded interpreter in `region`.
     /// - Throws: ``PipelineError/definitionNotFound(searched:)`` when the configured file is missing.
     public static func configured(_ settings: Settings, region: String) throws -> PipelineDefinition {
-        let substitutions = localSubstitutions(region: region)
+        var substitutions = localSubstitutions(region: region)
+        if let size = settings.collection.shardSize { substitutions["ShardSize"] = String(size) }
         do {
             return try PipelineDefinition(path: try locate(configured: settings.stateMachineDefinition), substitutions: substitutions)
         } catch PipelineError.definitionNotFound(let searched) where settings.stateMachineDefinition?.isEmpty ?? true {

@@ -245,6 +245,9 @@ public struct PipelineRunner: Sendable {
                     // Step Functions stops waiting for it (a sibling branch failed): the batch it
                     // collects is stored and processed, not abandoned half-way.
                     let payload = invocation.input["Payload"] ?? .null
+                    if DataCollector.isPlan(payload) {
+                        return ["ExecutedVersion": "$LATEST", "StatusCode": 200, "Payload": try await runner.collector.plan(payload: payload)]
+                    }
                     let invocationTask = Task { try await runner.invokeDataCollector(payload: payload) }
                     let (result, processing) = try await invocationTask.value
                     await ledger.collected(result, processing)

@@ -28,6 +28,14 @@ struct FunctionConfiguration {
     /// `STATE_TABLE_NAME`: the DynamoDB table of the collector's counters (the stack sets it);
     /// without it the counters live only as long as the warm sandbox.
     var stateTable: String?
+    /// `SCRAPE_CONFIG_BUCKET` and `SCRAPE_CONFIG_KEY`: the scrape configs `deploy apply` uploaded;
+    /// with them the data-collector scrapes the fleet instead of its own sandbox.
+    var scrapeConfig: (bucket: String, key: String)?
+    /// `SHARD_SIZE`: the most targets one invocation scrapes for one metric.
+    var shardSize: Int?
+    /// `ALARMS_BUCKET`, `ALARMS_KEY`, `ALARM_STATE_TABLE_NAME` and `ALARM_TOPIC_ARN`: the fan-out
+    /// alarms the log-processor evaluates, where their states live and where transitions go.
+    var alarms: (bucket: String, key: String, table: String, topic: String)?
 
     /// The handlers this executable serves.
     static let handlers = ["data-collector", "log-processor"]
@@ -50,6 +58,19 @@ struct FunctionConfiguration {
         region = environment["AWS_REGION"]
         hostName = environment["HOST_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? HostName.system()
         stateTable = environment["STATE_TABLE_NAME"].flatMap { $0.isEmpty ? nil : $0 }
+        if let bucket = environment["SCRAPE_CONFIG_BUCKET"], !bucket.isEmpty, let key = environment["SCRAPE_CONFIG_KEY"], !key.isEmpty {
+            scrapeConfig = (bucket, key)
+        }
+        let alarmSettings = ["ALARMS_BUCKET", "ALARMS_KEY", "ALARM_STATE_TABLE_NAME", "ALARM_TOPIC_ARN"].map { environment[$0] ?? "" }
+        if alarmSettings.allSatisfy({ !$0.isEmpty }) {
+            alarms = (alarmSettings[0], alarmSettings[1], alarmSettings[2], alarmSettings[3])
+        }
+        if let text = environment["SHARD_SIZE"], !text.isEmpty {
+            guard let size = Int(text), size > 0 else {
+                throw FunctionSetupError(reason: "SHARD_SIZE '\(text)' is not a positive number of targets")
+            }
+            shardSize = size
+        }
     }
 
     /// The handler `_HANDLER` names, over the AWS adapters.
@@ -69,7 +90,8 @@ struct FunctionConfiguration {
                     state: stateTable.map { DynamoDBCollectorState(dynamoDB: services.dynamoDB, table: $0) as any CollectorStateStore }
                         ?? MemoryCollectorState(),
                     logs: logs
-                )
+                ),
+                fleet: scrapeConfig.map { FleetSource(s3: services.s3, bucket: $0.bucket, key: $0.key) }
             )
         default:
             return LogProcessorFunction(
@@ -80,7 +102,18 @@ struct FunctionConfiguration {
                     index: RawObjectSampleIndex(),
                     logs: logs
                 ),
-                bucket: bucket
+                bucket: bucket,
+                alarms: alarms.map {
+                    FanOutAlarms(
+                        s3: services.s3,
+                        bucket: $0.bucket,
+                        key: $0.key,
+                        records: services.metricTable,
+                        store: DynamoDBAlarmStateStore(dynamoDB: services.dynamoDB, table: $0.table),
+                        notifier: SNSNotifier(sns: services.sns, topicARN: $0.topic)
+                    )
+                },
+                logs: logs
             )
         }
     }

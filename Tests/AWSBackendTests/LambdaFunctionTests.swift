@@ -21,7 +21,13 @@ import Testing
 
     /// Runs the bootstrap with `handler` until it has posted `posts` times (or exited), then stops
     /// it and the fake; returns the posts as `(path, body)`.
-    static func invoke(handler: String, events: [(id: String, body: String)], posts: Int, moto: MotoServer) throws -> [(String, String)] {
+    static func invoke(
+        handler: String,
+        events: [(id: String, body: String)],
+        posts: Int,
+        moto: MotoServer,
+        environment extra: [String: String] = [:]
+    ) throws -> [(String, String)] {
         let folder = try Fixtures.temporaryDirectory("lambda")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let list: JSON = .array(
@@ -51,6 +57,7 @@ import Testing
         environment["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:\(port)"
         environment["_HANDLER"] = handler
         environment["AWS_ENDPOINT_URL"] = moto.endpoint
+        for (key, value) in extra { environment[key] = value }
         let function = try start(bootstrapPath, [], environment: environment)
         defer { stop(function) }
         var recorded: [(String, String)] = []

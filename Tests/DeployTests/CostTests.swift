@@ -12,7 +12,7 @@ func estimate(_ change: (inout CostAssumptions) throws -> Void = { _ in }) throw
     return CostEstimate(
         assumptions: assumptions,
         transitionsPerExecution: try StateTransitions.successPath(of: definition),
-        collectorTasksPerExecution: StateTransitions.tasks(of: definition, resource: "arn:aws:states:::lambda:invoke")
+        collectorTasksPerExecution: StateTransitions.collectionTasks(of: definition)
     )
 }
 
@@ -22,10 +22,13 @@ func estimate(_ change: (inout CostAssumptions) throws -> Void = { _ in }) throw
         #expect(seed.executions == 240)
         #expect(seed.files == 960)
         #expect(seed.records == 2_160, "240 executions × 9 series")
-        #expect(seed.transitionsPerExecution == 8, "CheckInput, its Pass, the Parallel, 4 tasks, NotifySuccess")
+        #expect(
+            seed.transitionsPerExecution == 13,
+            "CheckInput, its Pass, PlanShards, the Parallel, 4 Maps with one shard's Task each, NotifySuccess"
+        )
         #expect(seed.collectorTasksPerExecution == 4)
         #expect(seed.line("Lambda", "requests (data-collector + log-processor)")?.quantity == 1_920)
-        #expect(seed.line("Step Functions", "state transitions (8 per execution)")?.quantity == 1_920)
+        #expect(seed.line("Step Functions", "state transitions (13 per execution)")?.quantity == 3_120)
         let athena = try #require(seed.lines.first { $0.service == "Athena" })
         #expect((athena.billedCost * 100).rounded() / 100 == 0.01)
         let email = try #require(seed.line("SNS", "email notifications"))
@@ -76,9 +79,9 @@ func estimate(_ change: (inout CostAssumptions) throws -> Void = { _ in }) throw
         let hourly = try estimate { $0.schedule = try ScheduleFrequency("rate(1 hour)") }
         #expect(hourly.executions == 720)
         #expect(hourly.files == 2_880)
-        #expect(hourly.line("Step Functions", "state transitions (8 per execution)")!.quantity == 5_760)
-        #expect(hourly.line("Step Functions", "state transitions (8 per execution)")!.billedCost > 0)
-        #expect(seed.line("Step Functions", "state transitions (8 per execution)")!.billedCost == 0)
+        #expect(hourly.line("Step Functions", "state transitions (13 per execution)")!.quantity == 9_360)
+        #expect(hourly.line("Step Functions", "state transitions (13 per execution)")!.billedCost > 0)
+        #expect(seed.line("Step Functions", "state transitions (13 per execution)")!.billedCost == 0)
         let minutely = try estimate { $0.schedule = try ScheduleFrequency("rate(1 minute)") }
         #expect(minutely.line("SNS", "email notifications")!.billedCost > 0)
         #expect(minutely.total > hourly.total)

@@ -98,17 +98,24 @@ func resource(_ template: JSON, type: String, named name: String, key: String) -
         let text = try String(contentsOfFile: CommandRunner.projectRoot + "/pipeline/state-machine.asl.json", encoding: .utf8)
         let definition = try JSON(parsing: text)
         #expect(definition["StartAt"] == "CheckInput")
+        // Every lambda:invoke task: the shard plan and each metric's task inside its Map over the shards.
+        var tasks = [definition["States"]?["PlanShards"] ?? .null]
         for branch in definition["States"]?["CollectMetrics"]?["Branches"]?.arrayValue ?? [] {
-            for state in branch["States"]?.objectValue?.values.map({ $0 }) ?? [] {
-                let retry = state["Retry"]?.arrayValue ?? []
-                #expect(retry.count == 1)
-                #expect(
-                    retry.first?["ErrorEquals"] == [
-                        "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException",
-                    ]
-                )
-                #expect(retry.first?["JitterStrategy"] == "FULL")
+            for map in branch["States"]?.objectValue?.values.map({ $0 }) ?? [] {
+                #expect(map["Type"] == "Map")
+                tasks += map["ItemProcessor"]?["States"]?.objectValue?.values.map { $0 } ?? []
             }
+        }
+        #expect(tasks.count == 5)
+        for state in tasks {
+            let retry = state["Retry"]?.arrayValue ?? []
+            #expect(retry.count == 1)
+            #expect(
+                retry.first?["ErrorEquals"] == [
+                    "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException",
+                ]
+            )
+            #expect(retry.first?["JitterStrategy"] == "FULL")
         }
         #expect(definition["States"]?["UseStartTime"]?["Parameters"]?["time.$"] == "$$.Execution.StartTime")
     }

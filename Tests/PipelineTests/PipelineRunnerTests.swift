@@ -69,7 +69,7 @@ import Testing
         let events = try await memory.executions.events(executionID: "exec-1")
         #expect(events.first?.type == .execution(.started))
         #expect(events.last?.type == .execution(.succeeded))
-        #expect(events.filter { $0.type == .step(prefix: "Task", .succeeded) }.count == 5)
+        #expect(events.filter { $0.type == .step(prefix: "Task", .succeeded) }.count == 6, "the shard plan, 4 collections, the notification")
     }
 
     @Test func runningTwiceProcessesEachBatchOncePerRun() async throws {
