@@ -267,7 +267,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AWSBackendTests",
-            dependencies: ["AWSBackend", "AWSClients", "InfraMonitorCore", "InfraJSON", "TestSupport"],
+            dependencies: ["AWSBackend", "AWSClients", "InfraMonitorCore", "InfraJSON", "TestSupport", "Pipeline", "Deploy"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

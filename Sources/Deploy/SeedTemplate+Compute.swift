@@ -100,6 +100,7 @@ extension SeedTemplate {
                     "Variables": [
                         "BUCKET_NAME": Self.bucketName, "TABLE_NAME": .string(SeedNames.table),
                         "STATE_TABLE_NAME": .string(SeedNames.stateTable),
+                        "CLOUDWATCH_DIMENSIONS": .ref(Param.dimensions),
                     ]
                 ],
             ]

@@ -1,7 +1,11 @@
+import AWSBackend
+import AWSClients
 public import ArgumentParser
 public import Deploy
 import Foundation
 import InfraJSON
+import InfraMonitorCore
+import LocalBackend
 import Pipeline
 
 /// `infra-monitor deploy`: the CloudFormation template, the Lambda package, the stack, the bill.
@@ -150,6 +154,12 @@ struct DeployApplyCommand: AsyncParsableCommand {
     @Option(help: "Bucket for the package (default: infra-monitor-artifacts-<account>-<region>, created when missing).")
     var codeBucket: String?
 
+    @Option(help: "Configuration file whose aws.cloudwatch_dimensions the log-processor publishes (default: <data-dir>/config.yaml; optional).")
+    var config: String?
+
+    @Option(help: "Data directory where the stack's resource names are cached for `--backend aws` (default: as every command's).")
+    var dataDir: String?
+
     func validate() throws {
         if !alertEmail.contains("@") { throw ValidationError("--alert-email must be an email address") }
         do {
@@ -164,7 +174,7 @@ struct DeployApplyCommand: AsyncParsableCommand {
         let deployer = try stack.deployer()
         let parameters = [
             "AlertEmail": alertEmail, "ScheduleExpression": schedule, "LogRetentionDays": String(logRetentionDays),
-            "BucketNameSuffix": bucketNameSuffix,
+            "BucketNameSuffix": bucketNameSuffix, "CloudWatchDimensions": try configuredDimensions(config: config).rawValue,
         ]
         let outcome = try await asyncDeployErrors {
             try await deployer.apply(
@@ -178,6 +188,24 @@ struct DeployApplyCommand: AsyncParsableCommand {
         case .created: print("created stack \(stack.stackName)")
         case .updated: print("updated stack \(stack.stackName)")
         case .unchanged: print("stack \(stack.stackName) unchanged (no updates to perform)")
+        }
+        await cacheDeployedNames(deployer)
+    }
+
+    /// Reads the stack's outputs once and caches them in the data directory (`aws-stack.json`), so
+    /// that `--backend aws` commands find the suffixed bucket, the table, the topic and the
+    /// workgroup without flags. A failure here only warns: the stack itself is deployed.
+    private func cacheDeployedNames(_ deployer: StackDeployer) async {
+        do {
+            guard let described = try await CloudFormationClient(client: deployer.client).describeStack(name: stack.stackName) else { return }
+            let names = DeployedNames(stackName: described.name, region: deployer.client.configuration.region, outputs: described.outputs)
+            let directory = DataDirectory.resolve(explicit: dataDir)
+            try directory.prepare()
+            let path = directory.path + "/" + DeployedNames.fileName
+            try names.save(path: path)
+            Output.note("stack outputs cached in \(path) (bucket \(names.bucket ?? "-"))")
+        } catch {
+            Output.note("warning: cannot cache the stack's outputs (\(error)); pass --bucket or set aws.bucket for a suffixed bucket")
         }
     }
 }
@@ -224,8 +252,16 @@ struct DeployCostCommand: AsyncParsableCommand {
     @Option(help: "EventBridge schedule.")
     var schedule: String = "rate(3 hours)"
 
-    @Option(help: "CloudWatch custom metric dimensions: per-host or fleet (default: per-host, as the publisher sends them).")
+    @Option(
+        help: ArgumentHelp(
+            "CloudWatch custom metric dimensions to price instead of the configured ones: per-host or fleet.",
+            discussion: "Default: the config's aws.cloudwatch_dimensions (what the publisher sends), else per-host."
+        )
+    )
     var dimensions: MetricDimensions?
+
+    @Option(help: "Configuration file whose aws.cloudwatch_dimensions is priced (default: <data-dir>/config.yaml; optional).")
+    var config: String?
 
     @Option(
         help:
@@ -248,7 +284,11 @@ struct DeployCostCommand: AsyncParsableCommand {
             var assumptions = CostAssumptions()
             assumptions.hosts = hosts
             assumptions.schedule = try ScheduleFrequency(schedule)
-            assumptions.dimensions = dimensions
+            let configured = try configuredDimensions(config: config)
+            assumptions.dimensions = dimensions ?? configured
+            if let dimensions, dimensions != configured {
+                Output.note("note: the configuration publishes \(configured.rawValue) dimensions; this prices \(dimensions.rawValue)")
+            }
             assumptions.seriesPerHost = seriesPerHost
             assumptions.athenaQueriesPerMonth = queries
             assumptions.architecture = templateOptions.architecture
@@ -260,6 +300,13 @@ struct DeployCostCommand: AsyncParsableCommand {
             print(CostReport.text(estimate), terminator: "")
         }
     }
+}
+
+/// The dimension mode the configuration publishes (`aws.cloudwatch_dimensions`): `config`, else
+/// the data directory's config.yaml when there is one, else per-host.
+func configuredDimensions(config: String?) throws -> MetricDimensions {
+    let path = config ?? DataDirectory.resolve(explicit: nil).configPath
+    return try ConfigurationFile.load(path: path, required: config != nil).aws.dimensions
 }
 
 /// Runs `body`, turning deploy errors into the CLI's exit codes: bad input 2, failures 1.

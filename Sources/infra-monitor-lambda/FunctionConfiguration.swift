@@ -23,6 +23,8 @@ struct FunctionConfiguration {
     /// `STATE_TABLE_NAME`: the DynamoDB table of the collector's counters (the stack sets it);
     /// without it the counters live only as long as the warm sandbox.
     var stateTable: String?
+    /// `CLOUDWATCH_DIMENSIONS`: `per-host` (default) or `fleet`, the stack's `CloudWatchDimensions`.
+    var dimensions: CloudWatchDimensions
 
     /// The handlers this executable serves.
     static let handlers = ["data-collector", "log-processor"]
@@ -45,6 +47,11 @@ struct FunctionConfiguration {
         region = environment["AWS_REGION"]
         hostName = environment["HOST_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? HostName.system()
         stateTable = environment["STATE_TABLE_NAME"].flatMap { $0.isEmpty ? nil : $0 }
+        do {
+            dimensions = try CloudWatchDimensions(setting: environment["CLOUDWATCH_DIMENSIONS"])
+        } catch {
+            throw FunctionSetupError(reason: "CLOUDWATCH_DIMENSIONS \(error)")
+        }
     }
 
     /// The handler `_HANDLER` names, over the AWS adapters.
@@ -52,7 +59,8 @@ struct FunctionConfiguration {
         let services = AWSServices(
             client: AWSClient(configuration: .standard(region: region, endpointURL: endpointURL, environment: environment)),
             bucket: bucket,
-            table: table
+            table: table,
+            dimensions: dimensions
         )
         let logs = StdoutLogSink()
         switch handler {
