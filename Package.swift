@@ -278,7 +278,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeployTests",
-            dependencies: ["Deploy", "AWSClients", "InfraJSON", "TestSupport"],
+            dependencies: ["Deploy", "AWSClients", "InfraJSON", "TestSupport", "InfraMonitorCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -172,9 +172,10 @@ struct DeployApplyCommand: AsyncParsableCommand {
     func run() async throws {
         let template = try deployErrors { try templateOptions.template().rendered(.json) }
         let deployer = try stack.deployer()
+        let dimensions = try configuredDimensions(config: config)
         let parameters = [
             "AlertEmail": alertEmail, "ScheduleExpression": schedule, "LogRetentionDays": String(logRetentionDays),
-            "BucketNameSuffix": bucketNameSuffix, "CloudWatchDimensions": try configuredDimensions(config: config).rawValue,
+            "BucketNameSuffix": bucketNameSuffix, "CloudWatchDimensions": dimensions.rawValue,
         ]
         let outcome = try await asyncDeployErrors {
             try await deployer.apply(

@@ -21,11 +21,13 @@
 /// - CloudWatch API Reference, PutMetricData: "You can specify time stamps that are as much as two
 ///   weeks before the current date, and as much as 2 hours after the current day and time."
 public enum StorageLimits {
-    /// The smallest magnitude DynamoDB refuses as too large: the double nearest 1E+126. Every
-    /// smaller double prints (shortest round trip) at or below 9.9999999999999999999999999999999999999E+125.
-    public static let dynamoDBExclusiveMaximumMagnitude = 1e126
-    /// The smallest nonzero magnitude DynamoDB stores.
-    public static let dynamoDBMinimumMagnitude = 1e-130
+    /// The smallest magnitude DynamoDB refuses as too large: the double nearest 1E+126 (it prints
+    /// `1e+126`). Every smaller double prints (shortest round trip) at or below
+    /// 9.9999999999999999999999999999999999999E+125. Parsed at run time: the compiler converts a
+    /// literal such as `1e126` through Float80, and the double rounding lands one ulp above.
+    public static let dynamoDBExclusiveMaximumMagnitude = Double("1e126")!
+    /// The smallest nonzero magnitude DynamoDB stores: the double nearest 1E-130 (it prints `1e-130`).
+    public static let dynamoDBMinimumMagnitude = Double("1e-130")!
     /// The largest magnitude CloudWatch accepts as a value: 2^360.
     public static let cloudWatchMaximumMagnitude = 0x1p360
     /// The smallest nonzero magnitude CloudWatch is documented to accept: 2^-359 (8.515920e-109, the

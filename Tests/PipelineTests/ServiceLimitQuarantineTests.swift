@@ -16,7 +16,7 @@ import Testing
         #expect(report.lines == 6 && report.invalidLines == 3 && report.records == 3 && report.samples == 3)
         let quarantine = String(decoding: try await memory.objects.get(key: report.quarantineKey ?? ""), as: UTF8.self)
         let lines = try quarantine.split(separator: "\n").map { try JSON(parsing: String($0)) }
-        #expect(lines.map { $0["line"] } == [2, 3, 5])
+        #expect(lines.map { $0["line"]?.doubleValue } == [2, 3, 5])
         #expect(
             lines.map { $0["reason"]?.stringValue ?? "" } == [
                 "value 1e+130 is beyond DynamoDB's number range (magnitude at most 9.9999999999999999999999999999999999999E+125)",

@@ -13,17 +13,21 @@ struct ValueLimitCase: CustomTestStringConvertible, Sendable {
 private let dynamoDBRange =
     "is beyond DynamoDB's number range (magnitude at most 9.9999999999999999999999999999999999999E+125)"
 
+/// Parsed at run time: the compiler's conversion of such literals rounds twice (through Float80).
+private let oneE126 = Double("1e126")!
+private let oneE130 = Double("1e-130")!
+
 private let valueCases: [ValueLimitCase] = [
     ValueLimitCase(name: "zero", value: 0, reason: nil),
     ValueLimitCase(name: "negative zero", value: -0.0, reason: nil),
-    ValueLimitCase(name: "DynamoDB's smallest magnitude 1E-130", value: 1e-130, reason: nil),
-    ValueLimitCase(name: "DynamoDB's smallest negative magnitude -1E-130", value: -1e-130, reason: nil),
+    ValueLimitCase(name: "DynamoDB's smallest magnitude 1E-130", value: oneE130, reason: nil),
+    ValueLimitCase(name: "DynamoDB's smallest negative magnitude -1E-130", value: -oneE130, reason: nil),
     ValueLimitCase(
         name: "just below 1E-130",
-        value: (1e-130).nextDown,
-        reason: "value \((1e-130).nextDown) is below DynamoDB's smallest nonzero magnitude 1E-130"
+        value: oneE130.nextDown,
+        reason: "value \(oneE130.nextDown) is below DynamoDB's smallest nonzero magnitude 1E-130"
     ),
-    ValueLimitCase(name: "smallest subnormal", value: 5e-324, reason: "value 5e-324 is below DynamoDB's smallest nonzero magnitude 1E-130"),
+    ValueLimitCase(name: "smallest subnormal", value: .leastNonzeroMagnitude, reason: "value 5e-324 is below DynamoDB's smallest nonzero magnitude 1E-130"),
     ValueLimitCase(name: "CloudWatch's largest 2^360", value: 0x1p360, reason: nil),
     ValueLimitCase(name: "CloudWatch's smallest -2^360", value: -0x1p360, reason: nil),
     ValueLimitCase(
@@ -36,7 +40,7 @@ private let valueCases: [ValueLimitCase] = [
         value: (-0x1p360).nextDown,
         reason: "value \((-0x1p360).nextDown) is outside CloudWatch's range -2^360 to 2^360"
     ),
-    ValueLimitCase(name: "1e126", value: 1e126, reason: "value 1e+126 " + dynamoDBRange),
+    ValueLimitCase(name: "1e126", value: oneE126, reason: "value 1e+126 " + dynamoDBRange),
     ValueLimitCase(name: "-1e130", value: -1e130, reason: "value -1e+130 " + dynamoDBRange),
 ]
 
@@ -170,16 +174,17 @@ struct StorageLimitTests {
 
     @Test("DynamoDB's largest magnitude: the double below 1e126 is stored, 1e126 is not")
     func dynamoDBLargest() {
-        #expect(StorageLimits.dynamoDBNumberProblem((1e126).nextDown) == nil)
-        #expect(StorageLimits.dynamoDBNumberProblem(-(1e126).nextDown) == nil)
-        #expect((1e126).nextDown.description.hasPrefix("9.99999999999999"))
-        #expect(StorageLimits.dynamoDBNumberProblem(1e126) != nil)
+        #expect(StorageLimits.dynamoDBNumberProblem(oneE126.nextDown) == nil)
+        #expect(StorageLimits.dynamoDBNumberProblem(-oneE126.nextDown) == nil)
+        #expect(oneE126.nextDown.description.hasPrefix("9.99999999999999"))
+        #expect(oneE126.description == "1e+126")
+        #expect(StorageLimits.dynamoDBNumberProblem(oneE126) != nil)
     }
 
     @Test("aggregates: tiny sums store as 0; CloudWatch gets 0 below 2^-359 and nothing beyond 2^360")
     func aggregates() {
-        #expect(StorageLimits.dynamoDBNumber(1e-131) == 0)
-        #expect(StorageLimits.dynamoDBNumber(1e-130) == 1e-130)
+        #expect(StorageLimits.dynamoDBNumber(oneE130.nextDown) == 0)
+        #expect(StorageLimits.dynamoDBNumber(oneE130) == oneE130)
         #expect(StorageLimits.cloudWatchValue(0x1p-359) == 0x1p-359)
         #expect(StorageLimits.cloudWatchValue((0x1p-359).nextDown) == 0)
         #expect(StorageLimits.cloudWatchValue(-1e-120) == 0)
