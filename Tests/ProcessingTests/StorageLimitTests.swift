@@ -27,7 +27,11 @@ private let valueCases: [ValueLimitCase] = [
         value: oneE130.nextDown,
         reason: "value \(oneE130.nextDown) is below DynamoDB's smallest nonzero magnitude 1E-130"
     ),
-    ValueLimitCase(name: "smallest subnormal", value: .leastNonzeroMagnitude, reason: "value 5e-324 is below DynamoDB's smallest nonzero magnitude 1E-130"),
+    ValueLimitCase(
+        name: "smallest subnormal",
+        value: .leastNonzeroMagnitude,
+        reason: "value 5e-324 is below DynamoDB's smallest nonzero magnitude 1E-130"
+    ),
     ValueLimitCase(name: "CloudWatch's largest 2^360", value: 0x1p360, reason: nil),
     ValueLimitCase(name: "CloudWatch's smallest -2^360", value: -0x1p360, reason: nil),
     ValueLimitCase(
