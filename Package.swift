@@ -270,7 +270,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AWSBackendTests",
-            dependencies: ["AWSBackend", "AWSClients", "InfraMonitorCore", "InfraJSON", "TestSupport", "Compression"],
+            dependencies: ["AWSBackend", "AWSClients", "InfraMonitorCore", "InfraJSON", "TestSupport", "Compression", "Pipeline", "Deploy"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
@@ -282,7 +282,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeployTests",
-            dependencies: ["Deploy", "AWSClients", "InfraJSON", "TestSupport"],
+            dependencies: ["Deploy", "AWSClients", "InfraJSON", "TestSupport", "InfraMonitorCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

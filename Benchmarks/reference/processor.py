@@ -159,7 +159,57 @@ def check_line(line):
     for key, label_value in labels.items():
         if not isinstance(label_value, str):
             return None, 'label %s is not a string' % json.dumps(key, ensure_ascii=False)
+    reason = storage_problem(metric, host, value, unit, labels)
+    if reason:
+        return None, reason
     return (metric, host, ns, value, unit, labels), None
+
+
+def dimension_problem(text, maximum, name):
+    """Why CloudWatch refuses `text` as a dimension name or value (Dimension, API Reference)."""
+    data = text.encode("utf-8")
+    if name and data.startswith(b":"):
+        return "starts with a colon"
+    if not data:
+        return "is empty"
+    if len(data) > maximum:
+        return "is longer than %d characters" % maximum
+    if any(b >= 0x80 for b in data):
+        return "has a non-ASCII character"
+    if any(b < 0x20 or b == 0x7F for b in data):
+        return "has a control character"
+    if all(b == 0x20 for b in data):
+        return "is only whitespace"
+    return None
+
+
+def storage_problem(metric, host, value, unit, labels):
+    """The limits of DynamoDB and CloudWatch (Sources/InfraMonitorCore/StorageLimits.swift)."""
+    magnitude = abs(value)
+    if magnitude >= 1e126 or (magnitude != 0 and magnitude < 1e-130):
+        return "value outside DynamoDB's number range"
+    if magnitude > 2.0 ** 360:
+        return "value outside CloudWatch's range"
+    if len(metric) > 255:
+        return "metric name longer than 255 characters"
+    if dimension_problem(host, 1024, False):
+        return "host is not a CloudWatch dimension value"
+    if len(labels) > 29:
+        return "more than 29 labels"
+    id_length = len(metric.encode("utf-8")) + 1 + len(host.encode("utf-8"))
+    for key in sorted(labels, key=lambda k: k.encode("utf-8")):
+        if dimension_problem(key, 255, True):
+            return "label name is not a CloudWatch dimension name"
+        if key == "host":
+            return 'label "host" repeats the host dimension'
+        if dimension_problem(labels[key], 1024, False):
+            return "label is not a CloudWatch dimension value"
+        id_length += 2 + len(key.encode("utf-8")) + len(labels[key].encode("utf-8"))
+    if id_length > 2048:
+        return "metric_id longer than 2048 bytes"
+    if len(unit.encode("utf-8")) > 1024:
+        return "unit longer than 1024 bytes"
+    return None
 
 
 def open_batch(path):

@@ -14,6 +14,8 @@ public enum AWSBackendError: Error, Sendable, Hashable, CustomStringConvertible 
     case missingSetting(String)
     /// No state machine of this name is deployed.
     case noStateMachine(name: String)
+    /// An execution of this name already ran (Step Functions keeps names for 90 days).
+    case executionAlreadyExists(name: String)
 
     public var description: String {
         switch self {
@@ -29,6 +31,9 @@ public enum AWSBackendError: Error, Sendable, Hashable, CustomStringConvertible 
             return "the Athena query ended \(state): \(reason); check the SQL and the metrics table"
         case .noStateMachine(let name):
             return "no state machine named \(name); deploy it with `infra-monitor deploy apply`"
+        case .executionAlreadyExists(let name):
+            return "an execution named \(name) already ran on the deployed state machine (Step Functions keeps names for 90 days); "
+                + "omit --execution-id for a new name, or see it with `infra-monitor executions show \(name) --backend aws`"
         case .missingSetting(let name):
             return "the environment variable \(name) is not set; set it in the function's configuration"
         }

@@ -15,20 +15,38 @@ public import Foundation
 /// |---|---|---|---|---|
 /// | region | `--region` | `aws.region`, then `region` | `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's | eu-west-1 |
 /// | endpoint | `--endpoint-url` | `aws.endpoint_url` | `AWS_ENDPOINT_URL` | AWS's own |
-/// | bucket | `--bucket` | `aws.bucket` | `INFRA_MONITOR_BUCKET` | infra-monitoring-pipeline-data |
-/// | table | — | `aws.table` | `INFRA_MONITOR_TABLE` | InfraMetrics |
+/// | bucket | `--bucket` | `aws.bucket` | `INFRA_MONITOR_BUCKET` | the stack's `DataBucketName`, else infra-monitoring-pipeline-data |
+/// | table | — | `aws.table` | `INFRA_MONITOR_TABLE` | the stack's `MetricsTableName`, else InfraMetrics |
+/// | topic | — | — | `INFRA_MONITOR_TOPIC_ARN` | the stack's `AlarmTopicArn`, else found by name |
+/// | Athena workgroup | — | — | — | the stack's `AthenaWorkGroupName`, else InfraMonitoring |
+///
+/// The stack's outputs come from ``DeployedNames`` (`<data-dir>/aws-stack.json`, written by
+/// `deploy apply`), used when its region is the resolved one (or none was named).
 public struct AWSLocation: Sendable, Hashable {
     /// The region when a flag or the config names one; nil leaves it to the environment's chain.
     public var region: String?
     public var endpointURL: URL?
     public var bucket: String
     public var table: String
+    /// The notification topic, when the environment or the stack's outputs name it.
+    public var topicARN: String?
+    /// The Athena workgroup queries run in.
+    public var workGroup: String
 
-    public init(region: String?, endpointURL: URL?, bucket: String, table: String) {
+    public init(
+        region: String?,
+        endpointURL: URL?,
+        bucket: String,
+        table: String,
+        topicARN: String? = nil,
+        workGroup: String = AthenaMetricsQuery.workGroupName
+    ) {
         self.region = region
         self.endpointURL = endpointURL
         self.bucket = bucket
         self.table = table
+        self.topicARN = topicARN
+        self.workGroup = workGroup
     }
 
     /// A setting's value that is not a usable URL.
@@ -47,7 +65,8 @@ public struct AWSLocation: Sendable, Hashable {
         endpointFlag: String?,
         bucketFlag: String?,
         settings: Settings,
-        environment: [String: String]
+        environment: [String: String],
+        deployed: DeployedNames? = nil
     ) throws -> AWSLocation {
         func first(_ values: String?...) -> String? { values.lazy.compactMap { $0 }.first { !$0.isEmpty } }
         let endpointSources: [(String?, String)] = [
@@ -61,11 +80,15 @@ public struct AWSLocation: Sendable, Hashable {
             }
             endpoint = url
         }
+        let region = first(regionFlag, settings.aws.region, settings.region)
+        let stack = deployed.flatMap { region == nil || region == $0.region ? $0 : nil }
         return AWSLocation(
-            region: first(regionFlag, settings.aws.region, settings.region),
+            region: region,
             endpointURL: endpoint,
-            bucket: first(bucketFlag, settings.aws.bucket, environment["INFRA_MONITOR_BUCKET"]) ?? ObjectKeys.bucket,
-            table: first(settings.aws.table, environment["INFRA_MONITOR_TABLE"]) ?? DynamoDBMetricTable.tableName
+            bucket: first(bucketFlag, settings.aws.bucket, environment["INFRA_MONITOR_BUCKET"], stack?.bucket) ?? ObjectKeys.bucket,
+            table: first(settings.aws.table, environment["INFRA_MONITOR_TABLE"], stack?.table) ?? DynamoDBMetricTable.tableName,
+            topicARN: first(environment["INFRA_MONITOR_TOPIC_ARN"], stack?.topicARN),
+            workGroup: first(stack?.workGroup) ?? AthenaMetricsQuery.workGroupName
         )
     }
 }

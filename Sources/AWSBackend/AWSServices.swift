@@ -1,4 +1,5 @@
 public import AWSClients
+import InfraJSON
 public import InfraMonitorCore
 
 #if canImport(FoundationEssentials)
@@ -12,11 +13,23 @@ public struct AWSServices: Sendable {
     public let client: AWSClient
     public let bucket: String
     public let table: String
+    /// How the publisher names its custom metrics.
+    public let dimensions: CloudWatchDimensions
+    /// The Athena workgroup queries run in.
+    public let workGroup: String
 
-    public init(client: AWSClient, bucket: String = ObjectKeys.bucket, table: String = DynamoDBMetricTable.tableName) {
+    public init(
+        client: AWSClient,
+        bucket: String = ObjectKeys.bucket,
+        table: String = DynamoDBMetricTable.tableName,
+        dimensions: CloudWatchDimensions = .perHost,
+        workGroup: String = AthenaMetricsQuery.workGroupName
+    ) {
         self.client = client
         self.bucket = bucket
         self.table = table
+        self.dimensions = dimensions
+        self.workGroup = workGroup
     }
 
     public var s3: S3Client { S3Client(client: client) }
@@ -32,9 +45,25 @@ public struct AWSServices: Sendable {
     /// `InfraMetrics`.
     public var metricTable: DynamoDBMetricTable { DynamoDBMetricTable(dynamoDB: dynamoDB, table: table) }
     /// Metric data in the `InfraMonitoring` namespace.
-    public var publisher: CloudWatchMetricPublisher { CloudWatchMetricPublisher(cloudWatch: cloudWatch) }
+    public var publisher: CloudWatchMetricPublisher { CloudWatchMetricPublisher(cloudWatch: cloudWatch, dimensions: dimensions) }
     /// The `metrics` table through Athena.
-    public var metricsQuery: AthenaMetricsQuery { AthenaMetricsQuery(athena: athena, bucket: bucket) }
+    public var metricsQuery: AthenaMetricsQuery { AthenaMetricsQuery(athena: athena, bucket: bucket, workGroup: workGroup) }
+
+    /// Creates the Athena workgroup queries run in, when missing (a deployed stack has it, with its
+    /// scan limit): GetWorkGroup answers InvalidRequestException for an unknown name (moto: a null
+    /// `WorkGroup`).
+    func createWorkGroup() async throws {
+        let name = workGroup
+        let found: JSON?
+        do {
+            found = try await client.json(.athena, operation: "GetWorkGroup", input: ["WorkGroup": .string(name)])
+        } catch let error as AWSError where error.code == "InvalidRequestException" {
+            found = nil
+        }
+        if found?["WorkGroup"]?["Name"] != nil { return }
+        let configuration: JSON = ["ResultConfiguration": ["OutputLocation": .string("s3://\(bucket)/athena-results/")]]
+        _ = try await client.json(.athena, operation: "CreateWorkGroup", input: ["Name": .string(name), "Configuration": configuration])
+    }
 
     /// The ARN of the topic `name` in this account: `arn:aws:sns:{region}:{account}:{name}`, the
     /// account from STS GetCallerIdentity.
@@ -61,6 +90,7 @@ public struct AWSServices: Sendable {
             try await dynamoDB.updateTimeToLive(table: table, attribute: "expires_at")
         }
         for group in LogGroup.allCases { try await logs.createLogGroup(name: group.rawValue) }
+        try await createWorkGroup()
         return try await sns.createTopic(name: SNSNotifier.topicName)
     }
 }

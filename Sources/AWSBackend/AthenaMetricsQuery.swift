@@ -8,15 +8,27 @@ public struct AthenaMetricsQuery: SampleQuery {
     public let database: String
     /// Where Athena writes result files, e.g. `s3://infra-monitoring-pipeline-data/athena-results/`.
     public let outputLocation: String
+    /// The workgroup every query runs in: the stack's, whose scan limit and result encryption
+    /// apply only to queries that name it (StartQueryExecution `WorkGroup`: "The name of the
+    /// workgroup in which the query is being started"; without it Athena uses `primary`).
+    public let workGroup: String
     /// Time between status polls.
     public var pollInterval: Duration = .milliseconds(500)
 
     /// The database name of the seed.
     public static let databaseName = "infra_monitoring"
+    /// The workgroup of the seed (`AthenaWorkGroup` in the template).
+    public static let workGroupName = "InfraMonitoring"
 
-    public init(athena: AthenaClient, bucket: String, database: String = AthenaMetricsQuery.databaseName) {
+    public init(
+        athena: AthenaClient,
+        bucket: String,
+        database: String = AthenaMetricsQuery.databaseName,
+        workGroup: String = AthenaMetricsQuery.workGroupName
+    ) {
         self.athena = athena
         self.database = database
+        self.workGroup = workGroup
         self.outputLocation = "s3://\(bucket)/athena-results/"
     }
 
@@ -35,7 +47,7 @@ public struct AthenaMetricsQuery: SampleQuery {
                 reason: "only reads (\(Self.readKeywords.sorted().joined(separator: ", "))) may run, not \(first.isEmpty ? "this" : first)"
             )
         }
-        let id = try await athena.startQueryExecution(query: sql, database: database, outputLocation: outputLocation)
+        let id = try await athena.startQueryExecution(query: sql, database: database, outputLocation: outputLocation, workGroup: workGroup)
         try await athena.waitForQuery(id: id, pollInterval: pollInterval)
         var (columns, rows) = try await athena.getAllQueryResults(id: id)
         if columns.isEmpty, let header = rows.first { columns = header.map { $0 ?? "" } }

@@ -54,9 +54,12 @@ public enum MetricRecordItem {
         )
     }
 
-    /// A finite double as DynamoDB number text (`41.7`, `1e-05`).
+    /// A finite double as DynamoDB number text (`41.7`, `1e-05`): the shortest text that reads back
+    /// as the same double, so at most 17 significant digits (DynamoDB keeps 38). The processor
+    /// quarantined every sample outside DynamoDB's range; a sum or mean that cancels to a nonzero
+    /// magnitude below 1E-130 is stored as 0 (``StorageLimits/dynamoDBNumber(_:)``).
     static func number(_ value: Double) -> String {
-        value.isFinite ? value.description : "0"
+        value.isFinite ? StorageLimits.dynamoDBNumber(value).description : "0"
     }
 
     private static func bad(_ reason: String) -> AWSBackendError {

@@ -27,9 +27,37 @@ public struct StepFunctionsPipeline: ExecutionHistory, RemoteRunner {
 
     /// Starts an execution named `name` for the schedule tick `scheduledTime` (input `{"time": …}`,
     /// as EventBridge sends it) and returns its ARN.
+    /// - Throws: ``AWSBackendError/executionAlreadyExists(name:)`` when Step Functions answers
+    ///   `ExecutionAlreadyExists`: "If the execution is closed or if the input is different, it will
+    ///   return a 400 ExecutionAlreadyExists error. Names can be reused after 90 days." (StartExecution).
     public func start(name: String, scheduledTime: Timestamp) async throws -> String {
         let input: JSON = ["time": .string(scheduledTime.iso8601Seconds)]
-        return try await stepFunctions.startExecution(stateMachineARN: try await stateMachineARN(), input: input.text, name: name)
+        let arn = try await stateMachineARN()
+        do {
+            return try await stepFunctions.startExecution(stateMachineARN: arn, input: input.text, name: name)
+        } catch let error as AWSError where error.code == "ExecutionAlreadyExists" {
+            throw AWSBackendError.executionAlreadyExists(name: name)
+        }
+    }
+
+    /// Why Step Functions would refuse `name` as an execution name, or `nil`. StartExecution
+    /// (API Reference): length 1–80, and "A name must not contain: white space, brackets < > { } [ ],
+    /// wildcard characters ? *, special characters " # % \ ^ | ~ ` $ & , ; : /, control characters
+    /// (U+0000-001F, U+007F-009F, U+FFFE-FFFF), surrogates (U+D800-DFFF), invalid characters (U+10FFFF)".
+    public static func executionNameProblem(_ name: String) -> String? {
+        let scalars = name.unicodeScalars
+        if scalars.isEmpty { return "is empty" }
+        if scalars.count > 80 { return "is longer than 80 characters" }
+        let forbidden = Set("<>{}[]?*\"#%\\^|~`$&,;:/".unicodeScalars)
+        for scalar in scalars {
+            let value = scalar.value
+            if scalar.properties.isWhitespace { return "contains white space" }
+            if value <= 0x1F || (0x7F...0x9F).contains(value) || value == 0xFFFE || value == 0xFFFF || value == 0x10FFFF {
+                return "contains the control or invalid character U+" + String(value, radix: 16, uppercase: true)
+            }
+            if forbidden.contains(scalar) { return "contains '\(Character(scalar))'" }
+        }
+        return nil
     }
 
     /// Polls the execution until it is no longer RUNNING, at most 900 times.

@@ -1,18 +1,13 @@
 import Foundation
+public import InfraMonitorCore
 
-/// How the log-processor labels its CloudWatch custom metrics. CloudWatch bills each distinct
-/// namespace × metric name × dimension set as one custom metric, $0.30 a month each for the first
-/// 10,000, prorated by the hours in which it receives data
-/// (https://aws.amazon.com/cloudwatch/pricing/).
-public enum MetricDimensions: String, Sendable, CaseIterable {
-    /// What `CloudWatchMetricPublisher` sends: `host` plus the series' labels (`mountpoint`;
-    /// `device`, `direction`), one custom metric per series per host.
-    case perHost = "per-host"
-    /// Per-metric aggregates without `host`: one statistic set (SampleCount, Sum, Minimum,
-    /// Maximum) over the hosts for each metric and label set, so the count does not grow with
-    /// the fleet.
-    case fleet
+/// How the log-processor labels its CloudWatch custom metrics (``CloudWatchDimensions``, the
+/// config's `aws.cloudwatch_dimensions`). CloudWatch bills each distinct namespace × metric name ×
+/// dimension set as one custom metric, $0.30 a month each for the first 10,000, prorated by the
+/// hours in which it receives data (https://aws.amazon.com/cloudwatch/pricing/).
+public typealias MetricDimensions = CloudWatchDimensions
 
+extension CloudWatchDimensions {
     /// The mode whose custom metrics cost less for `hosts` (a planning aid; the estimate prices
     /// the mode the configuration publishes).
     public static func cheaper(hosts: Int, seriesPerHost: Int, prices: PriceTable = .euWest1) -> MetricDimensions {

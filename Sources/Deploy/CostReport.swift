@@ -1,4 +1,5 @@
 import Foundation
+import InfraMonitorCore
 
 /// The text of `deploy cost`: the price table's date and source, the assumptions, the lines, the
 /// total, and how the total grows with hosts and with the schedule.

@@ -90,6 +90,7 @@ extension SeedTemplate {
     private func function(_ name: String, role: String, logGroup: String, fleet: Bool = false, alarms: Bool = false) -> Resource {
         var variables: [String: TemplateValue] = [
             "BUCKET_NAME": Self.bucketName, "TABLE_NAME": .string(SeedNames.table), "STATE_TABLE_NAME": .string(SeedNames.stateTable),
+            "CLOUDWATCH_DIMENSIONS": .ref(Param.dimensions),
         ]
         if fleet { variables.merge(Self.fleetEnvironment) { first, _ in first } }
         if alarms { variables.merge(Self.alarmEnvironment) { first, _ in first } }

@@ -65,6 +65,7 @@ public struct SeedTemplate: Sendable {
         static let codeBucket = "CodeBucket"
         static let codeKey = "CodeKey"
         static let bucketExists = "DataBucketExists"
+        static let dimensions = "CloudWatchDimensions"
     }
 
     /// The condition that is true when an operator set `BucketNameSuffix`.
@@ -140,6 +141,11 @@ public struct SeedTemplate: Sendable {
             defaultValue: "",
             allowedPattern: "^[a-z0-9-]{0,20}$",
             constraintDescription: "up to 20 lower-case letters, digits or hyphens"
+        ),
+        Param.dimensions: Parameter(
+            description: "How the log-processor names its custom metrics: per-host (host and labels) or fleet (statistic sets without host).",
+            defaultValue: "per-host",
+            allowedValues: ["per-host", "fleet"]
         ),
         Param.codeBucket: Parameter(
             description: "Bucket holding the Lambda package (deploy apply uploads it there)."

@@ -39,7 +39,8 @@ struct CommandContext: Sendable {
                     endpointFlag: options.endpointURL,
                     bucketFlag: options.bucket,
                     settings: machine.settings,
-                    environment: ProcessInfo.processInfo.environment
+                    environment: ProcessInfo.processInfo.environment,
+                    deployed: DeployedNames.load(path: machine.dataDirectory.path + "/" + DeployedNames.fileName)
                 )
             } catch let error as AWSLocation.InvalidEndpoint {
                 throw CLIError.usage(error.description)
@@ -51,14 +52,20 @@ struct CommandContext: Sendable {
                     transport: HTTPClientTransport(client: Self.httpClient)
                 )
             )
-            let services = AWSServices(client: client, bucket: location.bucket, table: location.table)
+            let services = AWSServices(
+                client: client,
+                bucket: location.bucket,
+                table: location.table,
+                dimensions: machine.settings.aws.dimensions,
+                workGroup: location.workGroup
+            )
             region = client.configuration.region
             var aws = AWSPipelineBackend.make(
                 services: services,
                 spool: Spool(root: machine.spoolPath),
                 hostName: machine.hostName,
                 local: embedded,
-                topicARN: ProcessInfo.processInfo.environment["INFRA_MONITOR_TOPIC_ARN"]
+                topicARN: location.topicARN
             ) { error in
                 Output.note(
                     "warning: cannot publish to SNS (\(error)); the notification is kept in the local outbox (`infra-monitor notifications`)"

@@ -1,7 +1,11 @@
+import AWSBackend
+import AWSClients
 public import ArgumentParser
 public import Deploy
 import Foundation
 import InfraJSON
+import InfraMonitorCore
+import LocalBackend
 import Pipeline
 
 /// `infra-monitor deploy`: the CloudFormation template, the Lambda package, the stack, the bill.
@@ -32,7 +36,10 @@ struct TemplateOptions: ParsableArguments {
     @Option(help: "Lambda architecture of the package: x86_64 or arm64 (default: this machine's).")
     var architecture: LambdaArchitecture = .host
 
-    @Option(help: "Config whose scrape_configs (apply) and alarms the stack deploys.")
+    @Option(
+        help:
+            "Config whose scrape_configs (apply), alarms and aws.cloudwatch_dimensions the stack deploys and `cost` prices (default for the dimensions: <data-dir>/config.yaml when there is one)."
+    )
     var config: String?
 
     /// The definition file's text.
@@ -157,6 +164,9 @@ struct DeployApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var fleet: DeployFleetOptions
 
+    @Option(help: "Data directory where the stack's resource names are cached for `--backend aws` (default: as every command's).")
+    var dataDir: String?
+
     func validate() throws {
         if !alertEmail.contains("@") { throw ValidationError("--alert-email must be an email address") }
         do {
@@ -170,9 +180,10 @@ struct DeployApplyCommand: AsyncParsableCommand {
         let template = try deployErrors { try templateOptions.template().rendered(.json) }
         let fleetDeployment = try fleet.deployment(config: templateOptions.config)
         let deployer = try stack.deployer()
+        let dimensions = try configuredDimensions(config: templateOptions.config)
         let parameters = [
             "AlertEmail": alertEmail, "ScheduleExpression": schedule, "LogRetentionDays": String(logRetentionDays),
-            "BucketNameSuffix": bucketNameSuffix,
+            "BucketNameSuffix": bucketNameSuffix, "CloudWatchDimensions": dimensions.rawValue,
         ]
         let outcome = try await asyncDeployErrors {
             try await deployer.apply(
@@ -187,6 +198,24 @@ struct DeployApplyCommand: AsyncParsableCommand {
         case .created: print("created stack \(stack.stackName)")
         case .updated: print("updated stack \(stack.stackName)")
         case .unchanged: print("stack \(stack.stackName) unchanged (no updates to perform)")
+        }
+        await cacheDeployedNames(deployer)
+    }
+
+    /// Reads the stack's outputs once and caches them in the data directory (`aws-stack.json`), so
+    /// that `--backend aws` commands find the suffixed bucket, the table, the topic and the
+    /// workgroup without flags. A failure here only warns: the stack itself is deployed.
+    private func cacheDeployedNames(_ deployer: StackDeployer) async {
+        do {
+            guard let described = try await CloudFormationClient(client: deployer.client).describeStack(name: stack.stackName) else { return }
+            let names = DeployedNames(stackName: described.name, region: deployer.client.configuration.region, outputs: described.outputs)
+            let directory = DataDirectory.resolve(explicit: dataDir)
+            try directory.prepare()
+            let path = directory.path + "/" + DeployedNames.fileName
+            try names.save(path: path)
+            Output.note("stack outputs cached in \(path) (bucket \(names.bucket ?? "-"))")
+        } catch {
+            Output.note("warning: cannot cache the stack's outputs (\(error)); pass --bucket or set aws.bucket for a suffixed bucket")
         }
     }
 }
@@ -233,7 +262,12 @@ struct DeployCostCommand: AsyncParsableCommand {
     @Option(help: "EventBridge schedule.")
     var schedule: String = "rate(3 hours)"
 
-    @Option(help: "CloudWatch custom metric dimensions: per-host or fleet (default: per-host, as the publisher sends them).")
+    @Option(
+        help: ArgumentHelp(
+            "CloudWatch custom metric dimensions to price instead of the configured ones: per-host or fleet.",
+            discussion: "Default: the config's aws.cloudwatch_dimensions (what the publisher sends), else per-host."
+        )
+    )
     var dimensions: MetricDimensions?
 
     @Option(
@@ -261,12 +295,16 @@ struct DeployCostCommand: AsyncParsableCommand {
             var assumptions = CostAssumptions()
             assumptions.hosts = hosts
             assumptions.schedule = try ScheduleFrequency(schedule)
-            assumptions.dimensions = dimensions
+            let configured = try configuredDimensions(config: templateOptions.config)
+            assumptions.dimensions = dimensions ?? configured
+            if let dimensions, dimensions != configured {
+                Output.note("note: the configuration publishes \(configured.rawValue) dimensions; this prices \(dimensions.rawValue)")
+            }
             assumptions.seriesPerHost = seriesPerHost
             assumptions.athenaQueriesPerMonth = queries
             assumptions.architecture = templateOptions.architecture
             let alarms = try templateOptions.configAlarms()
-            let pinned = alarms.filter { SeedTemplate.pinsEveryDimension($0, mode: dimensions ?? .perHost) }
+            let pinned = alarms.filter { SeedTemplate.pinsEveryDimension($0, mode: assumptions.dimensions ?? .perHost) }
             assumptions.alarms += Double(pinned.count)
             // A fleet of --hosts targets runs every metric's Map once per shard.
             let shards = ShardedCost.shards(hosts: hosts, shardSize: shardSize)
@@ -277,7 +315,7 @@ struct DeployCostCommand: AsyncParsableCommand {
             )
             print(CostReport.text(estimate), terminator: "")
             print(ShardedCost.note(hosts: hosts, shardSize: shardSize, shards: shards))
-            let fanOut = alarms.filter { !SeedTemplate.pinsEveryDimension($0, mode: dimensions ?? .perHost) }
+            let fanOut = alarms.filter { !SeedTemplate.pinsEveryDimension($0, mode: assumptions.dimensions ?? .perHost) }
             print(
                 AlarmCost(
                     pinnedAlarms: pinned.count,
@@ -292,6 +330,13 @@ struct DeployCostCommand: AsyncParsableCommand {
             )
         }
     }
+}
+
+/// The dimension mode the configuration publishes (`aws.cloudwatch_dimensions`): `config`, else
+/// the data directory's config.yaml when there is one, else per-host.
+func configuredDimensions(config: String?) throws -> MetricDimensions {
+    let path = config ?? DataDirectory.resolve(explicit: nil).configPath
+    return try ConfigurationFile.load(path: path, required: config != nil).aws.dimensions
 }
 
 /// Runs `body`, turning deploy errors into the CLI's exit codes: bad input 2, failures 1.

@@ -61,7 +61,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "The data bucket (aws backend).",
-            discussion: "Default: the config's aws.bucket, then INFRA_MONITOR_BUCKET, then infra-monitoring-pipeline-data."
+            discussion:
+                "Default: the config's aws.bucket, then INFRA_MONITOR_BUCKET, then the DataBucketName output of the stack "
+                + "`deploy apply` deployed (cached in <data-dir>/aws-stack.json), then infra-monitoring-pipeline-data."
         )
     )
     var bucket: String?

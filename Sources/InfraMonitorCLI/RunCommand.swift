@@ -1,3 +1,4 @@
+import AWSBackend
 import Alarms
 import ArgumentParser
 import Foundation
@@ -40,6 +41,12 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let scheduledTime, Timestamp.parseRFC3339(scheduledTime) == nil {
             throw ValidationError("--scheduled-time must be an RFC 3339 timestamp such as 2026-11-25T18:00:00Z")
+        }
+        if remote, let executionId, let problem = StepFunctionsPipeline.executionNameProblem(executionId) {
+            throw ValidationError(
+                "--execution-id \(problem); Step Functions takes 1–80 characters without white space, brackets, ? * \" # % \\ ^ | ~ ` $ & , ; : / "
+                    + "or control characters"
+            )
         }
         if (remote || createResources) && options.backend != .aws {
             throw ValidationError("--remote and --create-resources apply to --backend aws only")

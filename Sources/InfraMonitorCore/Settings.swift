@@ -53,18 +53,31 @@ public struct Settings: Sendable, Hashable, Codable {
         public var bucket: String?
         /// The metrics table.
         public var table: String?
+        /// `cloudwatch_dimensions`: `per-host` (default) or `fleet`, see ``CloudWatchDimensions``.
+        public var cloudWatchDimensions: String?
 
-        public init(region: String? = nil, endpointURL: String? = nil, bucket: String? = nil, table: String? = nil) {
+        public init(
+            region: String? = nil,
+            endpointURL: String? = nil,
+            bucket: String? = nil,
+            table: String? = nil,
+            cloudWatchDimensions: String? = nil
+        ) {
             self.region = region
             self.endpointURL = endpointURL
             self.bucket = bucket
             self.table = table
+            self.cloudWatchDimensions = cloudWatchDimensions
         }
+
+        /// The dimension mode the publisher uses; an unknown value is refused when the config is read.
+        public var dimensions: CloudWatchDimensions { (try? CloudWatchDimensions(setting: cloudWatchDimensions)) ?? .perHost }
 
         enum CodingKeys: String, CodingKey {
             case region
             case endpointURL = "endpoint_url"
             case bucket, table
+            case cloudWatchDimensions = "cloudwatch_dimensions"
         }
     }
 

@@ -47,7 +47,7 @@ public enum ConfigurationFile {
 
     static let schema: Schema = .section([
         "host": .value, "schedule": .value, "region": .value, "state_machine_definition": .value,
-        "aws": .section(["region": .value, "endpoint_url": .value, "bucket": .value, "table": .value]),
+        "aws": .section(["region": .value, "endpoint_url": .value, "bucket": .value, "table": .value, "cloudwatch_dimensions": .value]),
         "collection": .section(["sample_window_seconds": .value, "proc_root": .value, "shard_size": .value]),
         "notifications": .section(["webhook_url": .value, "email_to": .value, "email_from": .value, "sendmail_path": .value]),
         "alarms": nil, "scrape_configs": nil, "collect_local": .value,
@@ -95,6 +95,9 @@ public enum ConfigurationFile {
         if let endpoint = settings.aws.endpointURL, !endpoint.isEmpty {
             guard let parsed = URL(string: endpoint), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil
             else { return "aws.endpoint_url must be an http(s) URL such as http://127.0.0.1:5000" }
+        }
+        if let mode = settings.aws.cloudWatchDimensions, CloudWatchDimensions(rawValue: mode) == nil, !mode.isEmpty {
+            return "aws.cloudwatch_dimensions is '\(mode)'; it must be per-host (a custom metric per host and series) or fleet (one per series)"
         }
         if settings.collection.procRoot.isEmpty { return "collection.proc_root must name a folder, such as /proc" }
         return validate(settings.retention)
@@ -161,6 +164,7 @@ public enum ConfigurationFile {
         #   endpoint_url: http://127.0.0.1:5000      # --endpoint-url; else AWS_ENDPOINT_URL
         #   bucket: infra-monitoring-pipeline-data   # --bucket; else INFRA_MONITOR_BUCKET (a suffixed stack's bucket)
         #   table: InfraMetrics                      # else INFRA_MONITOR_TABLE
+        #   cloudwatch_dimensions: per-host          # or fleet: statistic sets without host (what `deploy cost` prices)
 
         # A state-machine definition to run instead of the project's pipeline/state-machine.asl.json.
         # state_machine_definition: /etc/infra-monitor/state-machine.asl.json

@@ -284,6 +284,7 @@ private struct BatchState {
         }
         let value = parseJSONNumber(scanner.p + valueSpan.start, valueSpan.end - valueSpan.start)
         guard value.isFinite else { return "value is not a finite number" }
+        if let problem = StorageLimits.valueProblem(value) { return problem }
         let (unitBytes, unitError) = requiredString(.unit, nonEmpty: false)
         guard let unit = unitBytes else { return unitError }
 
@@ -311,6 +312,7 @@ private struct BatchState {
         default:
             return "field \"labels\" is not an object"
         }
+        if let problem = storageProblem(metric: metric, host: host, unit: unit) { return problem }
 
         // The series key: metric FF host FF (label-key FE label-value FF)*, labels sorted by key.
         var length = 0
@@ -379,6 +381,38 @@ private struct BatchState {
         }
         return nil
     }
+
+    /// Why DynamoDB or CloudWatch would refuse the line's names (``StorageLimits``), or `nil`.
+    /// The metric and host were checked non-empty; the labels are decoded and sorted.
+    private func storageProblem(metric: ByteSpan, host: ByteSpan, unit: ByteSpan) -> String? {
+        if metric.count > StorageLimits.maximumMetricNameLength, let problem = StorageLimits.metricNameProblem(metric.string) {
+            return "metric name " + problem
+        }
+        if let problem = StorageLimits.dimensionValueProblem(host.buffer) {
+            return "host " + quoted(host) + " is not a CloudWatch dimension value: " + problem
+        }
+        if labels.count > StorageLimits.maximumLabels {
+            return "more than \(StorageLimits.maximumLabels) labels (CloudWatch takes \(StorageLimits.maximumDimensions) dimensions, host included)"
+        }
+        var idLength = metric.count + 1 + host.count
+        for label in labels {
+            if let problem = StorageLimits.dimensionNameProblem(label.key.buffer) {
+                return "label name " + quoted(label.key) + " is not a CloudWatch dimension name: " + problem
+            }
+            if label.key.equals(Self.hostBytes) { return "label \"host\" repeats the host dimension" }
+            if let problem = StorageLimits.dimensionValueProblem(label.decoded.buffer) {
+                return "label " + quoted(label.key) + " is not a CloudWatch dimension value: " + problem
+            }
+            idLength += 2 + label.key.count + label.decoded.count
+        }
+        if idLength > StorageLimits.maximumPartitionKeyBytes {
+            return "metric_id is longer than \(StorageLimits.maximumPartitionKeyBytes) bytes (DynamoDB's partition key limit)"
+        }
+        if unit.count > StorageLimits.maximumUnitBytes { return "unit is longer than \(StorageLimits.maximumUnitBytes) bytes" }
+        return nil
+    }
+
+    private static let hostBytes = Array("host".utf8)
 
     private mutating func sortLabels() {
         for i in 1..<labels.count {

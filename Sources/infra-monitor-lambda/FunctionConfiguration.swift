@@ -36,6 +36,8 @@ struct FunctionConfiguration {
     /// `ALARMS_BUCKET`, `ALARMS_KEY`, `ALARM_STATE_TABLE_NAME` and `ALARM_TOPIC_ARN`: the fan-out
     /// alarms the log-processor evaluates, where their states live and where transitions go.
     var alarms: (bucket: String, key: String, table: String, topic: String)?
+    /// `CLOUDWATCH_DIMENSIONS`: `per-host` (default) or `fleet`, the stack's `CloudWatchDimensions`.
+    var dimensions: CloudWatchDimensions
 
     /// The handlers this executable serves.
     static let handlers = ["data-collector", "log-processor"]
@@ -71,6 +73,11 @@ struct FunctionConfiguration {
             }
             shardSize = size
         }
+        do {
+            dimensions = try CloudWatchDimensions(setting: environment["CLOUDWATCH_DIMENSIONS"])
+        } catch {
+            throw FunctionSetupError(reason: "CLOUDWATCH_DIMENSIONS \(error)")
+        }
     }
 
     /// The handler `_HANDLER` names, over the AWS adapters.
@@ -78,7 +85,8 @@ struct FunctionConfiguration {
         let services = AWSServices(
             client: AWSClient(configuration: .standard(region: region, endpointURL: endpointURL, environment: environment)),
             bucket: bucket,
-            table: table
+            table: table,
+            dimensions: dimensions
         )
         let logs = StdoutLogSink()
         switch handler {

@@ -1,6 +1,7 @@
 import Deploy
 import Foundation
 import InfraJSON
+import InfraMonitorCore
 import TestSupport
 import Testing
 

@@ -56,11 +56,11 @@ struct BatchTests {
         let plain = try fixtureBytes("small-batch.jsonl")
         let run = try runProcessor(gzip ? Gzip.compress(plain) : plain, key: fixtureKey)
         #expect(run.summary.records.map(\.jsonLine) == (try expectedRecordLines()))
-        #expect(run.summary.lines == 29)
-        #expect(run.summary.invalidLines == 11)
+        #expect(run.summary.lines == 31)
+        #expect(run.summary.invalidLines == 13)
         #expect(run.summary.validSamples == 18)
         #expect(run.summary.corruption == nil)
-        #expect(run.invalid.map(\.lineNumber) == [15, 16, 17, 18, 19, 20, 26, 27, 28, 29, 30])
+        #expect(run.invalid.map(\.lineNumber) == [15, 16, 17, 18, 19, 20, 26, 27, 28, 29, 30, 32, 33])
         #expect(
             run.invalid.map(\.reason) == [
                 "not valid JSON: unexpected byte 0x6f at column 2",
@@ -74,6 +74,8 @@ struct BatchTests {
                 "not valid JSON: lone surrogate escape at column 111",
                 "bad timestamp \"2026-11-25T18:00:60Z\"",
                 "bad timestamp \"2026-11-25T18:00:00.1234567890Z\"",
+                "host \"café\" is not a CloudWatch dimension value: has a non-ASCII character (CloudWatch takes ASCII only)",
+                "value 1e+130 is beyond DynamoDB's number range (magnitude at most 9.9999999999999999999999999999999999999E+125)",
             ]
         )
     }

@@ -39,7 +39,7 @@ private let edgeCases: [EdgeCase] = [
     .invalid("lone high surrogate", sampleLine(host: "\"\\ud800\""), "not valid JSON: lone surrogate escape at column 37"),
     .invalid("lone low surrogate", sampleLine(extra: "\"x\":\"\\udc00\""), "not valid JSON: lone surrogate escape at column 118"),
     .invalid("high surrogate then non-surrogate", sampleLine(host: "\"\\ud800\\u0041\""), "not valid JSON: lone surrogate escape at column 37"),
-    .valid("surrogate pair", sampleLine(host: "\"\\ud83d\\ude00\"")),
+    .valid("surrogate pair", sampleLine(extra: "\"x\":\"\\ud83d\\ude00\"")),
     .invalid("invalid escape", sampleLine(host: "\"a\\x\""), "not valid JSON: invalid escape at column 38"),
     .invalid("short unicode escape", sampleLine(host: "\"\\u12\""), "not valid JSON: invalid escape at column 37"),
     .invalid("raw tab in a string", sampleLine(host: "\"a\tb\""), "not valid JSON: control character 0x09 in string at column 38"),
@@ -71,7 +71,11 @@ private let edgeCases: [EdgeCase] = [
     .valid("negative zero", sampleLine(value: "-0")),
     .valid("exponent", sampleLine(value: "1E+2")),
     .valid("big integer becomes a double", sampleLine(value: "123456789012345678901234567890")),
-    .valid("largest finite double", sampleLine(value: "1.7976931348623157e308")),
+    .invalid(
+        "largest finite double",
+        sampleLine(value: "1.7976931348623157e308"),
+        "value 1.7976931348623157e+308 is beyond DynamoDB's number range (magnitude at most 9.9999999999999999999999999999999999999E+125)"
+    ),
     .invalid("1e999 is not finite", sampleLine(value: "1e999"), "value is not a finite number"),
     .invalid("-1e999 is not finite", sampleLine(value: "-1e999"), "value is not a finite number"),
     .invalid("integer too big for a double", sampleLine(value: String(repeating: "9", count: 400)), "value is not a finite number"),
@@ -89,7 +93,12 @@ private let edgeCases: [EdgeCase] = [
     // labels
     .valid("labels absent", sampleLine()),
     .valid("empty labels", sampleLine(labels: "{}")),
-    .valid("string labels", sampleLine(labels: "{\"mountpoint\":\"/\",\"a\":\"\"}")),
+    .valid("string labels", sampleLine(labels: "{\"mountpoint\":\"/\",\"a\":\"b\"}")),
+    .invalid(
+        "empty label value",
+        sampleLine(labels: "{\"mountpoint\":\"/\",\"a\":\"\"}"),
+        "label \"a\" is not a CloudWatch dimension value: is empty"
+    ),
     .invalid("labels null", sampleLine(labels: "null"), "field \"labels\" is not an object"),
     .invalid("labels array", sampleLine(labels: "[]"), "field \"labels\" is not an object"),
     .invalid("label value number", sampleLine(labels: "{\"device\":1}"), "label \"device\" is not a string"),
@@ -222,13 +231,13 @@ struct EdgeRuleTests {
     @Test("samples carry the parsed fields")
     func sampleFields() throws {
         let run = try runProcessor(
-            sampleLine(host: "\"caf\\u00e9\"", value: "-1.5e-3", unit: "\"B\\/s\"", labels: "{\"b\":\"2\",\"a\":\"1\",\"b\":\"3\"}") + "\n"
+            sampleLine(host: "\"caf\\u0065\"", value: "-1.5e-3", unit: "\"B\\/s\"", labels: "{\"b\":\"2\",\"a\":\"1\",\"b\":\"3\"}") + "\n"
         )
         #expect(
             run.samples == [
                 Sample(
                     metric: "cpu_utilization",
-                    host: "café",
+                    host: "cafe",
                     timestamp: Timestamp(seconds: 1_795_629_600, nanoseconds: 123_000_000),
                     value: -0.0015,
                     unit: "B/s",
