@@ -1,4 +1,5 @@
 public import InfraJSON
+public import InfraMonitorCore
 
 extension SeedTemplate {
     /// The dimensions the publisher sends for `metric` in `mode`: `host` and the series' labels

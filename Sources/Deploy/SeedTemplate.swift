@@ -1,5 +1,6 @@
 import Foundation
 public import InfraJSON
+public import InfraMonitorCore
 
 /// The CloudFormation template of the seed's architecture (docs/design.md, "Architecture"): every resource with its
 /// exact name, parameterized where an operator chooses.

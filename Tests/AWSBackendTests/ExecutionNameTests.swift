@@ -49,7 +49,7 @@ import Testing
         let moto = try MotoServer()
         defer { moto.stop() }
         let services = AWSServices(client: moto.client)
-        try await moto.createPipelineStateMachine(stepFunctions: services.stepFunctions)
+        _ = try await moto.createPipelineStateMachine(stepFunctions: services.stepFunctions)
         let pipeline = StepFunctionsPipeline(stepFunctions: services.stepFunctions, stateMachineName: AWSPipelineBackend.stateMachineName)
         _ = try await pipeline.start(name: "once-1", scheduledTime: Timestamp(seconds: 1_795_629_600))
         let error = await #expect(throws: AWSBackendError.self) {

@@ -2,6 +2,7 @@ import AWSClients
 import Deploy
 import Foundation
 import InfraJSON
+import InfraMonitorCore
 import TestSupport
 import Testing
 
