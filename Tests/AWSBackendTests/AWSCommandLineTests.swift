@@ -19,20 +19,20 @@ import Testing
         )
     }
 
-    static func run(_ arguments: [String], endpoint: String, dataDir: String) throws -> ProcessResult {
-        try CommandRunner.infraMonitor(
+    static func run(_ arguments: [String], endpoint: String, dataDir: String) async throws -> ProcessResult {
+        try await CommandRunner.infraMonitor(
             arguments + ["--backend", "aws", "--endpoint-url", endpoint, "--data-dir", dataDir],
             environment: MotoServer.environment
         )
     }
 
     @Test func runStoresBatchesRecordsNotificationMetricDataAndLogEvents() async throws {
-        let moto = try MotoServer()
+        let moto = try await MotoServer()
         defer { moto.stop() }
         let dataDir = try Fixtures.temporaryDirectory("aws-run")
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
 
-        let result = try Self.run(
+        let result = try await Self.run(
             ["run", "--create-resources", "--execution-id", "e2e-1", "--scheduled-time", Self.scheduled],
             endpoint: moto.endpoint,
             dataDir: dataDir
@@ -48,20 +48,20 @@ import Testing
         #expect(records.contains { $0.metric == "memory_usage" && $0.count == 1 })
         #expect(records.allSatisfy { Self.keys(execution: "e2e-1").contains($0.source) })
         let one = try #require(records.first { $0.metric == "memory_usage" })
-        let cli = try Self.run(["records", "--metric-id", one.metricID, "--format", "json"], endpoint: moto.endpoint, dataDir: dataDir)
+        let cli = try await Self.run(["records", "--metric-id", one.metricID, "--format", "json"], endpoint: moto.endpoint, dataDir: dataDir)
         #expect(cli.status == 0, "stderr: \(cli.stderr)")
         #expect(cli.stdout == one.jsonLine + "\n")
 
         try await PipelineSideEffects.expect(in: moto, services: services, records: records, executionID: "e2e-1")
     }
 
-    @Test func queryReturnsAthenaResults() throws {
-        let moto = try MotoServer()
+    @Test func queryReturnsAthenaResults() async throws {
+        let moto = try await MotoServer()
         defer { moto.stop() }
         let dataDir = try Fixtures.temporaryDirectory("aws-query")
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
-        try moto.stageAthenaResult()
-        let result = try Self.run(
+        try await moto.stageAthenaResult()
+        let result = try await Self.run(
             ["query", "--format", "csv", "SELECT metric, count(*) AS samples FROM metrics GROUP BY metric ORDER BY metric"],
             endpoint: moto.endpoint,
             dataDir: dataDir
@@ -69,20 +69,20 @@ import Testing
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout == "metric,samples\r\ncpu_utilization,4\r\nmemory_usage,4\r\n")
 
-        let refused = try Self.run(["query", "DROP TABLE metrics"], endpoint: moto.endpoint, dataDir: dataDir)
+        let refused = try await Self.run(["query", "DROP TABLE metrics"], endpoint: moto.endpoint, dataDir: dataDir)
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("only reads"))
     }
 
     @Test func remoteRunStartsTheStateMachineFromTheDefinitionAndDescribesIt() async throws {
-        let moto = try MotoServer()
+        let moto = try await MotoServer()
         defer { moto.stop() }
         let dataDir = try Fixtures.temporaryDirectory("aws-remote")
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
         let arn = try await moto.createPipelineStateMachine(stepFunctions: StepFunctionsClient(client: moto.client))
         #expect(arn.hasSuffix(":stateMachine:InfraMonitoring-Pipeline-Orch"))
 
-        let run = try Self.run(
+        let run = try await Self.run(
             ["run", "--remote", "--execution-id", "remote-1", "--scheduled-time", Self.scheduled],
             endpoint: moto.endpoint,
             dataDir: dataDir
@@ -92,14 +92,14 @@ import Testing
         #expect(line.hasPrefix("execution remote-1 SUCCEEDED") || line.hasPrefix("execution remote-1 FAILED"), "stdout: \(run.stdout)")
         #expect(run.status == (line.contains("SUCCEEDED") ? 0 : 1))
 
-        let show = try Self.run(["executions", "show", "remote-1"], endpoint: moto.endpoint, dataDir: dataDir)
+        let show = try await Self.run(["executions", "show", "remote-1"], endpoint: moto.endpoint, dataDir: dataDir)
         #expect(show.status == 0, "stderr: \(show.stderr)")
         #expect(show.stdout.contains("execution  remote-1"))
         // The first lambda:invoke is PlanShards; moto's function may fail it, and the execution then
         // goes from there to NotifyFailure without entering CollectMetrics.
         #expect(show.stdout.contains("PlanShards"), "\(show.stdout)")
 
-        let list = try Self.run(["executions", "list"], endpoint: moto.endpoint, dataDir: dataDir)
+        let list = try await Self.run(["executions", "list"], endpoint: moto.endpoint, dataDir: dataDir)
         #expect(list.status == 0, "stderr: \(list.stderr)")
         #expect(list.stdout.contains("remote-1"))
     }
@@ -107,8 +107,8 @@ import Testing
     @Test func batchesOfARunWithTheEndpointDownAreSpooledAndUploadedByTheNextRunWithTheirKeys() async throws {
         let dataDir = try Fixtures.temporaryDirectory("aws-spool")
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
-        let closedPort = try CommandRunner.freePort()
-        let down = try Self.run(
+        let closedPort = try await CommandRunner.freePort()
+        let down = try await Self.run(
             ["run", "--execution-id", "spooled-1", "--scheduled-time", Self.scheduled],
             endpoint: "http://127.0.0.1:\(closedPort)",
             dataDir: dataDir
@@ -119,12 +119,12 @@ import Testing
         #expect(Set(try spool.pending()) == Self.keys(execution: "spooled-1"))
         var bodies: [String: [UInt8]] = [:]
         for key in try spool.pending() { bodies[key] = try spool.body(key: key) }
-        let outbox = try CommandRunner.infraMonitor(["notifications", "--format", "json", "--data-dir", dataDir])
+        let outbox = try await CommandRunner.infraMonitor(["notifications", "--format", "json", "--data-dir", dataDir])
         #expect(outbox.stdout.contains("InfraMonitor: Pipeline Failure"), "the failure notification goes to the local outbox")
 
-        let moto = try MotoServer()
+        let moto = try await MotoServer()
         defer { moto.stop() }
-        let up = try Self.run(
+        let up = try await Self.run(
             ["run", "--create-resources", "--execution-id", "after-1", "--scheduled-time", Self.scheduled],
             endpoint: moto.endpoint,
             dataDir: dataDir

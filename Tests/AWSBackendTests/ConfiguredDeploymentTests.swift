@@ -10,8 +10,8 @@ import Testing
 @Suite(.serialized) struct ConfiguredDeploymentTests {
     static let scheduled = "2026-11-25T18:00:00Z"
 
-    static func cli(_ arguments: [String], dataDir: String) throws -> ProcessResult {
-        try CommandRunner.infraMonitor(arguments + ["--backend", "aws", "--data-dir", dataDir], environment: MotoServer.environment)
+    static func cli(_ arguments: [String], dataDir: String) async throws -> ProcessResult {
+        try await CommandRunner.infraMonitor(arguments + ["--backend", "aws", "--data-dir", dataDir], environment: MotoServer.environment)
     }
 
     static func client(_ moto: MotoServer, region: String) -> AWSClient {
@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func theConfiguredRegionEndpointAndBucketAreUsedByEveryCommandAndTheFlagOverridesThem() async throws {
-        let moto = try MotoServer()
+        let moto = try await MotoServer()
         defer { moto.stop() }
         let dataDir = try Fixtures.temporaryDirectory("aws-config")
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
@@ -37,7 +37,7 @@ import Testing
           bucket: infra-monitoring-pipeline-data-test1
         """.write(toFile: dataDir + "/config.yaml", atomically: true, encoding: .utf8)
 
-        let run = try Self.cli(["run", "--create-resources", "--execution-id", "cfg-1", "--scheduled-time", Self.scheduled], dataDir: dataDir)
+        let run = try await Self.cli(["run", "--create-resources", "--execution-id", "cfg-1", "--scheduled-time", Self.scheduled], dataDir: dataDir)
         #expect(run.status == 0, "stderr: \(run.stderr)")
 
         let west = AWSServices(client: Self.client(moto, region: "us-west-2"), bucket: "infra-monitoring-pipeline-data-test1")
@@ -51,29 +51,32 @@ import Testing
         }
 
         let memory = try #require(records.first { $0.metric == "memory_usage" })
-        let recordsCommand = try Self.cli(["records", "--metric-id", memory.metricID, "--format", "json"], dataDir: dataDir)
+        let recordsCommand = try await Self.cli(["records", "--metric-id", memory.metricID, "--format", "json"], dataDir: dataDir)
         #expect(recordsCommand.stdout == memory.jsonLine + "\n", "stderr: \(recordsCommand.stderr)")
 
-        let collect = try Self.cli(["collect", "--metric", "memory_usage"], dataDir: dataDir)
+        let collect = try await Self.cli(["collect", "--metric", "memory_usage"], dataDir: dataDir)
         #expect(collect.status == 0, "stderr: \(collect.stderr)")
         #expect(try await west.s3.listAllObjects(bucket: west.bucket, prefix: ObjectKeys.rawPrefix).count == 5)
 
-        let process = try Self.cli(["process", keys[0]], dataDir: dataDir)
+        let process = try await Self.cli(["process", keys[0]], dataDir: dataDir)
         #expect(process.status == 0, "stderr: \(process.stderr)")
-        let replay = try Self.cli(["replay"], dataDir: dataDir)
+        let replay = try await Self.cli(["replay"], dataDir: dataDir)
         #expect(replay.status == 0, "stderr: \(replay.stderr)")
         #expect(replay.stdout.contains("replayed 5 batch(es)"))
 
-        let executions = try Self.cli(["executions", "list"], dataDir: dataDir)
+        let executions = try await Self.cli(["executions", "list"], dataDir: dataDir)
         #expect(executions.status == 0, "stderr: \(executions.stderr)")
         #expect(executions.stdout.contains("cfg-1"))
 
-        try moto.stageAthenaResult(region: "us-west-2")
-        let query = try Self.cli(["query", "--format", "csv", "SELECT metric, count(*) AS samples FROM metrics GROUP BY metric"], dataDir: dataDir)
+        try await moto.stageAthenaResult(region: "us-west-2")
+        let query = try await Self.cli(
+            ["query", "--format", "csv", "SELECT metric, count(*) AS samples FROM metrics GROUP BY metric"],
+            dataDir: dataDir
+        )
         #expect(query.status == 0, "stderr: \(query.stderr)")
         #expect(query.stdout.contains("cpu_utilization,4"), "the staged result of the configured region: \(query.stdout)")
 
-        let overridden = try Self.cli(["records", "--metric-id", memory.metricID, "--region", "eu-west-1"], dataDir: dataDir)
+        let overridden = try await Self.cli(["records", "--metric-id", memory.metricID, "--region", "eu-west-1"], dataDir: dataDir)
         #expect(overridden.status == 1, "the flag's region has no table: stdout \(overridden.stdout)")
         #expect(overridden.stderr.contains("ResourceNotFound"), "stderr: \(overridden.stderr)")
     }

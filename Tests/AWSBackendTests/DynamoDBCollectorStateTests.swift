@@ -9,7 +9,7 @@ import Testing
 /// reads what the first one saved.
 @Suite(.serialized) struct DynamoDBCollectorStateTests {
     @Test func countersSavedByOneInvocationAreReadByTheNext() async throws {
-        let moto = try MotoServer()
+        let moto = try await MotoServer()
         defer { moto.stop() }
         let dynamoDB = DynamoDBClient(client: moto.client)
         try await dynamoDB.createTable(table: "InfraMonitorCollectorState", partitionKey: "state_key")

@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func aNameUsedBeforeIsAClearError() async throws {
-        let moto = try MotoServer()
+        let moto = try await MotoServer()
         defer { moto.stop() }
         let services = AWSServices(client: moto.client)
         _ = try await moto.createPipelineStateMachine(stepFunctions: services.stepFunctions)

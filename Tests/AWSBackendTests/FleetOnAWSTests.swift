@@ -14,9 +14,9 @@ final class LoopbackFleetProcess {
     let port: Int
     let count: Int
 
-    init(count: Int) throws {
+    init(count: Int) async throws {
         self.count = count
-        port = try CommandRunner.freePort()
+        port = try await CommandRunner.freePort()
         let folder = try Fixtures.temporaryDirectory("loopback-fleet")
         let ready = folder + "/ready"
         process = Process()
@@ -81,26 +81,26 @@ final class LoopbackFleetProcess {
         return result
     }
 
-    static func run(_ arguments: [String], moto: MotoServer, dataDir: String) throws -> ProcessResult {
+    static func run(_ arguments: [String], moto: MotoServer, dataDir: String) async throws -> ProcessResult {
         var environment = MotoServer.environment
         environment["INFRA_MONITOR_STATE_TABLE"] = stateTable
-        return try CommandRunner.infraMonitor(
+        return try await CommandRunner.infraMonitor(
             arguments + ["--backend", "aws", "--endpoint-url", moto.endpoint, "--data-dir", dataDir],
             environment: environment
         )
     }
 
     @Test func oneBatchPerMetricHoldsEveryTargetAndEachTargetsCounterStateOutlivesTheProcess() async throws {
-        let moto = try MotoServer()
+        let moto = try await MotoServer()
         defer { moto.stop() }
-        let fleet = try LoopbackFleetProcess(count: 3)
+        let fleet = try await LoopbackFleetProcess(count: 3)
         defer { fleet.stop() }
         try await DynamoDBClient(client: moto.client).createTable(table: Self.stateTable, partitionKey: "state_key")
 
         let first = try Fixtures.temporaryDirectory("fleet-aws-1")
         defer { try? FileManager.default.removeItem(atPath: first) }
         try fleet.scrapeConfigs.write(toFile: first + "/config.yaml", atomically: true, encoding: .utf8)
-        let one = try Self.run(
+        let one = try await Self.run(
             ["run", "--create-resources", "--execution-id", "fleet-1", "--scheduled-time", Self.scheduled],
             moto: moto,
             dataDir: first
@@ -137,7 +137,7 @@ final class LoopbackFleetProcess {
         let second = try Fixtures.temporaryDirectory("fleet-aws-2")
         defer { try? FileManager.default.removeItem(atPath: second) }
         try fleet.scrapeConfigs.write(toFile: second + "/config.yaml", atomically: true, encoding: .utf8)
-        let two = try Self.run(["run", "--execution-id", "fleet-2", "--scheduled-time", "2026-11-25T21:00:00Z"], moto: moto, dataDir: second)
+        let two = try await Self.run(["run", "--execution-id", "fleet-2", "--scheduled-time", "2026-11-25T21:00:00Z"], moto: moto, dataDir: second)
         #expect(two.status == 0, "\(two.stderr)")
         let cpuTwo = try #require(try await Self.batches(moto).first { $0.key.hasSuffix("fleet-2_cpu_utilization.jsonl.gz") }?.value)
         for index in 0..<3 {
@@ -148,9 +148,9 @@ final class LoopbackFleetProcess {
     }
 
     @Test func theDeployedDataCollectorReadsItsScrapeConfigsFromS3AndScrapesOneShardPerInvocation() async throws {
-        let moto = try MotoServer()
+        let moto = try await MotoServer()
         defer { moto.stop() }
-        let fleet = try LoopbackFleetProcess(count: 3)
+        let fleet = try await LoopbackFleetProcess(count: 3)
         defer { fleet.stop() }
         let services = AWSServices(client: moto.client)
         try await services.createResources()
@@ -193,21 +193,21 @@ final class LoopbackFleetProcess {
     }
 
     @Test func theEmbeddedRunShardsTheFleetWithTheSameDefinition() async throws {
-        let fleet = try LoopbackFleetProcess(count: 3)
+        let fleet = try await LoopbackFleetProcess(count: 3)
         defer { fleet.stop() }
         let dataDir = try Fixtures.temporaryDirectory("fleet-shards")
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
         try ("collection:\n  shard_size: 2\n" + fleet.scrapeConfigs).write(toFile: dataDir + "/config.yaml", atomically: true, encoding: .utf8)
-        let run = try CommandRunner.infraMonitor(["run", "--data-dir", dataDir, "--execution-id", "sharded-1"])
+        let run = try await CommandRunner.infraMonitor(["run", "--data-dir", dataDir, "--execution-id", "sharded-1"])
         #expect(run.status == 0, "\(run.stderr)")
-        let hosts = try CommandRunner.infraMonitor([
+        let hosts = try await CommandRunner.infraMonitor([
             "query", "--format", "csv", "SELECT metric, COUNT(DISTINCT host) FROM metrics GROUP BY metric ORDER BY metric", "--data-dir", dataDir,
         ])
         #expect(hosts.stdout.contains("cpu_utilization,3"), "\(hosts.stdout)")
         #expect(hosts.stdout.contains("memory_usage,3"), "\(hosts.stdout)")
         let raw = try FileManager.default.subpathsOfDirectory(atPath: dataDir).filter { $0.contains("sharded-1.shard-") }
         #expect(raw.count == 8, "4 metrics × 2 shards: \(raw)")
-        let outbox = try CommandRunner.infraMonitor(["notifications", "--format", "json", "--data-dir", dataDir])
+        let outbox = try await CommandRunner.infraMonitor(["notifications", "--format", "json", "--data-dir", dataDir])
         let message = try JSON(parsing: String(outbox.stdout.split(separator: "\n").first ?? ""))["message"]
         #expect(message?["status"] == "SUCCEEDED", "\(outbox.stdout)")
         #expect(message?["samples"]?["memory_usage"] == 3, "the shards' samples are summed: \(outbox.stdout)")
@@ -219,7 +219,7 @@ final class LoopbackFleetProcess {
 /// processing, keeps each instance's state in DynamoDB and publishes transitions only.
 @Suite(.serialized) struct FanOutAlarmsOnAWSTests {
     @Test func theLogProcessorNotifiesEachInstancesTransitionOnceAndKeepsItsState() async throws {
-        let moto = try MotoServer()
+        let moto = try await MotoServer()
         defer { moto.stop() }
         let services = AWSServices(client: moto.client)
         let topic = try await services.createResources()
@@ -233,7 +233,7 @@ final class LoopbackFleetProcess {
             ]
         ]
         try await services.s3.putObject(bucket: "code-bucket", key: "config/alarms-1.json", body: Array(alarms.text.utf8))
-        let queue = try Self.subscribeQueue(moto, topic: topic)
+        let queue = try await Self.subscribeQueue(moto, topic: topic)
         let time = Timestamp.now().adding(seconds: -20).iso8601Milliseconds
         let line = { (host: String, value: Double) in
             #"{"metric":"disk_usage","host":"\#(host)","timestamp":"\#(time)","value":\#(value),"unit":"Percent","labels":{"mountpoint":"/"}}"#
@@ -275,7 +275,7 @@ final class LoopbackFleetProcess {
             environment: environment
         )
         #expect(try JSON(parsing: second.first?.1 ?? "")["alarm_transitions"] == [], "\(second)")
-        let subjects = try Self.receive(moto, queue: queue).compactMap { $0["Subject"]?.stringValue }.sorted()
+        let subjects = try await Self.receive(moto, queue: queue).compactMap { $0["Subject"]?.stringValue }.sorted()
         #expect(subjects == [#"InfraMonitor: ALARM: "disk-filling" host=web-1"#, #"InfraMonitor: OK: "disk-filling" host=web-2"#], "\(subjects)")
         let store = try await services.dynamoDB.queryAll(
             DynamoDBQuery(
@@ -291,7 +291,7 @@ final class LoopbackFleetProcess {
     static var boto3Environment: [String: String] { MotoServer.environment.filter { $0.key != "AWS_PROFILE" } }
 
     /// An SQS queue subscribed (raw delivery off) to `topic`, through boto3; returns its URL.
-    static func subscribeQueue(_ moto: MotoServer, topic: String) throws -> String {
+    static func subscribeQueue(_ moto: MotoServer, topic: String) async throws -> String {
         let script = #"""
             import json, sys, boto3
             sqs = boto3.client("sqs", endpoint_url=sys.argv[1], region_name="eu-west-1")
@@ -301,13 +301,13 @@ final class LoopbackFleetProcess {
             sns.subscribe(TopicArn=sys.argv[2], Protocol="sqs", Endpoint=arn)
             print(url)
             """#
-        let result = try CommandRunner.run("/usr/bin/env", ["python3", "-c", script, moto.endpoint, topic], environment: Self.boto3Environment)
+        let result = try await CommandRunner.run("/usr/bin/env", ["python3", "-c", script, moto.endpoint, topic], environment: Self.boto3Environment)
         guard result.status == 0 else { throw TestSupportError("subscribe: \(result.stderr)") }
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Every SNS envelope in `queue`.
-    static func receive(_ moto: MotoServer, queue: String) throws -> [JSON] {
+    static func receive(_ moto: MotoServer, queue: String) async throws -> [JSON] {
         let script = #"""
             import json, sys, boto3
             sqs = boto3.client("sqs", endpoint_url=sys.argv[1], region_name="eu-west-1")
@@ -317,7 +317,7 @@ final class LoopbackFleetProcess {
                 out += [json.loads(m["Body"]) for m in got]
             print(json.dumps(out))
             """#
-        let result = try CommandRunner.run("/usr/bin/env", ["python3", "-c", script, moto.endpoint, queue], environment: Self.boto3Environment)
+        let result = try await CommandRunner.run("/usr/bin/env", ["python3", "-c", script, moto.endpoint, queue], environment: Self.boto3Environment)
         guard result.status == 0 else { throw TestSupportError("receive: \(result.stderr)") }
         return try JSON(parsing: result.stdout).arrayValue ?? []
     }

@@ -94,7 +94,7 @@ import Testing
     }
 
     @Test func dataCollectorStoresTheBranchBatchAndAnswersTheStateMachine() async throws {
-        let moto = try MotoServer()
+        let moto = try await MotoServer()
         defer { moto.stop() }
         try await AWSServices(client: moto.client).createResources()
         let posts = try Self.invoke(
@@ -116,7 +116,7 @@ import Testing
     }
 
     @Test func logProcessorProcessesEveryRecordOfAnS3EventWithDecodedKeys() async throws {
-        let moto = try MotoServer()
+        let moto = try await MotoServer()
         defer { moto.stop() }
         let services = AWSServices(client: moto.client)
         try await services.createResources()
@@ -159,8 +159,8 @@ import Testing
         #expect(quarantined == ["quarantine/2026/11/25/20261125T180000Z_manual run_memory_usage.jsonl"])
     }
 
-    @Test func unknownHandlerIsReportedAsAnInitError() throws {
-        let moto = try MotoServer()
+    @Test func unknownHandlerIsReportedAsAnInitError() async throws {
+        let moto = try await MotoServer()
         defer { moto.stop() }
         let posts = try Self.invoke(handler: "no-such-handler", events: [], posts: 1, moto: moto)
         #expect(posts.map(\.0) == ["/2018-06-01/runtime/init/error"])

@@ -16,8 +16,8 @@ final class MotoServer {
 
     /// Starts moto with `environment` added to this process's, e.g. `INITIAL_NO_AUTH_ACTION_COUNT`
     /// to make it verify signatures.
-    init(environment: [String: String] = [:]) throws {
-        port = try CommandRunner.freePort()
+    init(environment: [String: String] = [:]) async throws {
+        port = try await CommandRunner.freePort()
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["moto_server", "-H", "127.0.0.1", "-p", String(port)]
@@ -64,8 +64,8 @@ final class MotoServer {
     }
 
     /// POSTs `body` to a moto API path such as `/moto-api/config`.
-    func post(_ path: String, _ body: JSON) throws {
-        let result = try CommandRunner.run(
+    func post(_ path: String, _ body: JSON) async throws {
+        let result = try await CommandRunner.run(
             "/usr/bin/env",
             ["curl", "-sf", "-X", "POST", "-H", "content-type: application/json", "--data", body.text, endpoint + path]
         )
@@ -73,9 +73,9 @@ final class MotoServer {
     }
 
     /// Makes moto's Athena in `region` answer the next query with two rows.
-    func stageAthenaResult(region: String = "eu-west-1") throws {
+    func stageAthenaResult(region: String = "eu-west-1") async throws {
         let cell = { (text: String) -> JSON in ["VarCharValue": .string(text)] }
-        try post(
+        try await post(
             "/moto-api/static/athena/query-results",
             [
                 "region": .string(region),
@@ -97,15 +97,15 @@ final class MotoServer {
     }
 
     /// Every message published to any topic, as moto records them (`[id, message, subject, …]`).
-    func sentNotifications() throws -> [JSON] {
-        let topics = try data()["sns"]?["Topic"]?.arrayValue ?? []
+    func sentNotifications() async throws -> [JSON] {
+        let topics = try await data()["sns"]?["Topic"]?.arrayValue ?? []
         return topics.flatMap { $0["sent_notifications"]?.arrayValue ?? [] }
     }
 
     /// Lets moto run state machines and creates `InfraMonitoring-Pipeline-Orch` from the project's
     /// definition (its substitutions filled with this account's ARNs); returns its ARN.
     func createPipelineStateMachine(stepFunctions: StepFunctionsClient) async throws -> String {
-        try post("/moto-api/config", ["stepfunctions": ["execute_state_machine": true]])
+        try await post("/moto-api/config", ["stepfunctions": ["execute_state_machine": true]])
         var definition = try String(contentsOfFile: CommandRunner.projectRoot + "/pipeline/state-machine.asl.json", encoding: .utf8)
         for (name, value) in [
             "DataCollectorFunctionArn": "arn:aws:lambda:eu-west-1:123456789012:function:data-collector",
@@ -122,8 +122,8 @@ final class MotoServer {
     }
 
     /// The state of moto's backends (`/moto-api/data.json`).
-    func data() throws -> JSON {
-        let result = try CommandRunner.run("/usr/bin/env", ["curl", "-sf", endpoint + "/moto-api/data.json"])
+    func data() async throws -> JSON {
+        let result = try await CommandRunner.run("/usr/bin/env", ["curl", "-sf", endpoint + "/moto-api/data.json"])
         guard result.status == 0 else { throw TestSupportError("GET /moto-api/data.json failed: \(result.stderr)") }
         return try JSON(parsing: result.stdout)
     }

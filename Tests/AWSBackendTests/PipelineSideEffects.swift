@@ -16,7 +16,7 @@ enum PipelineSideEffects {
         records: [MetricRecord],
         executionID: String
     ) async throws -> [LogGroup: [String]] {
-        let sent = try moto.sentNotifications()
+        let sent = try await moto.sentNotifications()
         #expect(sent.count == 1)
         #expect(sent.first?[2] == "InfraMonitor: Pipeline Success")
         let message = try sent.first?[1]?.stringValue.map { try JSON(parsing: $0) }

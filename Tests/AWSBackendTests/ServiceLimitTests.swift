@@ -44,7 +44,7 @@ import Testing
 
     @Test("a DynamoDB-illegal value and a non-ASCII label are quarantined; everything else lands")
     func poisonLinesAreQuarantined() async throws {
-        let moto = try MotoServer()
+        let moto = try await MotoServer()
         defer { moto.stop() }
         let services = AWSServices(client: moto.client)
         try await services.createResources()
@@ -122,7 +122,7 @@ import Testing
 
     @Test("the estimate's custom metrics are the dimension sets the publisher sent", arguments: CloudWatchDimensions.allCases)
     func estimateCountsWhatThePublisherSends(mode: CloudWatchDimensions) async throws {
-        let moto = try MotoServer()
+        let moto = try await MotoServer()
         defer { moto.stop() }
         let services = AWSServices(client: moto.client, dimensions: mode)
         try await services.createResources()
@@ -178,7 +178,7 @@ import Testing
 /// environment overrides.
 @Suite(.serialized) struct DeployedNamesTests {
     @Test func aSuffixedStacksOutputsNameTheBucketForEveryCommand() async throws {
-        let moto = try MotoServer()
+        let moto = try await MotoServer()
         defer { moto.stop() }
         let bucket = "infra-monitoring-pipeline-data-sfx1"
         let template: JSON = [

@@ -38,11 +38,11 @@ import Testing
 
     /// Runs the built `infra-monitor` against `moto` with the key in `AWS_ACCESS_KEY_ID` and
     /// `secret` in `AWS_SECRET_ACCESS_KEY`.
-    static func run(_ arguments: [String], moto: MotoServer, dataDir: String, key: Key, secret: String) throws -> ProcessResult {
+    static func run(_ arguments: [String], moto: MotoServer, dataDir: String, key: Key, secret: String) async throws -> ProcessResult {
         var environment = MotoServer.environment
         environment["AWS_ACCESS_KEY_ID"] = key.accessKey
         environment["AWS_SECRET_ACCESS_KEY"] = secret
-        return try CommandRunner.infraMonitor(
+        return try await CommandRunner.infraMonitor(
             arguments + ["--backend", "aws", "--endpoint-url", moto.endpoint, "--data-dir", dataDir],
             environment: environment
         )
@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func aSignedRunStoresEverythingAndAWrongSecretFailsWithOneClearLine() async throws {
-        let moto = try MotoServer(environment: ["INITIAL_NO_AUTH_ACTION_COUNT": "3"])
+        let moto = try await MotoServer(environment: ["INITIAL_NO_AUTH_ACTION_COUNT": "3"])
         defer { moto.stop() }
         let dataDir = try Fixtures.temporaryDirectory("aws-signed")
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
@@ -71,7 +71,7 @@ import Testing
         var outputs: [ProcessResult] = []
 
         // The signed run, checked with correctly signed client calls.
-        let run = try Self.run(
+        let run = try await Self.run(
             ["run", "--create-resources", "--execution-id", "signed-1", "--scheduled-time", Self.scheduled],
             moto: moto,
             dataDir: dataDir,
@@ -101,7 +101,7 @@ import Testing
         #expect(records.contains { $0.metric == "memory_usage" && $0.count == 1 })
         #expect(records.allSatisfy { expectedKeys.contains($0.source) })
         let memory = try #require(records.first { $0.metric == "memory_usage" })
-        let cli = try Self.run(
+        let cli = try await Self.run(
             ["records", "--metric-id", memory.metricID, "--format", "json"],
             moto: moto,
             dataDir: dataDir,
@@ -122,8 +122,8 @@ import Testing
             #expect(!messages.contains { $0.contains(key.secret) }, "\(group.rawValue) holds the secret")
         }
 
-        try moto.stageAthenaResult()
-        let query = try Self.run(
+        try await moto.stageAthenaResult()
+        let query = try await Self.run(
             ["query", "--format", "csv", "SELECT metric, count(*) AS samples FROM metrics GROUP BY metric ORDER BY metric"],
             moto: moto,
             dataDir: dataDir,
@@ -135,7 +135,7 @@ import Testing
         #expect(query.stdout == "metric,samples\r\ncpu_utilization,4\r\nmemory_usage,4\r\n")
 
         _ = try await moto.createPipelineStateMachine(stepFunctions: services.stepFunctions)
-        let remote = try Self.run(
+        let remote = try await Self.run(
             ["run", "--remote", "--execution-id", "remote-1", "--scheduled-time", Self.scheduled],
             moto: moto,
             dataDir: dataDir,
@@ -150,12 +150,12 @@ import Testing
         #expect(line.hasPrefix("execution remote-1 SUCCEEDED") || line.hasPrefix("execution remote-1 FAILED"), "stdout: \(remote.stdout)")
         #expect(remote.status == (line.contains("SUCCEEDED") ? 0 : 1))
         #expect(!remote.stderr.contains("SignatureDoesNotMatch"), "stderr: \(remote.stderr)")
-        let show = try Self.run(["executions", "show", "remote-1"], moto: moto, dataDir: dataDir, key: key, secret: key.secret)
+        let show = try await Self.run(["executions", "show", "remote-1"], moto: moto, dataDir: dataDir, key: key, secret: key.secret)
         outputs.append(show)
         #expect(show.status == 0, "stderr: \(show.stderr)")
         #expect(show.stdout.contains("execution  remote-1"))
         #expect(show.stdout.contains("CollectMetrics"))
-        let list = try Self.run(["executions", "list"], moto: moto, dataDir: dataDir, key: key, secret: key.secret)
+        let list = try await Self.run(["executions", "list"], moto: moto, dataDir: dataDir, key: key, secret: key.secret)
         outputs.append(list)
         #expect(list.status == 0, "stderr: \(list.stderr)")
         #expect(list.stdout.contains("remote-1"))
@@ -163,14 +163,14 @@ import Testing
         // The same binary with a wrong secret: one line naming the authentication failure and
         // what to check, exit 1, no success, nothing stored.
         let wrong = key.secret + "wrong"
-        let sentBefore = try moto.sentNotifications().count
+        let sentBefore = try await moto.sentNotifications().count
         for arguments in [
             ["run", "--create-resources", "--execution-id", "signed-2", "--scheduled-time", Self.scheduled],
             ["records", "--format", "json"],
             ["query", "SELECT metric FROM metrics"],
             ["executions", "list"],
         ] {
-            let refused = try Self.run(arguments, moto: moto, dataDir: dataDir, key: key, secret: wrong)
+            let refused = try await Self.run(arguments, moto: moto, dataDir: dataDir, key: key, secret: wrong)
             outputs.append(refused)
             let lines = refused.stderr.split(separator: "\n")
             #expect(refused.status == 1, "\(arguments[0]): stderr: \(refused.stderr)")
@@ -183,7 +183,7 @@ import Testing
         }
         let after = try await services.s3.listAllObjects(bucket: ObjectKeys.bucket).map(\.key)
         #expect(!after.contains { $0.contains("signed-2") }, "a refused run stored \(after)")
-        #expect(try moto.sentNotifications().count == sentBefore, "a refused run published a notification")
+        #expect(try await moto.sentNotifications().count == sentBefore, "a refused run published a notification")
 
         // The secret is never printed nor written under the data directory.
         for output in outputs {

@@ -12,7 +12,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let document = #"{"AccessKeyId":"ECSKEY","SecretAccessKey":"ECSSECRET","Token":"ECSTOKEN","Expiration":"2030-01-01T00:00:00Z"}"#
         try document.write(toFile: folder + "/creds", atomically: true, encoding: .utf8)
-        let port = try CommandRunner.freePort()
+        let port = try await CommandRunner.freePort()
         let server = try await LocalServer(
             executable: "/usr/bin/env",
             arguments: ["python3", "-m", "http.server", "--bind", "127.0.0.1", "--directory", folder, String(port)],
@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func imdsV2AgainstAClosedPortFailsWithAClearError() async throws {
-        let port = try CommandRunner.freePort()
+        let port = try await CommandRunner.freePort()
         let provider = InstanceMetadataCredentialProvider(
             environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:\(port)"],
             transport: HTTPClientTransport()

@@ -183,7 +183,7 @@ import Testing
 
     /// Starts `Fixtures/credential_endpoints.py` answering `token` with the given keys.
     static func endpoints(token: String, access: String = "SSOKEY", secret: String = "SSOSECRET") async throws -> LocalServer {
-        let port = try CommandRunner.freePort()
+        let port = try await CommandRunner.freePort()
         return try await LocalServer(
             executable: "/usr/bin/env",
             arguments: ["python3", Fixtures.path("credential_endpoints.py"), String(port), token, access, secret],

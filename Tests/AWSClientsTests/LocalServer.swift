@@ -48,7 +48,7 @@ final class LocalServer: @unchecked Sendable {
 enum MotoServer {
     /// Runs `body` with a fresh moto server, stopping it afterwards whatever happens.
     static func with<T>(environment: [String: String] = [:], _ body: (LocalServer) async throws -> T) async throws -> T {
-        let port = try CommandRunner.freePort()
+        let port = try await CommandRunner.freePort()
         let server = try await LocalServer(
             executable: "/usr/bin/env",
             arguments: ["moto_server", "-H", "127.0.0.1", "-p", String(port)],

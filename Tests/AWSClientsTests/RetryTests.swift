@@ -10,7 +10,7 @@ import Testing
 @Suite struct RetryTests {
     /// Runs `body` against a fault server in `mode`, then returns how many requests it saw.
     static func withFaultServer(_ mode: String, _ body: (AWSClientConfiguration) async throws -> Void) async throws -> Int {
-        let port = try CommandRunner.freePort()
+        let port = try await CommandRunner.freePort()
         let countFile = try Fixtures.temporaryDirectory("aws-fault") + "/count"
         let server = try await LocalServer(
             executable: "/usr/bin/env",
@@ -110,7 +110,7 @@ import Testing
     }
 
     @Test func aRefusedPortIsAClearTransportError() async throws {
-        let port = try CommandRunner.freePort()
+        let port = try await CommandRunner.freePort()
         let configuration = AWSClientConfiguration(
             region: "eu-west-1",
             credentialProvider: StaticCredentialProvider(AWSCredentials(accessKeyID: "AKID", secretAccessKey: "SECRET")),

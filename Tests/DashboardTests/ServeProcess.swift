@@ -9,10 +9,10 @@ final class ServeProcess: @unchecked Sendable {
     let token: String?
 
     /// Starts `serve` over `dataDirectory` with `arguments` added; output goes to files in the data directory.
-    init(dataDirectory: String, token: String?, arguments: [String]) throws {
+    init(dataDirectory: String, token: String?, arguments: [String]) async throws {
         self.dataDirectory = dataDirectory
         self.token = token
-        port = try CommandRunner.freePort()
+        port = try await CommandRunner.freePort()
         process.executableURL = URL(fileURLWithPath: CommandRunner.infraMonitorPath)
         var all = ["serve", "--data-dir", dataDirectory, "--port", String(port)] + arguments
         if let token { all += ["--token", token] }
@@ -36,26 +36,26 @@ final class ServeProcess: @unchecked Sendable {
     var log: String { (try? String(contentsOfFile: dataDirectory + "/serve.err", encoding: .utf8)) ?? "" }
 
     /// GET (or another method) through curl: the status code and the body.
-    func request(_ path: String, bearer: String? = nil, method: String = "GET") throws -> (status: Int, body: String) {
+    func request(_ path: String, bearer: String? = nil, method: String = "GET") async throws -> (status: Int, body: String) {
         var arguments = ["-s", "-X", method, "-w", "\n%{http_code}", "--max-time", "30"]
         if let bearer { arguments += ["-H", "Authorization: Bearer \(bearer)"] }
         arguments.append(baseURL + path)
-        let result = try CommandRunner.run("/usr/bin/curl", arguments)
+        let result = try await CommandRunner.run("/usr/bin/curl", arguments)
         let text = result.stdout
         guard let newline = text.lastIndex(of: "\n") else { return (0, text) }
         return (Int(text[text.index(after: newline)...]) ?? 0, String(text[..<newline]))
     }
 
     /// A request with the server's own token.
-    func get(_ path: String) throws -> (status: Int, body: String) {
-        try request(path, bearer: token)
+    func get(_ path: String) async throws -> (status: Int, body: String) {
+        try await request(path, bearer: token)
     }
 
     /// Waits until `/healthz` answers.
     func waitUntilReady() async throws {
         for _ in 0..<300 {
             if process.isRunning == false { throw TestSupportError("serve exited early: \(log)") }
-            if (try? get("/healthz"))?.status == 200 { return }
+            if await (try? get("/healthz"))?.status == 200 { return }
             try await Task.sleep(for: .milliseconds(200))
         }
         throw TestSupportError("serve did not answer /healthz: \(log)")
@@ -64,7 +64,7 @@ final class ServeProcess: @unchecked Sendable {
     /// Waits until at least `count` executions have finished; returns the API's answer.
     func waitForExecutions(_ count: Int) async throws -> String {
         for _ in 0..<900 {
-            let (status, body) = try get("/api/executions")
+            let (status, body) = try await get("/api/executions")
             let finished =
                 body.components(separatedBy: "\"status\":\"SUCCEEDED\"").count - 1
                 + body.components(separatedBy: "\"status\":\"FAILED\"").count - 1
@@ -93,13 +93,13 @@ enum Browser {
         ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(profile)", "--virtual-time-budget=3000"]
     }
 
-    static func dumpDOM(_ url: String, profile: String) throws -> String {
+    static func dumpDOM(_ url: String, profile: String) async throws -> String {
         guard let executable else { throw TestSupportError("chromium is not installed; apt-get install chromium") }
-        return try CommandRunner.run(executable, arguments(profile: profile) + ["--dump-dom", url]).stdout
+        return try await CommandRunner.run(executable, arguments(profile: profile) + ["--dump-dom", url]).stdout
     }
 
-    static func screenshot(_ url: String, to file: String, profile: String, height: Int = 900) throws {
+    static func screenshot(_ url: String, to file: String, profile: String, height: Int = 900) async throws {
         guard let executable else { throw TestSupportError("chromium is not installed; apt-get install chromium") }
-        _ = try CommandRunner.run(executable, arguments(profile: profile) + ["--screenshot=\(file)", "--window-size=1280,\(height)", url])
+        _ = try await CommandRunner.run(executable, arguments(profile: profile) + ["--screenshot=\(file)", "--window-size=1280,\(height)", url])
     }
 }

@@ -97,13 +97,13 @@ func fleetTemplate(_ alarms: [JSON] = FleetStackTests.alarms, dimensions: Metric
     }
 
     @Test(arguments: Template.Format.allCases)
-    func cfnLintReportsNothingWithAlarms(format: Template.Format) throws {
+    func cfnLintReportsNothingWithAlarms(format: Template.Format) async throws {
         let cfnLint = try #require(LintAndPolicyTests.cfnLint, "cfn-lint is not installed: pip install cfn-lint")
         let folder = try Fixtures.temporaryDirectory("fleet-lint")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/template." + format.rawValue
         try fleetTemplate().build().rendered(format).write(toFile: path, atomically: true, encoding: .utf8)
-        let result = try CommandRunner.run(cfnLint, ["--regions", "eu-west-1", "--", path])
+        let result = try await CommandRunner.run(cfnLint, ["--regions", "eu-west-1", "--", path])
         #expect(result.status == 0, "cfn-lint: \(result.stdout) \(result.stderr)")
         #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "cfn-lint: \(result.stdout)")
     }
@@ -129,7 +129,7 @@ func fleetTemplate(_ alarms: [JSON] = FleetStackTests.alarms, dimensions: Metric
     }
 
     @Test func applyUploadsTheScrapeConfigsAndKeepsTheFleetOnALaterApplyWithoutIt() async throws {
-        let server = try MotoServer()
+        let server = try await MotoServer()
         defer { server.stop() }
         let folder = try Fixtures.temporaryDirectory("fleet-deployer")
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -165,7 +165,7 @@ func fleetTemplate(_ alarms: [JSON] = FleetStackTests.alarms, dimensions: Metric
         #expect(stack.parameters["EC2Discovery"] == "true")
         #expect(stack.parameters["SubnetIds"] == "subnet-0a1b2c3d")
         #expect(stack.parameters["ShardSize"] == "100")
-        let function = try Self.functionConfiguration(server)
+        let function = try await Self.functionConfiguration(server)
         #expect(function["Environment"]?["Variables"]?["SCRAPE_CONFIG_KEY"]?.stringValue == key, "\(function)")
         #expect(function["Environment"]?["Variables"]?["SCRAPE_CONFIG_BUCKET"]?.stringValue == "code-bucket", "\(function)")
         // CloudFormation passes a Number parameter's Ref as text; moto passes the number.
@@ -190,8 +190,8 @@ func fleetTemplate(_ alarms: [JSON] = FleetStackTests.alarms, dimensions: Metric
     /// moto 5.2's CloudFormation does not implement `AWS::CloudWatch::Alarm` (see `motoSkips`), so
     /// each generated alarm resource is created by `PutMetricAlarm` with exactly its properties
     /// (the topic's `Ref` resolved), and read back with `DescribeAlarms`.
-    @Test func generatedAlarmsAreAcceptedByPutMetricAlarmAndReadBack() throws {
-        let server = try MotoServer()
+    @Test func generatedAlarmsAreAcceptedByPutMetricAlarmAndReadBack() async throws {
+        let server = try await MotoServer()
         defer { server.stop() }
         let template = try JSON(parsing: try fleetTemplate().build().rendered(.json))
         let alarms = (template["Resources"]?.objectValue ?? [:]).filter { $0.key.hasPrefix("MetricAlarm") }.map { $0.value["Properties"] ?? .null }
@@ -211,7 +211,7 @@ func fleetTemplate(_ alarms: [JSON] = FleetStackTests.alarms, dimensions: Metric
             print(json.dumps({"topic": topic, "after_set": after, "alarms": [{k: a.get(k) for k in ("AlarmName", "StateValue", "AlarmActions", "OKActions",
                 "InsufficientDataActions", "Dimensions", "Threshold", "DatapointsToAlarm", "TreatMissingData")} for a in found]}))
             """#
-        let result = try CommandRunner.run(
+        let result = try await CommandRunner.run(
             "/usr/bin/env",
             ["python3", "-c", script, server.endpoint, JSON.array(alarms).text],
             environment: server.environment
@@ -233,13 +233,13 @@ func fleetTemplate(_ alarms: [JSON] = FleetStackTests.alarms, dimensions: Metric
     }
 
     /// `GetFunctionConfiguration` of the data-collector, through boto3.
-    static func functionConfiguration(_ server: MotoServer) throws -> JSON {
+    static func functionConfiguration(_ server: MotoServer) async throws -> JSON {
         let script = #"""
             import json, sys, boto3
             c = boto3.client("lambda", endpoint_url=sys.argv[1], region_name="eu-west-1")
             print(json.dumps(c.get_function_configuration(FunctionName="data-collector"), default=str))
             """#
-        let result = try CommandRunner.run("/usr/bin/env", ["python3", "-c", script, server.endpoint], environment: server.environment)
+        let result = try await CommandRunner.run("/usr/bin/env", ["python3", "-c", script, server.endpoint], environment: server.environment)
         guard result.status == 0 else { throw TestSupportError("get_function_configuration: \(result.stderr)") }
         return try JSON(parsing: result.stdout)
     }
@@ -274,7 +274,7 @@ func fleetTemplate(_ alarms: [JSON] = FleetStackTests.alarms, dimensions: Metric
 }
 
 @Suite struct FleetDeployCLITests {
-    @Test func costPricesTheShardsAndTheConfigsAlarms() throws {
+    @Test func costPricesTheShardsAndTheConfigsAlarms() async throws {
         let folder = try Fixtures.temporaryDirectory("fleet-cost")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try """
@@ -285,7 +285,7 @@ func fleetTemplate(_ alarms: [JSON] = FleetStackTests.alarms, dimensions: Metric
              Period: 10800, EvaluationPeriods: 3, DatapointsToAlarm: 2, Threshold: 90, ComparisonOperator: GreaterThanOrEqualToThreshold}
 
         """.write(toFile: folder + "/config.yaml", atomically: true, encoding: .utf8)
-        let result = try CommandRunner.infraMonitor([
+        let result = try await CommandRunner.infraMonitor([
             "deploy", "cost", "--hosts", "1000", "--shard-size", "250", "--config", folder + "/config.yaml",
         ])
         #expect(result.status == 0, "\(result.stderr)")
@@ -296,7 +296,7 @@ func fleetTemplate(_ alarms: [JSON] = FleetStackTests.alarms, dimensions: Metric
         #expect(result.stdout.contains("1 fan-out alarm(s) on 1 metric(s)"), "\(result.stdout)")
     }
 
-    @Test func applyRefusesScrapeConfigsThatNameFilesOnThisMachine() throws {
+    @Test func applyRefusesScrapeConfigsThatNameFilesOnThisMachine() async throws {
         let folder = try Fixtures.temporaryDirectory("fleet-apply-refused")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try """
@@ -306,7 +306,7 @@ func fleetTemplate(_ alarms: [JSON] = FleetStackTests.alarms, dimensions: Metric
               - files: ["/etc/infra-monitor/targets/*.json"]
 
         """.write(toFile: folder + "/config.yaml", atomically: true, encoding: .utf8)
-        let result = try CommandRunner.infraMonitor([
+        let result = try await CommandRunner.infraMonitor([
             "deploy", "apply", "--alert-email", "ops@example.com", "--endpoint-url", "http://127.0.0.1:9", "--config", folder + "/config.yaml",
         ])
         #expect(result.status == 2, "\(result.stdout) \(result.stderr)")

@@ -12,23 +12,23 @@ import Testing
 
     /// This machine's glibc, e.g. [2, 36].
     static var glibc: [Int] {
-        let text = (try? CommandRunner.shell("getconf GNU_LIBC_VERSION").stdout) ?? ""
+        let text = (try? CommandRunner.shellBlocking("getconf GNU_LIBC_VERSION").stdout) ?? ""
         return text.split(separator: " ").last?.split(separator: ".").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? []
     }
 
     /// Runs `command` in a shell and requires it to succeed.
     @discardableResult
-    static func sh(_ command: String) throws -> String {
-        let result = try CommandRunner.shell(command)
+    static func sh(_ command: String) async throws -> String {
+        let result = try await CommandRunner.shell(command)
         try #require(result.status == 0, "\(command): \(result.stdout) \(result.stderr)")
         return result.stdout
     }
 
     /// A folder with the link helpers of the recipe: `libstdc++.so` → the static archive, and
     /// the compiled compat object.
-    static func linkFolder(_ folder: String) throws -> String {
+    static func linkFolder(_ folder: String) async throws -> String {
         let link = folder + "/link"
-        try Self.sh(
+        try await Self.sh(
             "mkdir -p \(link) && ln -sfn \"$(cc -print-file-name=libstdc++.a)\" \(link)/libstdc++.so && "
                 + "cc -O2 -fPIC -fno-builtin -c \(root)/\(LambdaPackage.compatSource) -o \(link)/al2023-compat.o"
         )
@@ -66,28 +66,28 @@ import Testing
         #expect(LambdaCompatibility.split("GLIBC_2.3.4")! == ("GLIBC", [2, 3, 4]))
     }
 
-    @Test func hypotIsPinnedToAVersionGlibc234Has() throws {
+    @Test func hypotIsPinnedToAVersionGlibc234Has() async throws {
         let folder = try Fixtures.temporaryDirectory("al2023-c")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try
             "#include <math.h>\n#include <stdio.h>\n#include <stdlib.h>\nint main(int c, char **v) { printf(\"%.6f\\n\", hypot(atof(v[1]), 4.0)); return 0; }\n"
             .write(toFile: folder + "/hypot.c", atomically: true, encoding: .utf8)
-        try Self.sh("cc -O0 -fno-builtin \(folder)/hypot.c -o \(folder)/plain -lm")
+        try await Self.sh("cc -O0 -fno-builtin \(folder)/hypot.c -o \(folder)/plain -lm")
         let plain = try LambdaCompatibility.inspect(binary: folder + "/plain")
         if !Self.glibc.lexicographicallyPrecedes([2, 35]) {
             // glibc 2.35 and later give hypot a new default version: exactly what breaks on AL2023.
             #expect(LambdaCompatibility.al2023.violations(plain).contains(.version("GLIBC_2.35", library: "libm.so.6")))
         }
-        let link = try Self.linkFolder(folder)
-        try Self.sh("cc -O0 -fno-builtin \(folder)/hypot.c \(link)/al2023-compat.o -o \(folder)/pinned -lm")
+        let link = try await Self.linkFolder(folder)
+        try await Self.sh("cc -O0 -fno-builtin \(folder)/hypot.c \(link)/al2023-compat.o -o \(folder)/pinned -lm")
         let pinned = try LambdaCompatibility.inspect(binary: folder + "/pinned")
         #expect(LambdaCompatibility.al2023.violations(pinned).isEmpty, "\(pinned)")
-        #expect(try Self.sh("\(folder)/pinned 3") == "5.000000\n", "the pinned hypot computes the same")
-        let script = try CommandRunner.shell("\(Self.root)/scripts/check-lambda-binary.sh \(folder)/pinned")
+        #expect(try await Self.sh("\(folder)/pinned 3") == "5.000000\n", "the pinned hypot computes the same")
+        let script = try await CommandRunner.shell("\(Self.root)/scripts/check-lambda-binary.sh \(folder)/pinned")
         #expect(script.status == 0, "\(script.stdout) \(script.stderr)")
     }
 
-    @Test func libstdcxxIsLinkedStaticallyThroughTheLinkFolder() throws {
+    @Test func libstdcxxIsLinkedStaticallyThroughTheLinkFolder() async throws {
         let folder = try Fixtures.temporaryDirectory("al2023-cxx")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try """
@@ -106,16 +106,16 @@ import Testing
             return 0;
         }
         """.write(toFile: folder + "/wait.cc", atomically: true, encoding: .utf8)
-        try Self.sh("c++ -O1 \(folder)/wait.cc -o \(folder)/dynamic -pthread")
+        try await Self.sh("c++ -O1 \(folder)/wait.cc -o \(folder)/dynamic -pthread")
         let dynamic = try LambdaCompatibility.inspect(binary: folder + "/dynamic")
         #expect(dynamic.needed.contains("libstdc++.so.6"))
-        let link = try Self.linkFolder(folder)
+        let link = try await Self.linkFolder(folder)
         // `-L` before the compiler's own folders: `-lstdc++` now finds the archive.
-        try Self.sh("c++ -O1 \(folder)/wait.cc \(link)/al2023-compat.o -o \(folder)/static -pthread -L\(link)")
+        try await Self.sh("c++ -O1 \(folder)/wait.cc \(link)/al2023-compat.o -o \(folder)/static -pthread -L\(link)")
         let linked = try LambdaCompatibility.inspect(binary: folder + "/static")
         #expect(!linked.needed.contains("libstdc++.so.6"), "\(linked.needed)")
         #expect(LambdaCompatibility.al2023.violations(linked).isEmpty, "\(LambdaCompatibility.al2023.violations(linked))")
-        #expect(try Self.sh("\(folder)/static") == "1\n")
+        #expect(try await Self.sh("\(folder)/static") == "1\n")
     }
 
     /// The bootstrap that `scripts/build-lambda.sh` (or `deploy package`) left in `.build/lambda`.

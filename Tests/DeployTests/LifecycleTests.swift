@@ -87,7 +87,7 @@ import Testing
 }
 
 @Suite struct PackageTests {
-    @Test func zipHoldsAnExecutableBootstrap() throws {
+    @Test func zipHoldsAnExecutableBootstrap() async throws {
         let folder = try Fixtures.temporaryDirectory("package")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let binary = folder + "/infra-monitor-lambda"
@@ -102,7 +102,7 @@ import Testing
             for i in z.infolist():
                 print(i.filename, oct((i.external_attr >> 16) & 0o777), z.read(i.filename).decode())
             """
-        let result = try CommandRunner.run("/usr/bin/env", ["python3", "-c", script, output])
+        let result = try await CommandRunner.run("/usr/bin/env", ["python3", "-c", script, output])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("bootstrap 0o755 #!/bin/sh\necho lambda"), "\(result.stdout)")
     }

@@ -7,13 +7,13 @@ import Testing
 @Suite struct LintAndPolicyTests {
     /// cfn-lint, as installed by the test dependencies.
     static var cfnLint: String? {
-        let result = try? CommandRunner.shell("command -v cfn-lint")
+        let result = try? CommandRunner.shellBlocking("command -v cfn-lint")
         let path = result?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         return path.isEmpty ? nil : path
     }
 
     @Test(arguments: Template.Format.allCases)
-    func cfnLintReportsNothing(format: Template.Format) throws {
+    func cfnLintReportsNothing(format: Template.Format) async throws {
         let cfnLint = try #require(Self.cfnLint, "cfn-lint is not installed: pip install cfn-lint")
         let text = try String(contentsOfFile: CommandRunner.projectRoot + "/pipeline/state-machine.asl.json", encoding: .utf8)
         let template = try SeedTemplate(architecture: .x86_64, definitionText: text).build().rendered(format)
@@ -21,7 +21,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/template." + format.rawValue
         try template.write(toFile: path, atomically: true, encoding: .utf8)
-        let result = try CommandRunner.run(cfnLint, ["--regions", "eu-west-1", "--", path])
+        let result = try await CommandRunner.run(cfnLint, ["--regions", "eu-west-1", "--", path])
         #expect(result.status == 0, "cfn-lint: \(result.stdout) \(result.stderr)")
         #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "cfn-lint: \(result.stdout)")
     }

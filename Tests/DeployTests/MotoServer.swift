@@ -15,9 +15,9 @@ final class MotoServer: @unchecked Sendable {
         ]
     }
 
-    init() throws {
-        port = try CommandRunner.freePort()
-        let which = try CommandRunner.shell("command -v moto_server")
+    init() async throws {
+        port = try await CommandRunner.freePort()
+        let which = try await CommandRunner.shell("command -v moto_server")
         let path = which.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !path.isEmpty else { throw TestSupportError("moto_server is not installed: pip install 'moto[server]'") }
         process.executableURL = URL(fileURLWithPath: path)
@@ -27,7 +27,7 @@ final class MotoServer: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         for _ in 0..<150 {
-            let probe = try CommandRunner.run(
+            let probe = try await CommandRunner.run(
                 "/usr/bin/env",
                 ["python3", "-c", "import socket,sys; s=socket.socket(); s.settimeout(0.2); sys.exit(s.connect_ex(('127.0.0.1', \(port))))"]
             )

@@ -53,8 +53,8 @@ let motoSkips: Set<String> = [
 ]
 
 /// Runs the boto3 check against `server`.
-func checkStack(_ server: MotoServer) throws -> JSON {
-    let result = try CommandRunner.run(
+func checkStack(_ server: MotoServer) async throws -> JSON {
+    let result = try await CommandRunner.run(
         "/usr/bin/env",
         ["python3", "-c", checkScript, server.endpoint, "infra-monitor"],
         environment: server.environment

@@ -15,7 +15,7 @@ private final class Lines: @unchecked Sendable {
 
 @Suite(.serialized) struct StackDeployerTests {
     @Test func applyCreatesEveryResourceThenNoOpThenDestroyKeepsTheData() async throws {
-        let server = try MotoServer()
+        let server = try await MotoServer()
         defer { server.stop() }
         let folder = try Fixtures.temporaryDirectory("deployer")
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -36,7 +36,7 @@ private final class Lines: @unchecked Sendable {
         #expect(first == .created)
         #expect(lines.text.contains("CREATE_COMPLETE"), "\(lines.text)")
         #expect(lines.text.contains("uploading"))
-        let created = try checkStack(server)
+        let created = try await checkStack(server)
         #expect(created["status"] == "CREATE_COMPLETE")
         let missing = Set(created["missing"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         #expect(missing.isSubset(of: motoSkips), "missing after apply: \(missing.subtracting(motoSkips).sorted())")
@@ -51,7 +51,7 @@ private final class Lines: @unchecked Sendable {
         #expect(notifies.allSatisfy { $0.hasSuffix(":function:log-processor") }, "\(created)")
 
         #expect(try await deployer.destroy(deleteData: false))
-        let after = try checkStack(server)
+        let after = try await checkStack(server)
         #expect(after["status"] == "GONE" || after["status"] == "DELETE_COMPLETE", "\(after)")
         #expect(after["found"]?.arrayValue?.contains("dynamodb InfraMetrics") == false, "\(after)")
         #expect(lines.text.contains("removed the data bucket's notification"), "\(lines.text)")
@@ -68,7 +68,7 @@ private final class Lines: @unchecked Sendable {
             let again = try await deployer.apply(template: template, parameters: parameters, packagePath: package, codeBucket: nil)
             #expect(again == .created, "apply after destroy, round \(round)")
             #expect(lines.text.contains("adopting the data bucket infra-monitoring-pipeline-data"), "\(lines.text)")
-            let adopted = try checkStack(server)
+            let adopted = try await checkStack(server)
             #expect(adopted["status"] == "CREATE_COMPLETE", "\(adopted)")
             let targets = adopted["notifies"]?.arrayValue?.compactMap(\.stringValue) ?? []
             #expect(targets.allSatisfy { $0.hasSuffix(":function:log-processor") }, "the kept bucket notifies the new function: \(adopted)")
@@ -76,7 +76,7 @@ private final class Lines: @unchecked Sendable {
             #expect(try await s3.listAllObjects(bucket: "infra-monitoring-pipeline-data").map(\.key).contains("raw-metrics/2026/12/01/kept.jsonl.gz"))
             #expect(try await deployer.apply(template: template, parameters: parameters, packagePath: package, codeBucket: nil) == .unchanged)
             #expect(try await deployer.destroy(deleteData: false))
-            let kept = try checkStack(server)
+            let kept = try await checkStack(server)
             #expect(
                 kept["found"]?.arrayValue?.contains("s3 infra-monitoring-pipeline-data") == true,
                 "an adopted bucket is not the stack's to delete: \(kept)"
@@ -85,7 +85,7 @@ private final class Lines: @unchecked Sendable {
         }
 
         #expect(try await deployer.destroy(deleteData: true) == false)
-        let gone = try checkStack(server)
+        let gone = try await checkStack(server)
         #expect(gone["found"]?.arrayValue?.contains("s3 infra-monitoring-pipeline-data") == false, "\(gone)")
     }
 

@@ -16,9 +16,9 @@ final class EC2MotoServer: @unchecked Sendable {
         ]
     }
 
-    init() throws {
-        port = try CommandRunner.freePort()
-        let path = try CommandRunner.shell("command -v moto_server").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    init() async throws {
+        port = try await CommandRunner.freePort()
+        let path = try await CommandRunner.shell("command -v moto_server").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !path.isEmpty else { throw TestSupportError("moto_server is not installed: pip install 'moto[server]'") }
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
@@ -26,7 +26,7 @@ final class EC2MotoServer: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         for _ in 0..<150 {
-            let probe = try CommandRunner.run(
+            let probe = try await CommandRunner.run(
                 "/usr/bin/env",
                 ["python3", "-c", "import socket,sys; s=socket.socket(); s.settimeout(0.2); sys.exit(s.connect_ex(('127.0.0.1', \(port))))"]
             )
@@ -52,7 +52,7 @@ final class EC2MotoServer: @unchecked Sendable {
 struct EC2MotoTests {
     @Test("tagged instances become targets with meta labels; the filter applies; relabeling sets the host")
     func discovery() async throws {
-        let moto = try EC2MotoServer()
+        let moto = try await EC2MotoServer()
         defer { moto.stop() }
         let client = AWSClient(
             configuration: .standard(region: "eu-west-1", endpointURL: URL(string: moto.endpoint), environment: moto.environment)

@@ -34,10 +34,10 @@ struct AlarmsCommandTests {
         "[" + notation.split(separator: " ").map { $0 == "0" ? "10" : $0 == "X" ? "95" : "null" }.joined(separator: ",") + "]"
     }
 
-    func simulate(_ file: String, _ datapoints: String, state: String?) throws -> (state: String, reason: String) {
+    func simulate(_ file: String, _ datapoints: String, state: String?) async throws -> (state: String, reason: String) {
         var arguments = ["alarms", "simulate", file, "--datapoints", datapoints]
         if let state { arguments += ["--state", state] }
-        let result = try CommandRunner.infraMonitor(arguments)
+        let result = try await CommandRunner.infraMonitor(arguments)
         #expect(result.status == 0, "\(result.stderr)")
         let object = try JSON(parsing: result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(object.objectValue?.keys.sorted() == ["reason", "state"])
@@ -45,7 +45,7 @@ struct AlarmsCommandTests {
     }
 
     @Test("every row of both tables, every TreatMissingData, ignore from each prior state", arguments: 0..<11)
-    func guideRow(index: Int) throws {
+    func guideRow(index: Int) async throws {
         let row = Self.rows[index]
         let dir = try Fixtures.temporaryDirectory("alarms-simulate")
         let points = Self.datapoints(row["datapoints"]!.stringValue!)
@@ -55,7 +55,7 @@ struct AlarmsCommandTests {
             try yaml.write(toFile: file, atomically: true, encoding: .utf8)
             let expected = row[treatment]!.stringValue!
             for prior in [nil, "OK", "ALARM", "INSUFFICIENT_DATA"] where treatment == "ignore" || prior == nil {
-                let result = try simulate(file, points, state: prior)
+                let result = try await simulate(file, points, state: prior)
                 let want = expected == "retain" ? (prior ?? "INSUFFICIENT_DATA") : expected
                 #expect(result.state == want, "\(row) \(treatment) from \(prior ?? "default"): \(result.reason)")
             }
@@ -63,13 +63,13 @@ struct AlarmsCommandTests {
     }
 
     @Test("a JSON alarm file, and datapoints dated by --newest-period-start")
-    func jsonFileAndDates() throws {
+    func jsonFileAndDates() async throws {
         let dir = try Fixtures.temporaryDirectory("alarms-simulate")
         let file = dir + "/alarm.json"
         try
             #"{"AlarmName":"disk-filling","MetricName":"disk_usage","Statistic":"Maximum","Period":10800,"EvaluationPeriods":3,"DatapointsToAlarm":2,"Threshold":90,"ComparisonOperator":"GreaterThanOrEqualToThreshold"}"#
             .write(toFile: file, atomically: true, encoding: .utf8)
-        let result = try CommandRunner.infraMonitor([
+        let result = try await CommandRunner.infraMonitor([
             "alarms", "simulate", file, "--datapoints", "[91.0, 85.0, 93.1]", "--state", "OK",
             "--newest-period-start", "2026-12-01T03:00:00Z",
         ])
@@ -83,12 +83,12 @@ struct AlarmsCommandTests {
     }
 
     @Test("an invalid alarm exits 2 with the reason on stderr")
-    func invalidAlarm() throws {
+    func invalidAlarm() async throws {
         let dir = try Fixtures.temporaryDirectory("alarms-simulate")
         let file = dir + "/bad.yaml"
         try Self.alarmYAML(m: 2, n: 3, treatment: "missing").replacingOccurrences(of: "Period: 300", with: "Period: 45")
             .write(toFile: file, atomically: true, encoding: .utf8)
-        let result = try CommandRunner.infraMonitor(["alarms", "simulate", file, "--datapoints", "[1]"])
+        let result = try await CommandRunner.infraMonitor(["alarms", "simulate", file, "--datapoints", "[1]"])
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("alarm \"disk-filling\": Period must be 10, 20, 30 or a multiple of 60 seconds, not 45"), "\(result.stderr)")
@@ -103,14 +103,14 @@ struct AlarmsCommandTests {
             (["--datapoints", "[1]", "--state", "PENDING"], "--state must be OK, ALARM or INSUFFICIENT_DATA"),
         ]
     )
-    func badInput(arguments: [String], message: String) throws {
+    func badInput(arguments: [String], message: String) async throws {
         let dir = try Fixtures.temporaryDirectory("alarms-simulate")
         let file = dir + "/alarm.yaml"
         try Self.alarmYAML(m: 1, n: 1, treatment: "missing").write(toFile: file, atomically: true, encoding: .utf8)
-        let result = try CommandRunner.infraMonitor(["alarms", "simulate", file] + arguments)
+        let result = try await CommandRunner.infraMonitor(["alarms", "simulate", file] + arguments)
         #expect(result.status == 2)
         #expect(result.stderr.contains(message), "\(result.stderr)")
-        let missing = try CommandRunner.infraMonitor(["alarms", "simulate", dir + "/nope.yaml", "--datapoints", "[1]"])
+        let missing = try await CommandRunner.infraMonitor(["alarms", "simulate", dir + "/nope.yaml", "--datapoints", "[1]"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("cannot read"), "\(missing.stderr)")
     }

@@ -16,12 +16,12 @@ struct DoctorTests {
     var database: String { dataDir + "/infra-monitor.sqlite" }
     var rawFolder: String { dataDir + "/objects/infra-monitoring-pipeline-data/raw-metrics" }
 
-    func cli(_ arguments: [String]) throws -> ProcessResult {
-        try CommandRunner.infraMonitor(arguments + ["--data-dir", dataDir])
+    func cli(_ arguments: [String]) async throws -> ProcessResult {
+        try await CommandRunner.infraMonitor(arguments + ["--data-dir", dataDir])
     }
 
-    func sql(_ statement: String) throws -> String {
-        try CommandRunner.run("/usr/bin/sqlite3", [database, statement]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    func sql(_ statement: String) async throws -> String {
+        try await CommandRunner.run("/usr/bin/sqlite3", [database, statement]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// The raw objects' paths below the raw folder.
@@ -30,118 +30,118 @@ struct DoctorTests {
     }
 
     /// `doctor --format json`: the exit status and the kinds of its findings.
-    func doctor(_ extra: [String] = []) throws -> (status: Int32, kinds: [String], report: JSON) {
-        let result = try cli(["doctor", "--format", "json"] + extra)
+    func doctor(_ extra: [String] = []) async throws -> (status: Int32, kinds: [String], report: JSON) {
+        let result = try await cli(["doctor", "--format", "json"] + extra)
         let report = try JSON(parsing: result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         let kinds = report["findings"]?.arrayValue?.compactMap { $0["kind"]?.stringValue } ?? []
         return (result.status, kinds, report)
     }
 
     /// Runs once and checks that the fresh directory is healthy.
-    func healthyDirectory() throws -> String {
-        let run = try cli(["run"])
+    func healthyDirectory() async throws -> String {
+        let run = try await cli(["run"])
         #expect(run.status == 0, "\(run.stderr)")
-        let check = try doctor()
+        let check = try await doctor()
         #expect(check.status == 0, "\(check.report.text)")
         #expect(check.report["healthy"] == true)
-        return try sql("SELECT count(*) FROM infra_metrics") + "/" + sql("SELECT count(*) FROM metric_samples")
+        return try await sql("SELECT count(*) FROM infra_metrics") + "/" + sql("SELECT count(*) FROM metric_samples")
     }
 
     /// Finds `kind`, repairs it, and finds nothing afterwards.
-    func expectFoundAndRepaired(_ kind: String) throws {
-        let found = try doctor()
+    func expectFoundAndRepaired(_ kind: String) async throws {
+        let found = try await doctor()
         #expect(found.status == 1)
         #expect(found.kinds.contains(kind), "\(found.report.text)")
-        let repaired = try doctor(["--repair"])
+        let repaired = try await doctor(["--repair"])
         #expect(repaired.status == 0, "\(repaired.report.text)")
         #expect(repaired.report["repaired"]?.arrayValue?.contains { $0["kind"]?.stringValue == kind } == true, "\(repaired.report.text)")
-        let after = try doctor()
+        let after = try await doctor()
         #expect(after.status == 0 && after.kinds.isEmpty, "\(after.report.text)")
     }
 
-    @Test func aTruncatedGzipObjectIsFoundAndMovedAsideWithItsReadablePartKept() throws {
-        _ = try healthyDirectory()
+    @Test func aTruncatedGzipObjectIsFoundAndMovedAsideWithItsReadablePartKept() async throws {
+        _ = try await healthyDirectory()
         let victim = try #require(rawObjects().first)
         let path = rawFolder + "/" + victim
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path))
-        try expectFoundAndRepaired("damaged-object")
+        try await expectFoundAndRepaired("damaged-object")
         #expect(FileManager.default.fileExists(atPath: dataDir + "/damaged/raw-metrics/" + victim))
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
-    @Test func aDeletedDatabaseIsRebuiltFromTheRawObjects() throws {
-        let counts = try healthyDirectory()
+    @Test func aDeletedDatabaseIsRebuiltFromTheRawObjects() async throws {
+        let counts = try await healthyDirectory()
         for suffix in ["", "-wal", "-shm"] { unlink(database + suffix) }
-        try expectFoundAndRepaired("database-missing")
-        #expect(try sql("SELECT count(*) FROM infra_metrics") + "/" + sql("SELECT count(*) FROM metric_samples") == counts)
+        try await expectFoundAndRepaired("database-missing")
+        #expect(try await sql("SELECT count(*) FROM infra_metrics") + "/" + sql("SELECT count(*) FROM metric_samples") == counts)
     }
 
-    @Test func aCorruptDatabaseIsMovedAsideAndRebuilt() throws {
-        let counts = try healthyDirectory()
+    @Test func aCorruptDatabaseIsMovedAsideAndRebuilt() async throws {
+        let counts = try await healthyDirectory()
         for suffix in ["-wal", "-shm"] { unlink(database + suffix) }
         let handle = try #require(FileHandle(forWritingAtPath: database))
         try handle.write(contentsOf: Data(repeating: 0x5A, count: 4096))
         try handle.close()
-        try expectFoundAndRepaired("database-corrupt")
+        try await expectFoundAndRepaired("database-corrupt")
         let asides = try FileManager.default.contentsOfDirectory(atPath: dataDir).filter { $0.hasPrefix("infra-monitor.sqlite.corrupt-") }
         #expect(!asides.isEmpty, "the corrupt file is kept")
-        #expect(try sql("SELECT count(*) FROM infra_metrics") + "/" + sql("SELECT count(*) FROM metric_samples") == counts)
+        #expect(try await sql("SELECT count(*) FROM infra_metrics") + "/" + sql("SELECT count(*) FROM metric_samples") == counts)
     }
 
-    @Test func aTemporaryFileOfADeadWriterIsRemoved() throws {
-        _ = try healthyDirectory()
+    @Test func aTemporaryFileOfADeadWriterIsRemoved() async throws {
+        _ = try await healthyDirectory()
         let folder = rawFolder + "/" + ((try #require(rawObjects().first)) as NSString).deletingLastPathComponent
         let leftover = folder + "/.x_cpu_utilization.jsonl.gz.tmp-999999-1"
         #expect(FileManager.default.createFile(atPath: leftover, contents: Data()))
-        try expectFoundAndRepaired("temporary-file")
+        try await expectFoundAndRepaired("temporary-file")
         #expect(!FileManager.default.fileExists(atPath: leftover))
     }
 
-    @Test func aRunningExecutionIsAbortedAndNotified() throws {
-        _ = try healthyDirectory()
-        _ = try sql("UPDATE executions SET status = 'RUNNING', finished_at = NULL")
-        try expectFoundAndRepaired("running-execution")
-        #expect(try sql("SELECT status FROM executions") == "ABORTED")
-        #expect(try sql("SELECT count(*) FROM outbox WHERE message LIKE '%ABORTED%'") == "1")
+    @Test func aRunningExecutionIsAbortedAndNotified() async throws {
+        _ = try await healthyDirectory()
+        _ = try await sql("UPDATE executions SET status = 'RUNNING', finished_at = NULL")
+        try await expectFoundAndRepaired("running-execution")
+        #expect(try await sql("SELECT status FROM executions") == "ABORTED")
+        #expect(try await sql("SELECT count(*) FROM outbox WHERE message LIKE '%ABORTED%'") == "1")
     }
 
-    @Test func aStoredBatchNeverProcessedIsProcessed() throws {
-        _ = try healthyDirectory()
+    @Test func aStoredBatchNeverProcessedIsProcessed() async throws {
+        _ = try await healthyDirectory()
         let key = try #require(rawObjects().first)
-        _ = try sql("DELETE FROM processed_objects WHERE source = 'raw-metrics/\(key)'")
-        _ = try sql("DELETE FROM metric_samples WHERE source = 'raw-metrics/\(key)'")
-        try expectFoundAndRepaired("unprocessed-batch")
+        _ = try await sql("DELETE FROM processed_objects WHERE source = 'raw-metrics/\(key)'")
+        _ = try await sql("DELETE FROM metric_samples WHERE source = 'raw-metrics/\(key)'")
+        try await expectFoundAndRepaired("unprocessed-batch")
     }
 
-    @Test func samplesThatDifferFromReprocessingAreRestored() throws {
-        let counts = try healthyDirectory()
-        _ = try sql("DELETE FROM metric_samples WHERE rowid = (SELECT min(rowid) FROM metric_samples)")
-        try expectFoundAndRepaired("batch-mismatch")
-        #expect(try sql("SELECT count(*) FROM infra_metrics") + "/" + sql("SELECT count(*) FROM metric_samples") == counts)
+    @Test func samplesThatDifferFromReprocessingAreRestored() async throws {
+        let counts = try await healthyDirectory()
+        _ = try await sql("DELETE FROM metric_samples WHERE rowid = (SELECT min(rowid) FROM metric_samples)")
+        try await expectFoundAndRepaired("batch-mismatch")
+        #expect(try await sql("SELECT count(*) FROM infra_metrics") + "/" + sql("SELECT count(*) FROM metric_samples") == counts)
     }
 
-    @Test func recordsThatDifferFromReprocessingAreRestored() throws {
-        _ = try healthyDirectory()
-        _ = try sql("UPDATE infra_metrics SET max = max + 1000")
-        try expectFoundAndRepaired("batch-mismatch")
+    @Test func recordsThatDifferFromReprocessingAreRestored() async throws {
+        _ = try await healthyDirectory()
+        _ = try await sql("UPDATE infra_metrics SET max = max + 1000")
+        try await expectFoundAndRepaired("batch-mismatch")
     }
 
-    @Test func textOutputNamesTheProblemAndTheRepair() throws {
-        _ = try healthyDirectory()
+    @Test func textOutputNamesTheProblemAndTheRepair() async throws {
+        _ = try await healthyDirectory()
         for suffix in ["", "-wal", "-shm"] { unlink(database + suffix) }
-        let found = try cli(["doctor"])
+        let found = try await cli(["doctor"])
         #expect(found.status == 1)
         #expect(found.stdout.contains("problem: database-missing"), "\(found.stdout)")
         #expect(found.stdout.contains("doctor --repair"))
-        let repaired = try cli(["doctor", "--repair"])
+        let repaired = try await cli(["doctor", "--repair"])
         #expect(repaired.status == 0, "\(repaired.stdout)\(repaired.stderr)")
         #expect(repaired.stdout.contains("repaired: database-missing"))
         #expect(repaired.stdout.contains("is healthy"))
     }
 
-    @Test func aMissingDataDirectoryIsAUsageError() throws {
-        let result = try CommandRunner.infraMonitor(["doctor", "--data-dir", dataDir + "/nowhere"])
+    @Test func aMissingDataDirectoryIsAUsageError() async throws {
+        let result = try await CommandRunner.infraMonitor(["doctor", "--data-dir", dataDir + "/nowhere"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("no data directory"))
     }
@@ -151,9 +151,9 @@ struct DoctorTests {
 /// start and `doctor`, with no invariant violated (`scripts/crash-campaign.sh`; 200+ trials by hand).
 @Suite("Crash campaign smoke", .serialized)
 struct CrashCampaignSmokeTests {
-    @Test(.timeLimit(.minutes(2))) func twentyKillsLeaveNoInconsistency() throws {
+    @Test(.timeLimit(.minutes(2))) func twentyKillsLeaveNoInconsistency() async throws {
         let dataDir = try Fixtures.temporaryDirectory("crash-smoke")
-        let result = try CommandRunner.run(
+        let result = try await CommandRunner.run(
             "/bin/bash",
             [CommandRunner.projectRoot + "/scripts/crash-campaign.sh", "-n", "20", "-s", "7", "-b", CommandRunner.infraMonitorPath, "-d", dataDir]
         )

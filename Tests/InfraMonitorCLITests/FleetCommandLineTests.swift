@@ -12,7 +12,7 @@ struct FleetCommandLineTests {
     }
 
     @Test func aRunScrapesEveryTargetListsTheFailedOneAndStoresTheRelabeledHost() async throws {
-        let port = try CommandRunner.freePort()
+        let port = try await CommandRunner.freePort()
         let exporter = Process()
         exporter.executableURL = URL(fileURLWithPath: Self.nodeExporter)
         exporter.arguments = ["--web.listen-address=127.0.0.1:\(port)"]
@@ -25,11 +25,11 @@ struct FleetCommandLineTests {
         }
         var ready = false
         for _ in 0..<100 where !ready {
-            ready = (try? CommandRunner.run("/usr/bin/curl", ["-sf", "-o", "/dev/null", "http://127.0.0.1:\(port)/metrics"]))?.status == 0
+            ready = (try? await CommandRunner.run("/usr/bin/curl", ["-sf", "-o", "/dev/null", "http://127.0.0.1:\(port)/metrics"]))?.status == 0
             if !ready { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(ready, "node_exporter answers on 127.0.0.1:\(port)")
-        let closed = try CommandRunner.freePort()
+        let closed = try await CommandRunner.freePort()
         let dataDir = try Fixtures.temporaryDirectory("fleet-run")
         try """
         scrape_configs:
@@ -45,16 +45,16 @@ struct FleetCommandLineTests {
                 replacement: fleet-node-1
         """.write(toFile: dataDir + "/config.yaml", atomically: true, encoding: .utf8)
 
-        let run = try CommandRunner.infraMonitor(["run", "--data-dir", dataDir])
+        let run = try await CommandRunner.infraMonitor(["run", "--data-dir", dataDir])
         #expect(run.status == 0, "one failing target never fails the execution: \(run.stderr)")
 
-        let hosts = try CommandRunner.infraMonitor([
+        let hosts = try await CommandRunner.infraMonitor([
             "query", "--format", "csv", "SELECT DISTINCT host, metric, labels FROM metrics ORDER BY metric", "--data-dir", dataDir,
         ])
         #expect(hosts.stdout.contains("fleet-node-1,memory_usage"), "\(hosts.stdout)")
         #expect(hosts.stdout.contains("rack"), "target labels become sample labels: \(hosts.stdout)")
         #expect(!hosts.stdout.contains("\(closed)"))
-        let outbox = try CommandRunner.infraMonitor(["notifications", "--format", "json", "--data-dir", dataDir])
+        let outbox = try await CommandRunner.infraMonitor(["notifications", "--format", "json", "--data-dir", dataDir])
         let message = try JSON(parsing: String(outbox.stdout.split(separator: "\n").first ?? ""))["message"]
         #expect(message?["status"] == "SUCCEEDED")
         let failed = message?["failed_targets"]?.arrayValue ?? []

@@ -8,10 +8,10 @@ import Testing
 @Suite("install.sh", .serialized)
 struct InstallTests {
     @Test("install.sh stages the binary, completions, man page and units, and the installed binary runs")
-    func install() throws {
+    func install() async throws {
         let stage = try Fixtures.temporaryDirectory("install-stage")
         defer { try? FileManager.default.removeItem(atPath: stage) }
-        let result = try CommandRunner.run(
+        let result = try await CommandRunner.run(
             "/bin/bash",
             [CommandRunner.projectRoot + "/scripts/install.sh", "--prefix", "/usr", "--binary", CommandRunner.infraMonitorPath],
             environment: ["DESTDIR": stage],
@@ -48,22 +48,22 @@ struct InstallTests {
         for command in ["run", "serve", "replay", "lifecycle", "alarms", "query"] {
             #expect(page.contains(command), "the man page documents \(command)")
         }
-        let rendered = try CommandRunner.run("/usr/bin/env", ["groff", "-mandoc", "-Tutf8", "-P-c"], input: Data(manual))
+        let rendered = try await CommandRunner.run("/usr/bin/env", ["groff", "-mandoc", "-Tutf8", "-P-c"], input: Data(manual))
         #expect(rendered.status == 0 && rendered.stdout.contains("infra-monitor"), "\(rendered.stderr)")
 
         // The installed copy, run from a folder outside the repository with a fresh data directory.
         let elsewhere = try Fixtures.temporaryDirectory("install-cwd")
         defer { try? FileManager.default.removeItem(atPath: elsewhere) }
         let installed = stage + "/usr/bin/infra-monitor"
-        let version = try CommandRunner.run(installed, ["--version"], currentDirectory: elsewhere)
+        let version = try await CommandRunner.run(installed, ["--version"], currentDirectory: elsewhere)
         #expect(version.status == 0 && version.stdout.hasPrefix("infra-monitor "), "\(version.stdout)\(version.stderr)")
-        let run = try CommandRunner.run(installed, ["run", "--data-dir", elsewhere + "/data"], currentDirectory: elsewhere)
+        let run = try await CommandRunner.run(installed, ["run", "--data-dir", elsewhere + "/data"], currentDirectory: elsewhere)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("SUCCEEDED"), "\(run.stdout)")
     }
 
     @Test("the units pass systemd-analyze verify")
-    func unitsVerify() throws {
+    func unitsVerify() async throws {
         // systemd-analyze comes with Debian's systemd package (scripts/install-test-deps.sh).
         let folder = try Fixtures.temporaryDirectory("units")
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -72,7 +72,7 @@ struct InstallTests {
             try text.replacingOccurrences(of: "@BINDIR@", with: (CommandRunner.infraMonitorPath as NSString).deletingLastPathComponent)
                 .write(toFile: folder + "/" + unit, atomically: true, encoding: .utf8)
         }
-        let result = try CommandRunner.run(
+        let result = try await CommandRunner.run(
             "/usr/bin/systemd-analyze",
             ["verify", "--man=no", folder + "/infra-monitor.service", folder + "/infra-monitor-run.service", folder + "/infra-monitor-run.timer"]
         )
@@ -83,10 +83,10 @@ struct InstallTests {
         "install.sh refuses what it cannot install",
         arguments: [["--prefix", "relative"], ["--binary", "/nonexistent/infra-monitor"], ["--bogus"]]
     )
-    func refused(arguments: [String]) throws {
+    func refused(arguments: [String]) async throws {
         let stage = try Fixtures.temporaryDirectory("install-refused")
         defer { try? FileManager.default.removeItem(atPath: stage) }
-        let result = try CommandRunner.run(
+        let result = try await CommandRunner.run(
             "/bin/bash",
             [CommandRunner.projectRoot + "/scripts/install.sh"] + arguments,
             environment: ["DESTDIR": stage]

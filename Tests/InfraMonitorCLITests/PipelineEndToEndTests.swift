@@ -13,37 +13,37 @@ struct PipelineEndToEndTests {
         dataDir = try Fixtures.temporaryDirectory("e2e")
     }
 
-    func cli(_ arguments: [String]) throws -> ProcessResult {
-        try CommandRunner.infraMonitor(arguments + ["--data-dir", dataDir])
+    func cli(_ arguments: [String]) async throws -> ProcessResult {
+        try await CommandRunner.infraMonitor(arguments + ["--data-dir", dataDir])
     }
 
-    func query(_ sql: String) throws -> [JSON] {
-        let result = try cli(["query", "--format", "json", sql])
+    func query(_ sql: String) async throws -> [JSON] {
+        let result = try await cli(["query", "--format", "json", sql])
         #expect(result.status == 0, "query failed: \(result.stderr)")
         return try result.stdout.split(separator: "\n").map { try JSON(parsing: String($0)) }
     }
 
     @Test("two runs: two executions, four metrics, records and one success message per run")
-    func twoRuns() throws {
-        let first = try cli(["run"])
+    func twoRuns() async throws {
+        let first = try await cli(["run"])
         #expect(first.status == 0, "first run: \(first.stderr)")
         #expect(first.stdout.contains("SUCCEEDED"))
-        let second = try cli(["run"])
+        let second = try await cli(["run"])
         #expect(second.status == 0, "second run: \(second.stderr)")
 
-        let perMetric = try query("SELECT metric, count(*) AS n FROM metrics GROUP BY metric ORDER BY metric")
+        let perMetric = try await query("SELECT metric, count(*) AS n FROM metrics GROUP BY metric ORDER BY metric")
         #expect(perMetric.compactMap { $0["metric"]?.stringValue } == ["cpu_utilization", "disk_usage", "memory_usage", "network_traffic"])
         // Two runs each put one cpu and one memory sample.
         #expect(perMetric.first { $0["metric"] == "memory_usage" }?["n"] == 2)
 
-        let list = try cli(["executions", "list"])
+        let list = try await cli(["executions", "list"])
         let succeeded = list.stdout.split(separator: "\n").filter { $0.contains("SUCCEEDED") }
         #expect(succeeded.count == 2, "executions list:\n\(list.stdout)")
 
-        let ids = try query("SELECT DISTINCT source FROM infra_metrics").compactMap { $0["source"]?.stringValue }
+        let ids = try await query("SELECT DISTINCT source FROM infra_metrics").compactMap { $0["source"]?.stringValue }
         #expect(ids.count == 8, "one raw batch per metric per execution: \(ids)")
         for id in executionIDs(from: list.stdout) {
-            let records = try cli(["records", "--execution", id, "--format", "json"])
+            let records = try await cli(["records", "--execution", id, "--format", "json"])
             let lines = records.stdout.split(separator: "\n")
             #expect(lines.count >= 4, "records of \(id): \(records.stdout)")
             for line in lines {
@@ -53,7 +53,7 @@ struct PipelineEndToEndTests {
             }
         }
 
-        let outbox = try cli(["notifications", "--format", "json"])
+        let outbox = try await cli(["notifications", "--format", "json"])
         let messages = try outbox.stdout.split(separator: "\n").map { try JSON(parsing: String($0)) }
         #expect(messages.count == 2)
         for message in messages {
@@ -90,7 +90,7 @@ struct PipelineEndToEndTests {
         }
 
         // An execution shows every state with its start and end.
-        let show = try cli(["executions", "show", executionIDs(from: list.stdout)[0]])
+        let show = try await cli(["executions", "show", executionIDs(from: list.stdout)[0]])
         #expect(show.status == 0, "\(show.stderr)")
         for state in ["CollectMetrics", "CollectCpu", "CollectMemory", "CollectDisk", "CollectNetwork", "NotifySuccess"] {
             #expect(show.stdout.contains(state), "missing \(state) in\n\(show.stdout)")
@@ -98,28 +98,28 @@ struct PipelineEndToEndTests {
     }
 
     @Test("stored values agree with free and df")
-    func valuesAgreeWithSystemTools() throws {
-        let run = try cli(["run"])
+    func valuesAgreeWithSystemTools() async throws {
+        let run = try await cli(["run"])
         #expect(run.status == 0, "\(run.stderr)")
-        let free = try CommandRunner.shell("free -b | awk '/^Mem:/ {print $2, $7}'").stdout.split(separator: " ")
+        let free = try await CommandRunner.shell("free -b | awk '/^Mem:/ {print $2, $7}'").stdout.split(separator: " ")
             .compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         #expect(free.count == 2)
         let systemMemory = 100 * (free[0] - free[1]) / free[0]
-        let memory = try query("SELECT value FROM metrics WHERE metric = 'memory_usage'")[0]["value"]?.doubleValue ?? -1
+        let memory = try await query("SELECT value FROM metrics WHERE metric = 'memory_usage'")[0]["value"]?.doubleValue ?? -1
         #expect(abs(memory - systemMemory) <= 2, "ours \(memory), free \(systemMemory)")
 
-        let df = try CommandRunner.shell("df -P / | awk 'NR==2 {print $3, $4}'").stdout.split(separator: " ")
+        let df = try await CommandRunner.shell("df -P / | awk 'NR==2 {print $3, $4}'").stdout.split(separator: " ")
             .compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         #expect(df.count == 2)
         let systemDisk = 100 * df[0] / (df[0] + df[1])
         let disk =
-            try query("SELECT value FROM metrics WHERE metric = 'disk_usage' AND json_extract(labels, '$.mountpoint') = '/'")
+            try await query("SELECT value FROM metrics WHERE metric = 'disk_usage' AND json_extract(labels, '$.mountpoint') = '/'")
             .first?["value"]?.doubleValue ?? -1
         #expect(abs(disk - systemDisk) <= 1, "ours \(disk), df \(systemDisk)")
 
-        let cpu = try query("SELECT value FROM metrics WHERE metric = 'cpu_utilization'")[0]["value"]?.doubleValue ?? -1
+        let cpu = try await query("SELECT value FROM metrics WHERE metric = 'cpu_utilization'")[0]["value"]?.doubleValue ?? -1
         #expect((0...100).contains(cpu))
-        let network = try query("SELECT min(value) AS low, count(*) AS n FROM metrics WHERE metric = 'network_traffic'")[0]
+        let network = try await query("SELECT min(value) AS low, count(*) AS n FROM metrics WHERE metric = 'network_traffic'")[0]
         #expect(network["low"]?.doubleValue ?? -1 >= 0)
     }
 

@@ -8,15 +8,15 @@ import Testing
 struct QueryTablesTests {
     let dataDir: String
 
-    init() throws {
+    init() async throws {
         dataDir = try Fixtures.temporaryDirectory("query-tables")
         try "collection:\n  sample_window_seconds: 0.2\n".write(toFile: dataDir + "/config.yaml", atomically: true, encoding: .utf8)
-        let run = try CommandRunner.infraMonitor(["run", "--data-dir", dataDir])
+        let run = try await CommandRunner.infraMonitor(["run", "--data-dir", dataDir])
         #expect(run.status == 0, "\(run.stderr)")
     }
 
-    func query(_ sql: String) throws -> ProcessResult {
-        try CommandRunner.infraMonitor(["query", "--format", "csv", sql, "--data-dir", dataDir])
+    func query(_ sql: String) async throws -> ProcessResult {
+        try await CommandRunner.infraMonitor(["query", "--format", "csv", sql, "--data-dir", dataDir])
     }
 
     @Test(arguments: [
@@ -27,8 +27,8 @@ struct QueryTablesTests {
         "SELECT (SELECT count(*) FROM outbox) FROM metrics", "SELECT * FROM metrics WHERE host IN (SELECT id FROM executions)",
         "WITH e AS (SELECT * FROM executions) SELECT * FROM e", "SELECT * FROM main.outbox",
     ])
-    func otherTablesAreRefused(sql: String) throws {
-        let result = try query(sql)
+    func otherTablesAreRefused(sql: String) async throws {
+        let result = try await query(sql)
         #expect(result.status == 2, "\(sql): \(result.stdout)")
         #expect(result.stderr.contains("not authorized") || result.stderr.contains("prohibited"), "\(sql): \(result.stderr)")
         #expect(!result.stdout.contains("SUCCEEDED"))
@@ -41,8 +41,8 @@ struct QueryTablesTests {
         "SELECT count(*) FROM metrics JOIN infra_metrics ON metrics.metric = infra_metrics.metric",
         "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3) SELECT sum(x) FROM n", "VALUES (1)",
     ])
-    func theTwoTablesAndPlainSQLAreAllowed(sql: String) throws {
-        let result = try query(sql)
+    func theTwoTablesAndPlainSQLAreAllowed(sql: String) async throws {
+        let result = try await query(sql)
         #expect(result.status == 0, "\(sql): \(result.stderr)")
     }
 }

@@ -25,8 +25,8 @@ struct RetentionCommandTests {
         dataDir = try Fixtures.temporaryDirectory("retention-e2e")
     }
 
-    func cli(_ arguments: [String]) throws -> ProcessResult {
-        try CommandRunner.infraMonitor(arguments + ["--data-dir", dataDir])
+    func cli(_ arguments: [String]) async throws -> ProcessResult {
+        try await CommandRunner.infraMonitor(arguments + ["--data-dir", dataDir])
     }
 
     /// Stores a raw batch written `age` days before the clock: its key, its samples (two, a minute
@@ -53,7 +53,7 @@ struct RetentionCommandTests {
     }
 
     /// Every table of the database, rows sorted, as text (python3's sqlite3, outside the program).
-    func dump() throws -> String {
+    func dump() async throws -> String {
         let script = """
             import json, sqlite3, sys
             c = sqlite3.connect(sys.argv[1])
@@ -62,13 +62,13 @@ struct RetentionCommandTests {
                 print(t, len(rows))
                 for r in rows: print(r)
             """
-        let result = try CommandRunner.run("/usr/bin/env", ["python3", "-c", script, database])
+        let result = try await CommandRunner.run("/usr/bin/env", ["python3", "-c", script, database])
         #expect(result.status == 0, "\(result.stderr)")
         return result.stdout
     }
 
-    func count(_ table: String, _ condition: String = "1") throws -> Int {
-        let result = try CommandRunner.run(
+    func count(_ table: String, _ condition: String = "1") async throws -> Int {
+        let result = try await CommandRunner.run(
             "/usr/bin/env",
             [
                 "python3", "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])", database,
@@ -103,21 +103,21 @@ struct RetentionCommandTests {
         let oldDisk = try batch(age: 91, metric: "disk_usage")
         let middle = try batch(age: 45)
         let young = try batch(age: 5)
-        let replay = try cli(["replay"])
+        let replay = try await cli(["replay"])
         #expect(replay.status == 0, "\(replay.stderr)")
         try await history()
-        #expect(try count("metric_samples") == 8)
-        #expect(try count("infra_metrics") == 4)
+        #expect(try await count("metric_samples") == 8)
+        #expect(try await count("infra_metrics") == 4)
 
-        let before = try dump()
-        let dry = try cli(["lifecycle", "apply", "--dry-run", "--now", Self.nowText])
+        let before = try await dump()
+        let dry = try await cli(["lifecycle", "apply", "--dry-run", "--now", Self.nowText])
         #expect(dry.status == 0, "\(dry.stderr)")
         #expect(dry.stdout.contains("would delete \(old)") && dry.stdout.contains("would delete \(oldDisk)"))
         #expect(dry.stdout.contains("would delete 4 metrics sample(s)"), "\(dry.stdout)")
-        #expect(try dump() == before, "a dry run changes nothing")
+        #expect(try await dump() == before, "a dry run changes nothing")
         #expect(FileManager.default.fileExists(atPath: objects + "/" + old))
 
-        let applied = try cli(["lifecycle", "apply", "--now", Self.nowText])
+        let applied = try await cli(["lifecycle", "apply", "--now", Self.nowText])
         #expect(applied.status == 0, "\(applied.stderr)")
         #expect(applied.stdout.contains("deleted 4 metrics sample(s)"), "\(applied.stdout)")
         #expect(applied.stdout.contains("deleted 2 infra_metrics record(s)"), "\(applied.stdout)")
@@ -125,14 +125,14 @@ struct RetentionCommandTests {
         #expect(applied.stdout.contains("1 object(s) recorded as STANDARD_IA"), "\(applied.stdout)")
         for key in [old, oldDisk] { #expect(!FileManager.default.fileExists(atPath: objects + "/" + key)) }
         for key in [middle, young] { #expect(FileManager.default.fileExists(atPath: objects + "/" + key)) }
-        #expect(try count("metric_samples", "source IN ('\(old)', '\(oldDisk)')") == 0)
-        #expect(try count("metric_samples", "source IN ('\(middle)', '\(young)')") == 4)
-        #expect(try count("infra_metrics") == 2)
-        #expect(try count("infra_metrics", "timestamp < '2027-03-03'") == 0, "no record older than 90 days is left")
-        #expect(try count("alarm_history") == 1)
-        #expect(try count("object_storage_classes", "key = '\(middle)' AND storage_class = 'STANDARD_IA'") == 1)
+        #expect(try await count("metric_samples", "source IN ('\(old)', '\(oldDisk)')") == 0)
+        #expect(try await count("metric_samples", "source IN ('\(middle)', '\(young)')") == 4)
+        #expect(try await count("infra_metrics") == 2)
+        #expect(try await count("infra_metrics", "timestamp < '2027-03-03'") == 0, "no record older than 90 days is left")
+        #expect(try await count("alarm_history") == 1)
+        #expect(try await count("object_storage_classes", "key = '\(middle)' AND storage_class = 'STANDARD_IA'") == 1)
 
-        let status = try cli(["lifecycle", "status", "--format", "json", "--now", Self.nowText])
+        let status = try await cli(["lifecycle", "status", "--format", "json", "--now", Self.nowText])
         #expect(status.status == 0, "\(status.stderr)")
         let json = try JSON(parsing: status.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         let bands = json["objects"]?.arrayValue ?? []
@@ -144,53 +144,53 @@ struct RetentionCommandTests {
         #expect(band("STANDARD", ">= 90 d, due for deletion") == 0)
         #expect(json["records"] == 2 && json["samples"] == 4 && json["alarm_history"] == 1 && json["records_due"] == 0)
 
-        let table = try cli(["lifecycle", "status", "--now", Self.nowText])
+        let table = try await cli(["lifecycle", "status", "--now", Self.nowText])
         #expect(table.stdout.contains("STANDARD_IA"), "\(table.stdout)")
         #expect(table.stdout.contains("alarm history: 1 row(s)"), "\(table.stdout)")
 
-        let afterFirst = try dump()
-        let again = try cli(["lifecycle", "apply", "--now", Self.nowText])
+        let afterFirst = try await dump()
+        let again = try await cli(["lifecycle", "apply", "--now", Self.nowText])
         #expect(again.stdout.contains("0 object(s) older than 90 days deleted"), "\(again.stdout)")
-        #expect(try dump() == afterFirst, "a second pass at the same time changes nothing")
+        #expect(try await dump() == afterFirst, "a second pass at the same time changes nothing")
     }
 
     @Test("the windows of config.yaml apply")
-    func configuredWindows() throws {
+    func configuredWindows() async throws {
         try batch(age: 50)
         try batch(age: 20)
-        #expect(try cli(["replay"]).status == 0)
+        #expect(try await cli(["replay"]).status == 0)
         try "retention:\n  raw_expiration_days: 40\n  records_days: 10\n".write(toFile: dataDir + "/config.yaml", atomically: true, encoding: .utf8)
-        let applied = try cli(["lifecycle", "apply", "--now", Self.nowText])
+        let applied = try await cli(["lifecycle", "apply", "--now", Self.nowText])
         #expect(applied.status == 0, "\(applied.stderr)")
         #expect(applied.stdout.contains("1 object(s) older than 40 days deleted"), "\(applied.stdout)")
-        #expect(try count("infra_metrics") == 0, "both records are older than 10 days")
-        #expect(try count("metric_samples") == 2)
+        #expect(try await count("infra_metrics") == 0, "both records are older than 10 days")
+        #expect(try await count("metric_samples") == 2)
         try "retention:\n  raw_expiration_days: 20\n".write(toFile: dataDir + "/config.yaml", atomically: true, encoding: .utf8)
-        let refused = try cli(["lifecycle", "apply", "--now", Self.nowText])
+        let refused = try await cli(["lifecycle", "apply", "--now", Self.nowText])
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("retention.raw_expiration_days is 20"), "\(refused.stderr)")
     }
 
     @Test("replaying a range twice leaves every table identical, and touches only that range")
     func replayRange() async throws {
-        let run = try cli(["run"])
+        let run = try await cli(["run"])
         #expect(run.status == 0, "\(run.stderr)")
         let inRange = [try batch(age: 10), try batch(age: 9, metric: "memory_usage"), try batch(age: 9.5, execution: "f")]
         let outside = try batch(age: 3)
         try await history()
         // 2027-05-22 and 2027-05-23 are the days 10 and 9 days before the clock.
-        let first = try cli(["replay", "--from", "2027-05-22", "--to", "2027-05-23"])
+        let first = try await cli(["replay", "--from", "2027-05-22", "--to", "2027-05-23"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("replayed 3 batch(es): 3 records"), "\(first.stdout)")
-        #expect(try count("metric_samples", "source = '\(outside)'") == 0, "the batch outside the range is not processed")
-        #expect(try count("metric_samples", "source IN ('\(inRange.joined(separator: "', '"))')") == 6)
-        let once = try dump()
-        let second = try cli(["replay", "--from", "2027-05-22", "--to", "2027-05-23"])
+        #expect(try await count("metric_samples", "source = '\(outside)'") == 0, "the batch outside the range is not processed")
+        #expect(try await count("metric_samples", "source IN ('\(inRange.joined(separator: "', '"))')") == 6)
+        let once = try await dump()
+        let second = try await cli(["replay", "--from", "2027-05-22", "--to", "2027-05-23"])
         #expect(second.status == 0, "\(second.stderr)")
-        #expect(try dump() == once)
-        let exact = try cli(["replay", "--from", "2027-05-22T00:00:00Z", "--to", "2027-05-22T12:00:00Z"])
+        #expect(try await dump() == once)
+        let exact = try await cli(["replay", "--from", "2027-05-22T00:00:00Z", "--to", "2027-05-22T12:00:00Z"])
         #expect(exact.stdout.contains("replayed 1 batch(es)"), "\(exact.stdout)")
-        #expect(try dump() == once)
+        #expect(try await dump() == once)
     }
 
     @Test(
@@ -200,19 +200,19 @@ struct RetentionCommandTests {
             (["--from", "2027-05-23", "--to", "2027-05-22"], "--from must come before --to"),
         ]
     )
-    func badRange(arguments: [String], expected: String) throws {
-        let result = try cli(["replay"] + arguments)
+    func badRange(arguments: [String], expected: String) async throws {
+        let result = try await cli(["replay"] + arguments)
         #expect(result.status == 2)
         #expect(result.stderr.contains(expected), "\(result.stderr)")
     }
 
     @Test("serve runs the retention pass by itself and logs one plain line per event")
-    func serveRetention() throws {
+    func serveRetention() async throws {
         // serve's clock is the real one: the batch is 95 days older than today, and one execution has
         // run so that serve has no missed tick to catch up on (the pass then has the lock at once).
-        #expect(try cli(["run"]).status == 0)
+        #expect(try await cli(["run"]).status == 0)
         let old = try batch(age: 95, before: .now())
-        #expect(try cli(["replay"]).status == 0)
+        #expect(try await cli(["replay"]).status == 0)
         let port = Int.random(in: 20_000...40_000)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandRunner.infraMonitorPath)
@@ -227,21 +227,21 @@ struct RetentionCommandTests {
         }
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, FileManager.default.fileExists(atPath: objects + "/" + old) {
-            Thread.sleep(forTimeInterval: 0.2)
+            try await Task.sleep(for: .milliseconds(200))
         }
         #expect(!FileManager.default.fileExists(atPath: objects + "/" + old), "serve deleted the expired batch")
-        Thread.sleep(forTimeInterval: 0.5)
+        try await Task.sleep(for: .milliseconds(500))
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(text.contains("serve: retention: 1 object(s) and 2 sample(s) deleted"), "\(text)")
         #expect(!text.contains("\u{1B}"), "no escape sequences when stderr is not a terminal")
-        #expect(try count("metric_samples", "source = '\(old)'") == 0)
+        #expect(try await count("metric_samples", "source = '\(old)'") == 0)
     }
 
     @Test("lifecycle refuses the aws backend, whose bucket rules and TTL do the work", arguments: [["apply"], ["status"]])
-    func awsRefused(arguments: [String]) throws {
-        let result = try cli(["lifecycle"] + arguments + ["--backend", "aws"])
+    func awsRefused(arguments: [String]) async throws {
+        let result = try await cli(["lifecycle"] + arguments + ["--backend", "aws"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("on AWS the bucket's lifecycle rules"), "\(result.stderr)")
     }

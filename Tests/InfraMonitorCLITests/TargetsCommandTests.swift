@@ -21,7 +21,9 @@ struct TargetsCommandTests {
         exporter.standardError = FileHandle.nullDevice
         try exporter.run()
         for _ in 0..<100 {
-            if (try? CommandRunner.run("/usr/bin/curl", ["-sf", "-o", "/dev/null", "http://\(address)/metrics"]))?.status == 0 { return exporter }
+            if (try? await CommandRunner.run("/usr/bin/curl", ["-sf", "-o", "/dev/null", "http://\(address)/metrics"]))?.status == 0 {
+                return exporter
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         kill(exporter.processIdentifier, SIGKILL)
@@ -35,9 +37,9 @@ struct TargetsCommandTests {
     }
 
     @Test func targetsListsDiscoveredTargetsWithTheirLastScrapeAndExecutionsShowListsTheFailedOne() async throws {
-        let first = "127.0.3.7:\(try CommandRunner.freePort())"
-        let second = "127.0.3.8:\(try CommandRunner.freePort())"
-        let closed = "127.0.3.9:\(try CommandRunner.freePort())"
+        let first = "127.0.3.7:\(try await CommandRunner.freePort())"
+        let second = "127.0.3.8:\(try await CommandRunner.freePort())"
+        let closed = "127.0.3.9:\(try await CommandRunner.freePort())"
         let a = try await Self.startExporter(first)
         defer { Self.stop(a) }
         let b = try await Self.startExporter(second)
@@ -57,15 +59,15 @@ struct TargetsCommandTests {
                 replacement: fleet-a
         """.write(toFile: dataDir + "/config.yaml", atomically: true, encoding: .utf8)
 
-        let before = try CommandRunner.infraMonitor(["targets", "--format", "json", "--data-dir", dataDir])
+        let before = try await CommandRunner.infraMonitor(["targets", "--format", "json", "--data-dir", dataDir])
         #expect(before.status == 0, "\(before.stderr)")
         let unknown = try JSON(parsing: before.stdout)["targets"]?.arrayValue ?? []
         #expect(unknown.map { $0["state"]?.stringValue } == ["UNKNOWN", "UNKNOWN", "UNKNOWN"], "nothing scraped yet: \(before.stdout)")
 
-        let run = try CommandRunner.infraMonitor(["run", "--data-dir", dataDir])
+        let run = try await CommandRunner.infraMonitor(["run", "--data-dir", dataDir])
         #expect(run.status == 0, "one failing target never fails the execution: \(run.stderr)")
 
-        let after = try CommandRunner.infraMonitor(["targets", "--format", "json", "--data-dir", dataDir])
+        let after = try await CommandRunner.infraMonitor(["targets", "--format", "json", "--data-dir", dataDir])
         #expect(after.status == 0, "\(after.stderr)")
         let targets = try JSON(parsing: after.stdout)["targets"]?.arrayValue ?? []
         let byAddress = Dictionary(uniqueKeysWithValues: targets.compactMap { t in t["target"]?.stringValue.map { ($0, t) } })
@@ -83,12 +85,12 @@ struct TargetsCommandTests {
         #expect(down["state"]?.stringValue == "DOWN")
         #expect(down["error"]?.stringValue?.contains("connection") == true, "\(down)")
 
-        let table = try CommandRunner.infraMonitor(["targets", "--data-dir", dataDir])
+        let table = try await CommandRunner.infraMonitor(["targets", "--data-dir", dataDir])
         #expect(table.stdout.contains("(3 targets, 1 down, 0 dropped by relabeling)"), "\(table.stdout)")
         #expect(table.stdout.contains("fleet-a") && table.stdout.contains("DOWN"))
 
         let execution = try #require(up["execution_id"]?.stringValue)
-        let show = try CommandRunner.infraMonitor(["executions", "show", execution, "--data-dir", dataDir])
+        let show = try await CommandRunner.infraMonitor(["executions", "show", execution, "--data-dir", dataDir])
         #expect(show.status == 0, "\(show.stderr)")
         #expect(show.stdout.contains("failed targets"), "\(show.stdout)")
         #expect(show.stdout.contains(closed))
@@ -97,7 +99,7 @@ struct TargetsCommandTests {
 
     @Test func targetsWithoutScrapeConfigsSaysHowToAddThem() async throws {
         let dataDir = try Fixtures.temporaryDirectory("targets-none")
-        let result = try CommandRunner.infraMonitor(["targets", "--data-dir", dataDir])
+        let result = try await CommandRunner.infraMonitor(["targets", "--data-dir", dataDir])
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("the config has no scrape_configs"))
     }

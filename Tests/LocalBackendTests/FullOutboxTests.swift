@@ -39,7 +39,7 @@ import Testing
     @Test func aNotificationTheOutboxCannotTakeIsDeliveredKeptAndFiledAtTheNextStart() async throws {
         let folder = try Fixtures.temporaryDirectory("full-outbox")
         let received = folder + "/received.jsonl"
-        let (server, port) = try WebhookTests.receiver("record", file: received)
+        let (server, port) = try await WebhookTests.receiver("record", file: received)
         defer { WebhookTests.stop(server) }
         let (notifier, store) = try WebhookTests.notifier(url: "http://127.0.0.1:\(port)/hook", folder: folder)
         try await Self.fill(store)
@@ -64,14 +64,14 @@ import Testing
 
     @Test func aChannelThatWasDownIsSentTheKeptNotificationAtTheNextStart() async throws {
         let folder = try Fixtures.temporaryDirectory("full-outbox-down")
-        let closed = try CommandRunner.freePort()
+        let closed = try await CommandRunner.freePort()
         let (down, store) = try WebhookTests.notifier(url: "http://127.0.0.1:\(closed)/hook", folder: folder)
         try await Self.fill(store)
         try await down.publish(Self.failure)
         try await Self.unfill(store)
 
         let received = folder + "/received.jsonl"
-        let (server, port) = try WebhookTests.receiver("record", file: received)
+        let (server, port) = try await WebhookTests.receiver("record", file: received)
         defer { WebhookTests.stop(server) }
         let up = OutboxNotifier(store: store, settings: Settings.Notifications(webhookURL: "http://127.0.0.1:\(port)/hook"))
         #expect(try await up.resendPending() == 1)
@@ -82,7 +82,7 @@ import Testing
     @Test func anOutboxRowWhoseDeliveryNeverRanIsDeliveredAtTheNextStart() async throws {
         let folder = try Fixtures.temporaryDirectory("outbox-undelivered")
         let received = folder + "/received.jsonl"
-        let (server, port) = try WebhookTests.receiver("record", file: received)
+        let (server, port) = try await WebhookTests.receiver("record", file: received)
         defer { WebhookTests.stop(server) }
         let (notifier, store) = try WebhookTests.notifier(url: "http://127.0.0.1:\(port)/hook", folder: folder)
         _ = try await store.addToOutbox(Self.failure)

@@ -8,8 +8,8 @@ import Testing
 /// Webhook delivery: bounded in time, never following redirects, and never logging the URL's path.
 @Suite(.serialized) struct WebhookTests {
     /// Starts the fixture receiver in `mode`; returns the process and its port.
-    static func receiver(_ mode: String, file: String? = nil) throws -> (Process, Int) {
-        let port = try CommandRunner.freePort()
+    static func receiver(_ mode: String, file: String? = nil) async throws -> (Process, Int) {
+        let port = try await CommandRunner.freePort()
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         server.arguments = ["python3", Fixtures.path("webhook_server.py"), String(port), mode] + (file.map { [$0] } ?? [])
@@ -18,7 +18,7 @@ import Testing
         server.standardInput = FileHandle.nullDevice
         try server.run()
         for _ in 0..<100 {
-            if (try? CommandRunner.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "http://127.0.0.1:\(port)/"]))?.status == 0 { break }
+            if (try? await CommandRunner.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "http://127.0.0.1:\(port)/"]))?.status == 0 { break }
             usleep(50_000)
         }
         return (server, port)
@@ -39,7 +39,7 @@ import Testing
     static let message = PipelineNotification(subject: "InfraMonitor: Pipeline Failure", message: ["execution_id": "e", "status": "FAILED"])
 
     @Test func aSecretInTheWebhookPathNeverReachesTheLogs() async throws {
-        let (server, port) = try Self.receiver("500")
+        let (server, port) = try await Self.receiver("500")
         defer { Self.stop(server) }
         let folder = try Fixtures.temporaryDirectory("webhook-path")
         let (notifier, store) = try Self.notifier(url: "http://127.0.0.1:\(port)/services/T0/B0/SECRETPATHPART", folder: folder)
@@ -55,7 +55,7 @@ import Testing
     /// Measured on the command itself, in its own process: the time a run takes with a webhook that
     /// never answers (182 s before the deadline existed) is bounded by the 15 s delivery deadline.
     @Test func aWebhookThatNeverAnswersHoldsTheRunOnlyUntilTheDeadline() async throws {
-        let (server, port) = try Self.receiver("hang")
+        let (server, port) = try await Self.receiver("hang")
         defer { Self.stop(server) }
         let dataDir = try Fixtures.temporaryDirectory("webhook-hang")
         try "notifications:\n  webhook_url: http://127.0.0.1:\(port)/hook\n".write(
@@ -64,16 +64,16 @@ import Testing
             encoding: .utf8
         )
         let started = Date()
-        let run = try CommandRunner.infraMonitor(["run", "--data-dir", dataDir])
+        let run = try await CommandRunner.infraMonitor(["run", "--data-dir", dataDir])
         let elapsed = Date().timeIntervalSince(started)
         #expect(run.status == 0, "a failed delivery never fails the execution: \(run.stderr)")
         #expect(elapsed < 25, "15 s deadline plus the run itself: \(elapsed) s")
-        let outbox = try CommandRunner.infraMonitor(["notifications", "--format", "json", "--data-dir", dataDir]).stdout
+        let outbox = try await CommandRunner.infraMonitor(["notifications", "--format", "json", "--data-dir", dataDir]).stdout
         #expect(outbox.contains("\"webhook_status\":\"failed:"), "\(outbox)")
     }
 
     @Test func aRedirectIsRefusedNotFollowedWithAnEmptyBody() async throws {
-        let (server, port) = try Self.receiver("307")
+        let (server, port) = try await Self.receiver("307")
         defer { Self.stop(server) }
         let folder = try Fixtures.temporaryDirectory("webhook-307")
         let (notifier, store) = try Self.notifier(url: "http://127.0.0.1:\(port)/hook", folder: folder)

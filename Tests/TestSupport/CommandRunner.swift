@@ -31,12 +31,39 @@ public enum CommandRunner {
     }
 
     /// Runs `infra-monitor` with `arguments` in the project folder.
-    public static func infraMonitor(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
-        try run(infraMonitorPath, arguments, environment: environment, currentDirectory: projectRoot)
+    public static func infraMonitor(_ arguments: [String], environment: [String: String] = [:]) async throws -> ProcessResult {
+        try await run(infraMonitorPath, arguments, environment: environment, currentDirectory: projectRoot)
     }
 
     /// Runs a program and collects its output.
+    ///
+    /// The wait happens on a thread of its own, never on one of Swift's cooperative threads: there
+    /// are only as many of those as cores (two here), and a test that parked one for the length of
+    /// a child process would stall every other test's timers and heartbeats meanwhile.
     public static func run(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        currentDirectory: String? = nil,
+        input: Data? = nil
+    ) async throws -> ProcessResult {
+        try await onOwnThread {
+            try runBlocking(executable, arguments, environment: environment, currentDirectory: currentDirectory, input: input)
+        }
+    }
+
+    /// Runs a shell command line (for the system's tools such as `free` and `df`).
+    public static func shell(_ command: String) async throws -> ProcessResult {
+        try await run("/bin/sh", ["-c", command])
+    }
+
+    /// A free TCP port on 127.0.0.1.
+    public static func freePort() async throws -> Int {
+        try await onOwnThread { try freePortBlocking() }
+    }
+
+    /// `run`, blocking the calling thread: only for places that cannot await (`defer`, test traits).
+    public static func runBlocking(
         _ executable: String,
         _ arguments: [String],
         environment: [String: String] = [:],
@@ -64,13 +91,16 @@ public enum CommandRunner {
         }
         let outData = LockedData()
         let errData = LockedData()
+        // Each pipe is drained on a thread of its own, so a chatty child never fills a pipe and
+        // blocks. Not on a Dispatch worker: on Linux Swift's executor runs on Dispatch's global
+        // queues, their width set to the core count.
         let group = DispatchGroup()
         for (pipe, sink) in [(out, outData), (err, errData)] {
             group.enter()
-            DispatchQueue.global().async {
+            Thread {
                 sink.set(pipe.fileHandleForReading.readDataToEndOfFile())
                 group.leave()
-            }
+            }.start()
         }
         process.waitUntilExit()
         group.wait()
@@ -81,14 +111,14 @@ public enum CommandRunner {
         )
     }
 
-    /// Runs a shell command line (for the system's tools such as `free` and `df`).
-    public static func shell(_ command: String) throws -> ProcessResult {
-        try run("/bin/sh", ["-c", command])
+    /// `shell`, blocking the calling thread: only for places that cannot await.
+    public static func shellBlocking(_ command: String) throws -> ProcessResult {
+        try runBlocking("/bin/sh", ["-c", command])
     }
 
-    /// A free TCP port on 127.0.0.1.
-    public static func freePort() throws -> Int {
-        let result = try run(
+    /// `freePort`, blocking the calling thread: only for places that cannot await.
+    public static func freePortBlocking() throws -> Int {
+        let result = try runBlocking(
             "/usr/bin/env",
             ["python3", "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"]
         )
@@ -96,6 +126,13 @@ public enum CommandRunner {
             throw TestSupportError("cannot find a free port: \(result.stderr)")
         }
         return port
+    }
+
+    /// Runs `work` on a new thread and awaits its result.
+    private static func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result(catching: work)) }.start()
+        }
     }
 }
 
