@@ -65,8 +65,13 @@ extension SQLiteStore {
             var records: [MetricRecord] = []
             let samples = try Self.replaceSamples(source: source, db: db) { emit in records = try produce(emit) }
             try Self.upsert(records, db: db)
+            // `processed_at` is when the object was first processed: re-processing it (replay,
+            // `process` of a stored object) leaves every table as it was.
             try db.execute(
-                sql: "INSERT OR REPLACE INTO processed_objects (source, processed_at, samples, records) VALUES (?, ?, ?, ?)",
+                sql: """
+                    INSERT INTO processed_objects (source, processed_at, samples, records) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (source) DO UPDATE SET samples = excluded.samples, records = excluded.records
+                    """,
                 arguments: [source, Timestamp.now().iso8601Milliseconds, samples, records.count]
             )
         }

@@ -61,6 +61,8 @@ import Testing
         let dataDir = try Fixtures.temporaryDirectory("aws-query")
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
         try await moto.stageAthenaResult()
+        // The stack's workgroup, which queries run in (as `deploy apply` creates it).
+        _ = try await moto.client.json(.athena, operation: "CreateWorkGroup", input: ["Name": .string(AthenaMetricsQuery.workGroupName)])
         let result = try await Self.run(
             ["query", "--format", "csv", "SELECT metric, count(*) AS samples FROM metrics GROUP BY metric ORDER BY metric"],
             endpoint: moto.endpoint,
