@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
   echo '    /// The text of `pipeline/state-machine.asl.json` as it was built into this binary: the definition'
   echo '    /// used when no file is configured or found.'
   echo '    public static let embeddedText = #"""'
-  cat pipeline/state-machine.asl.json
+  # Indented as swift-format wants it; Swift strips the closing delimiter's indentation again.
+  sed 's/^\(.\)/        \1/' pipeline/state-machine.asl.json
   echo ''
-  echo '"""#'
+  echo '        """#'
   echo '}'
 } > Sources/Pipeline/EmbeddedDefinition.swift

@@ -4,375 +4,375 @@ extension PipelineDefinition {
     /// The text of `pipeline/state-machine.asl.json` as it was built into this binary: the definition
     /// used when no file is configured or found.
     public static let embeddedText = #"""
-{
-  "Comment": "InfraMonitor pipeline: plan the shards of the scrape targets, collect cpu, memory, disk and network in parallel (each metric over every shard), store raw batches, notify success or failure. The same definition runs on AWS Step Functions (InfraMonitoring-Pipeline-Orch) and in the embedded interpreter.",
-  "StartAt": "CheckInput",
-  "States": {
-    "CheckInput": {
-      "Type": "Choice",
-      "Comment": "Whatever the input (a scheduled event, a manual start with {} or with no object at all), the rest of the definition sees {\"time\": <string>}: the event's time when it is a string, else the execution's start time, so no path below can fail with States.Runtime before NotifyFailure.",
-      "Choices": [
         {
-          "And": [
-            {
-              "Variable": "$.time",
-              "IsPresent": true
+          "Comment": "InfraMonitor pipeline: plan the shards of the scrape targets, collect cpu, memory, disk and network in parallel (each metric over every shard), store raw batches, notify success or failure. The same definition runs on AWS Step Functions (InfraMonitoring-Pipeline-Orch) and in the embedded interpreter.",
+          "StartAt": "CheckInput",
+          "States": {
+            "CheckInput": {
+              "Type": "Choice",
+              "Comment": "Whatever the input (a scheduled event, a manual start with {} or with no object at all), the rest of the definition sees {\"time\": <string>}: the event's time when it is a string, else the execution's start time, so no path below can fail with States.Runtime before NotifyFailure.",
+              "Choices": [
+                {
+                  "And": [
+                    {
+                      "Variable": "$.time",
+                      "IsPresent": true
+                    },
+                    {
+                      "Variable": "$.time",
+                      "IsString": true
+                    }
+                  ],
+                  "Next": "KeepScheduledTime"
+                }
+              ],
+              "Default": "UseStartTime"
             },
-            {
-              "Variable": "$.time",
-              "IsString": true
-            }
-          ],
-          "Next": "KeepScheduledTime"
-        }
-      ],
-      "Default": "UseStartTime"
-    },
-    "KeepScheduledTime": {
-      "Type": "Pass",
-      "Parameters": {
-        "time.$": "$.time"
-      },
-      "Next": "PlanShards"
-    },
-    "UseStartTime": {
-      "Type": "Pass",
-      "Parameters": {
-        "time.$": "$$.Execution.StartTime"
-      },
-      "Next": "PlanShards"
-    },
-    "PlanShards": {
-      "Type": "Task",
-      "Comment": "Ask the data-collector how many shards the scrape targets make at ${ShardSize} targets each, so that one invocation of a 128 MB, 30 s function scrapes a bounded share; without scrape_configs there is one shard, the machine itself.",
-      "Resource": "arn:aws:states:::lambda:invoke",
-      "Parameters": {
-        "FunctionName": "${DataCollectorFunctionArn}",
-        "Payload": {
-          "action": "plan",
-          "shard_size": "${ShardSize}"
-        }
-      },
-      "ResultSelector": {
-        "shards.$": "$.Payload.shards",
-        "targets.$": "$.Payload.targets"
-      },
-      "ResultPath": "$.plan",
-      "Retry": [
-        {
-          "Comment": "AWS's recommended retrier for lambda:invoke: the transient Lambda service errors, with full jitter (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). A function error (a deterministic payload or collection error) is not retried.",
-          "ErrorEquals": [
-            "Lambda.ServiceException",
-            "Lambda.AWSLambdaException",
-            "Lambda.SdkClientException",
-            "Lambda.TooManyRequestsException"
-          ],
-          "IntervalSeconds": 1,
-          "MaxAttempts": 3,
-          "BackoffRate": 2.0,
-          "MaxDelaySeconds": 10,
-          "JitterStrategy": "FULL"
-        }
-      ],
-      "Catch": [
-        {
-          "ErrorEquals": [
-            "States.ALL"
-          ],
-          "ResultPath": "$.error",
-          "Next": "NotifyFailure"
-        }
-      ],
-      "Next": "CollectMetrics"
-    },
-    "CollectMetrics": {
-      "Type": "Parallel",
-      "Comment": "One branch per metric, each a Map over the shards; a branch that still fails after its retries fails the whole collection.",
-      "Branches": [
-        {
-          "StartAt": "CollectCpu",
-          "States": {
-            "CollectCpu": {
-              "Type": "Map",
-              "QueryLanguage": "JSONata",
-              "Comment": "cpu_utilization over every shard of the plan. One shard (no scrape_configs, or a fleet within ShardSize) gives the branch exactly the unsharded result {metric, samples, key}; several give the sum of their samples and every key. A shard that still fails after its retries fails the branch; the shards that ran are stored and processed.",
-              "Items": "{% $states.input.plan.shards %}",
-              "ItemSelector": {
-                "metric": "cpu_utilization",
-                "execution_id": "{% $states.context.Execution.Name %}",
-                "scheduled_time": "{% $states.input.time %}",
-                "shard": "{% $states.context.Map.Item.Value.shard %}",
-                "shards": "{% $states.context.Map.Item.Value.shards %}"
+            "KeepScheduledTime": {
+              "Type": "Pass",
+              "Parameters": {
+                "time.$": "$.time"
               },
-              "MaxConcurrency": 10,
-              "ItemProcessor": {
-                "ProcessorConfig": {
-                  "Mode": "INLINE"
-                },
-                "StartAt": "CollectCpuShard",
-                "States": {
-                  "CollectCpuShard": {
-                    "Type": "Task",
-                    "QueryLanguage": "JSONata",
-                    "Comment": "Collect cpu_utilization from one shard of the targets on the data-collector and store the raw batch in S3. JSONata, as every state inside a JSONata Map must be (a nested state cannot go back to JSONPath).",
-                    "Resource": "arn:aws:states:::lambda:invoke",
-                    "Arguments": {
-                      "FunctionName": "${DataCollectorFunctionArn}",
-                      "Payload": "{% $states.input %}"
-                    },
-                    "Output": "{% {\"metric\": $states.result.Payload.metric, \"samples\": $states.result.Payload.samples, \"key\": $states.result.Payload.key} %}",
-                    "Retry": [
-                      {
-                        "Comment": "AWS's recommended retrier for lambda:invoke: the transient Lambda service errors, with full jitter (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). A function error (a deterministic payload or collection error) is not retried.",
-                        "ErrorEquals": [
-                          "Lambda.ServiceException",
-                          "Lambda.AWSLambdaException",
-                          "Lambda.SdkClientException",
-                          "Lambda.TooManyRequestsException"
-                        ],
-                        "IntervalSeconds": 1,
-                        "MaxAttempts": 3,
-                        "BackoffRate": 2.0,
-                        "MaxDelaySeconds": 10,
-                        "JitterStrategy": "FULL"
-                      }
-                    ],
-                    "End": true
-                  }
+              "Next": "PlanShards"
+            },
+            "UseStartTime": {
+              "Type": "Pass",
+              "Parameters": {
+                "time.$": "$$.Execution.StartTime"
+              },
+              "Next": "PlanShards"
+            },
+            "PlanShards": {
+              "Type": "Task",
+              "Comment": "Ask the data-collector how many shards the scrape targets make at ${ShardSize} targets each, so that one invocation of a 128 MB, 30 s function scrapes a bounded share; without scrape_configs there is one shard, the machine itself.",
+              "Resource": "arn:aws:states:::lambda:invoke",
+              "Parameters": {
+                "FunctionName": "${DataCollectorFunctionArn}",
+                "Payload": {
+                  "action": "plan",
+                  "shard_size": "${ShardSize}"
                 }
               },
-              "Output": "{% $count($states.result) = 1 ? $states.result[0] : $sum($states.result.samples) = 0 ? $error(\"every target of every shard failed for cpu_utilization; see failed_targets in the data-collector's log\") : {\"metric\": \"cpu_utilization\", \"samples\": $sum($states.result.samples), \"keys\": $states.result.key, \"shards\": $count($states.result)} %}",
-              "End": true
-            }
-          }
-        },
-        {
-          "StartAt": "CollectMemory",
-          "States": {
-            "CollectMemory": {
-              "Type": "Map",
-              "QueryLanguage": "JSONata",
-              "Comment": "memory_usage over every shard of the plan. One shard (no scrape_configs, or a fleet within ShardSize) gives the branch exactly the unsharded result {metric, samples, key}; several give the sum of their samples and every key. A shard that still fails after its retries fails the branch; the shards that ran are stored and processed.",
-              "Items": "{% $states.input.plan.shards %}",
-              "ItemSelector": {
-                "metric": "memory_usage",
-                "execution_id": "{% $states.context.Execution.Name %}",
-                "scheduled_time": "{% $states.input.time %}",
-                "shard": "{% $states.context.Map.Item.Value.shard %}",
-                "shards": "{% $states.context.Map.Item.Value.shards %}"
+              "ResultSelector": {
+                "shards.$": "$.Payload.shards",
+                "targets.$": "$.Payload.targets"
               },
-              "MaxConcurrency": 10,
-              "ItemProcessor": {
-                "ProcessorConfig": {
-                  "Mode": "INLINE"
+              "ResultPath": "$.plan",
+              "Retry": [
+                {
+                  "Comment": "AWS's recommended retrier for lambda:invoke: the transient Lambda service errors, with full jitter (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). A function error (a deterministic payload or collection error) is not retried.",
+                  "ErrorEquals": [
+                    "Lambda.ServiceException",
+                    "Lambda.AWSLambdaException",
+                    "Lambda.SdkClientException",
+                    "Lambda.TooManyRequestsException"
+                  ],
+                  "IntervalSeconds": 1,
+                  "MaxAttempts": 3,
+                  "BackoffRate": 2.0,
+                  "MaxDelaySeconds": 10,
+                  "JitterStrategy": "FULL"
+                }
+              ],
+              "Catch": [
+                {
+                  "ErrorEquals": [
+                    "States.ALL"
+                  ],
+                  "ResultPath": "$.error",
+                  "Next": "NotifyFailure"
+                }
+              ],
+              "Next": "CollectMetrics"
+            },
+            "CollectMetrics": {
+              "Type": "Parallel",
+              "Comment": "One branch per metric, each a Map over the shards; a branch that still fails after its retries fails the whole collection.",
+              "Branches": [
+                {
+                  "StartAt": "CollectCpu",
+                  "States": {
+                    "CollectCpu": {
+                      "Type": "Map",
+                      "QueryLanguage": "JSONata",
+                      "Comment": "cpu_utilization over every shard of the plan. One shard (no scrape_configs, or a fleet within ShardSize) gives the branch exactly the unsharded result {metric, samples, key}; several give the sum of their samples and every key. A shard that still fails after its retries fails the branch; the shards that ran are stored and processed.",
+                      "Items": "{% $states.input.plan.shards %}",
+                      "ItemSelector": {
+                        "metric": "cpu_utilization",
+                        "execution_id": "{% $states.context.Execution.Name %}",
+                        "scheduled_time": "{% $states.input.time %}",
+                        "shard": "{% $states.context.Map.Item.Value.shard %}",
+                        "shards": "{% $states.context.Map.Item.Value.shards %}"
+                      },
+                      "MaxConcurrency": 10,
+                      "ItemProcessor": {
+                        "ProcessorConfig": {
+                          "Mode": "INLINE"
+                        },
+                        "StartAt": "CollectCpuShard",
+                        "States": {
+                          "CollectCpuShard": {
+                            "Type": "Task",
+                            "QueryLanguage": "JSONata",
+                            "Comment": "Collect cpu_utilization from one shard of the targets on the data-collector and store the raw batch in S3. JSONata, as every state inside a JSONata Map must be (a nested state cannot go back to JSONPath).",
+                            "Resource": "arn:aws:states:::lambda:invoke",
+                            "Arguments": {
+                              "FunctionName": "${DataCollectorFunctionArn}",
+                              "Payload": "{% $states.input %}"
+                            },
+                            "Output": "{% {\"metric\": $states.result.Payload.metric, \"samples\": $states.result.Payload.samples, \"key\": $states.result.Payload.key} %}",
+                            "Retry": [
+                              {
+                                "Comment": "AWS's recommended retrier for lambda:invoke: the transient Lambda service errors, with full jitter (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). A function error (a deterministic payload or collection error) is not retried.",
+                                "ErrorEquals": [
+                                  "Lambda.ServiceException",
+                                  "Lambda.AWSLambdaException",
+                                  "Lambda.SdkClientException",
+                                  "Lambda.TooManyRequestsException"
+                                ],
+                                "IntervalSeconds": 1,
+                                "MaxAttempts": 3,
+                                "BackoffRate": 2.0,
+                                "MaxDelaySeconds": 10,
+                                "JitterStrategy": "FULL"
+                              }
+                            ],
+                            "End": true
+                          }
+                        }
+                      },
+                      "Output": "{% $count($states.result) = 1 ? $states.result[0] : $sum($states.result.samples) = 0 ? $error(\"every target of every shard failed for cpu_utilization; see failed_targets in the data-collector's log\") : {\"metric\": \"cpu_utilization\", \"samples\": $sum($states.result.samples), \"keys\": $states.result.key, \"shards\": $count($states.result)} %}",
+                      "End": true
+                    }
+                  }
                 },
-                "StartAt": "CollectMemoryShard",
-                "States": {
-                  "CollectMemoryShard": {
-                    "Type": "Task",
-                    "QueryLanguage": "JSONata",
-                    "Comment": "Collect memory_usage from one shard of the targets on the data-collector and store the raw batch in S3. JSONata, as every state inside a JSONata Map must be (a nested state cannot go back to JSONPath).",
-                    "Resource": "arn:aws:states:::lambda:invoke",
-                    "Arguments": {
-                      "FunctionName": "${DataCollectorFunctionArn}",
-                      "Payload": "{% $states.input %}"
-                    },
-                    "Output": "{% {\"metric\": $states.result.Payload.metric, \"samples\": $states.result.Payload.samples, \"key\": $states.result.Payload.key} %}",
-                    "Retry": [
-                      {
-                        "Comment": "AWS's recommended retrier for lambda:invoke: the transient Lambda service errors, with full jitter (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). A function error (a deterministic payload or collection error) is not retried.",
-                        "ErrorEquals": [
-                          "Lambda.ServiceException",
-                          "Lambda.AWSLambdaException",
-                          "Lambda.SdkClientException",
-                          "Lambda.TooManyRequestsException"
-                        ],
-                        "IntervalSeconds": 1,
-                        "MaxAttempts": 3,
-                        "BackoffRate": 2.0,
-                        "MaxDelaySeconds": 10,
-                        "JitterStrategy": "FULL"
-                      }
-                    ],
-                    "End": true
+                {
+                  "StartAt": "CollectMemory",
+                  "States": {
+                    "CollectMemory": {
+                      "Type": "Map",
+                      "QueryLanguage": "JSONata",
+                      "Comment": "memory_usage over every shard of the plan. One shard (no scrape_configs, or a fleet within ShardSize) gives the branch exactly the unsharded result {metric, samples, key}; several give the sum of their samples and every key. A shard that still fails after its retries fails the branch; the shards that ran are stored and processed.",
+                      "Items": "{% $states.input.plan.shards %}",
+                      "ItemSelector": {
+                        "metric": "memory_usage",
+                        "execution_id": "{% $states.context.Execution.Name %}",
+                        "scheduled_time": "{% $states.input.time %}",
+                        "shard": "{% $states.context.Map.Item.Value.shard %}",
+                        "shards": "{% $states.context.Map.Item.Value.shards %}"
+                      },
+                      "MaxConcurrency": 10,
+                      "ItemProcessor": {
+                        "ProcessorConfig": {
+                          "Mode": "INLINE"
+                        },
+                        "StartAt": "CollectMemoryShard",
+                        "States": {
+                          "CollectMemoryShard": {
+                            "Type": "Task",
+                            "QueryLanguage": "JSONata",
+                            "Comment": "Collect memory_usage from one shard of the targets on the data-collector and store the raw batch in S3. JSONata, as every state inside a JSONata Map must be (a nested state cannot go back to JSONPath).",
+                            "Resource": "arn:aws:states:::lambda:invoke",
+                            "Arguments": {
+                              "FunctionName": "${DataCollectorFunctionArn}",
+                              "Payload": "{% $states.input %}"
+                            },
+                            "Output": "{% {\"metric\": $states.result.Payload.metric, \"samples\": $states.result.Payload.samples, \"key\": $states.result.Payload.key} %}",
+                            "Retry": [
+                              {
+                                "Comment": "AWS's recommended retrier for lambda:invoke: the transient Lambda service errors, with full jitter (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). A function error (a deterministic payload or collection error) is not retried.",
+                                "ErrorEquals": [
+                                  "Lambda.ServiceException",
+                                  "Lambda.AWSLambdaException",
+                                  "Lambda.SdkClientException",
+                                  "Lambda.TooManyRequestsException"
+                                ],
+                                "IntervalSeconds": 1,
+                                "MaxAttempts": 3,
+                                "BackoffRate": 2.0,
+                                "MaxDelaySeconds": 10,
+                                "JitterStrategy": "FULL"
+                              }
+                            ],
+                            "End": true
+                          }
+                        }
+                      },
+                      "Output": "{% $count($states.result) = 1 ? $states.result[0] : $sum($states.result.samples) = 0 ? $error(\"every target of every shard failed for memory_usage; see failed_targets in the data-collector's log\") : {\"metric\": \"memory_usage\", \"samples\": $sum($states.result.samples), \"keys\": $states.result.key, \"shards\": $count($states.result)} %}",
+                      "End": true
+                    }
+                  }
+                },
+                {
+                  "StartAt": "CollectDisk",
+                  "States": {
+                    "CollectDisk": {
+                      "Type": "Map",
+                      "QueryLanguage": "JSONata",
+                      "Comment": "disk_usage over every shard of the plan. One shard (no scrape_configs, or a fleet within ShardSize) gives the branch exactly the unsharded result {metric, samples, key}; several give the sum of their samples and every key. A shard that still fails after its retries fails the branch; the shards that ran are stored and processed.",
+                      "Items": "{% $states.input.plan.shards %}",
+                      "ItemSelector": {
+                        "metric": "disk_usage",
+                        "execution_id": "{% $states.context.Execution.Name %}",
+                        "scheduled_time": "{% $states.input.time %}",
+                        "shard": "{% $states.context.Map.Item.Value.shard %}",
+                        "shards": "{% $states.context.Map.Item.Value.shards %}"
+                      },
+                      "MaxConcurrency": 10,
+                      "ItemProcessor": {
+                        "ProcessorConfig": {
+                          "Mode": "INLINE"
+                        },
+                        "StartAt": "CollectDiskShard",
+                        "States": {
+                          "CollectDiskShard": {
+                            "Type": "Task",
+                            "QueryLanguage": "JSONata",
+                            "Comment": "Collect disk_usage from one shard of the targets on the data-collector and store the raw batch in S3. JSONata, as every state inside a JSONata Map must be (a nested state cannot go back to JSONPath).",
+                            "Resource": "arn:aws:states:::lambda:invoke",
+                            "Arguments": {
+                              "FunctionName": "${DataCollectorFunctionArn}",
+                              "Payload": "{% $states.input %}"
+                            },
+                            "Output": "{% {\"metric\": $states.result.Payload.metric, \"samples\": $states.result.Payload.samples, \"key\": $states.result.Payload.key} %}",
+                            "Retry": [
+                              {
+                                "Comment": "AWS's recommended retrier for lambda:invoke: the transient Lambda service errors, with full jitter (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). A function error (a deterministic payload or collection error) is not retried.",
+                                "ErrorEquals": [
+                                  "Lambda.ServiceException",
+                                  "Lambda.AWSLambdaException",
+                                  "Lambda.SdkClientException",
+                                  "Lambda.TooManyRequestsException"
+                                ],
+                                "IntervalSeconds": 1,
+                                "MaxAttempts": 3,
+                                "BackoffRate": 2.0,
+                                "MaxDelaySeconds": 10,
+                                "JitterStrategy": "FULL"
+                              }
+                            ],
+                            "End": true
+                          }
+                        }
+                      },
+                      "Output": "{% $count($states.result) = 1 ? $states.result[0] : $sum($states.result.samples) = 0 ? $error(\"every target of every shard failed for disk_usage; see failed_targets in the data-collector's log\") : {\"metric\": \"disk_usage\", \"samples\": $sum($states.result.samples), \"keys\": $states.result.key, \"shards\": $count($states.result)} %}",
+                      "End": true
+                    }
+                  }
+                },
+                {
+                  "StartAt": "CollectNetwork",
+                  "States": {
+                    "CollectNetwork": {
+                      "Type": "Map",
+                      "QueryLanguage": "JSONata",
+                      "Comment": "network_traffic over every shard of the plan. One shard (no scrape_configs, or a fleet within ShardSize) gives the branch exactly the unsharded result {metric, samples, key}; several give the sum of their samples and every key. A shard that still fails after its retries fails the branch; the shards that ran are stored and processed.",
+                      "Items": "{% $states.input.plan.shards %}",
+                      "ItemSelector": {
+                        "metric": "network_traffic",
+                        "execution_id": "{% $states.context.Execution.Name %}",
+                        "scheduled_time": "{% $states.input.time %}",
+                        "shard": "{% $states.context.Map.Item.Value.shard %}",
+                        "shards": "{% $states.context.Map.Item.Value.shards %}"
+                      },
+                      "MaxConcurrency": 10,
+                      "ItemProcessor": {
+                        "ProcessorConfig": {
+                          "Mode": "INLINE"
+                        },
+                        "StartAt": "CollectNetworkShard",
+                        "States": {
+                          "CollectNetworkShard": {
+                            "Type": "Task",
+                            "QueryLanguage": "JSONata",
+                            "Comment": "Collect network_traffic from one shard of the targets on the data-collector and store the raw batch in S3. JSONata, as every state inside a JSONata Map must be (a nested state cannot go back to JSONPath).",
+                            "Resource": "arn:aws:states:::lambda:invoke",
+                            "Arguments": {
+                              "FunctionName": "${DataCollectorFunctionArn}",
+                              "Payload": "{% $states.input %}"
+                            },
+                            "Output": "{% {\"metric\": $states.result.Payload.metric, \"samples\": $states.result.Payload.samples, \"key\": $states.result.Payload.key} %}",
+                            "Retry": [
+                              {
+                                "Comment": "AWS's recommended retrier for lambda:invoke: the transient Lambda service errors, with full jitter (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). A function error (a deterministic payload or collection error) is not retried.",
+                                "ErrorEquals": [
+                                  "Lambda.ServiceException",
+                                  "Lambda.AWSLambdaException",
+                                  "Lambda.SdkClientException",
+                                  "Lambda.TooManyRequestsException"
+                                ],
+                                "IntervalSeconds": 1,
+                                "MaxAttempts": 3,
+                                "BackoffRate": 2.0,
+                                "MaxDelaySeconds": 10,
+                                "JitterStrategy": "FULL"
+                              }
+                            ],
+                            "End": true
+                          }
+                        }
+                      },
+                      "Output": "{% $count($states.result) = 1 ? $states.result[0] : $sum($states.result.samples) = 0 ? $error(\"every target of every shard failed for network_traffic; see failed_targets in the data-collector's log\") : {\"metric\": \"network_traffic\", \"samples\": $sum($states.result.samples), \"keys\": $states.result.key, \"shards\": $count($states.result)} %}",
+                      "End": true
+                    }
                   }
                 }
-              },
-              "Output": "{% $count($states.result) = 1 ? $states.result[0] : $sum($states.result.samples) = 0 ? $error(\"every target of every shard failed for memory_usage; see failed_targets in the data-collector's log\") : {\"metric\": \"memory_usage\", \"samples\": $sum($states.result.samples), \"keys\": $states.result.key, \"shards\": $count($states.result)} %}",
-              "End": true
-            }
-          }
-        },
-        {
-          "StartAt": "CollectDisk",
-          "States": {
-            "CollectDisk": {
-              "Type": "Map",
-              "QueryLanguage": "JSONata",
-              "Comment": "disk_usage over every shard of the plan. One shard (no scrape_configs, or a fleet within ShardSize) gives the branch exactly the unsharded result {metric, samples, key}; several give the sum of their samples and every key. A shard that still fails after its retries fails the branch; the shards that ran are stored and processed.",
-              "Items": "{% $states.input.plan.shards %}",
-              "ItemSelector": {
-                "metric": "disk_usage",
-                "execution_id": "{% $states.context.Execution.Name %}",
-                "scheduled_time": "{% $states.input.time %}",
-                "shard": "{% $states.context.Map.Item.Value.shard %}",
-                "shards": "{% $states.context.Map.Item.Value.shards %}"
-              },
-              "MaxConcurrency": 10,
-              "ItemProcessor": {
-                "ProcessorConfig": {
-                  "Mode": "INLINE"
-                },
-                "StartAt": "CollectDiskShard",
-                "States": {
-                  "CollectDiskShard": {
-                    "Type": "Task",
-                    "QueryLanguage": "JSONata",
-                    "Comment": "Collect disk_usage from one shard of the targets on the data-collector and store the raw batch in S3. JSONata, as every state inside a JSONata Map must be (a nested state cannot go back to JSONPath).",
-                    "Resource": "arn:aws:states:::lambda:invoke",
-                    "Arguments": {
-                      "FunctionName": "${DataCollectorFunctionArn}",
-                      "Payload": "{% $states.input %}"
-                    },
-                    "Output": "{% {\"metric\": $states.result.Payload.metric, \"samples\": $states.result.Payload.samples, \"key\": $states.result.Payload.key} %}",
-                    "Retry": [
-                      {
-                        "Comment": "AWS's recommended retrier for lambda:invoke: the transient Lambda service errors, with full jitter (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). A function error (a deterministic payload or collection error) is not retried.",
-                        "ErrorEquals": [
-                          "Lambda.ServiceException",
-                          "Lambda.AWSLambdaException",
-                          "Lambda.SdkClientException",
-                          "Lambda.TooManyRequestsException"
-                        ],
-                        "IntervalSeconds": 1,
-                        "MaxAttempts": 3,
-                        "BackoffRate": 2.0,
-                        "MaxDelaySeconds": 10,
-                        "JitterStrategy": "FULL"
-                      }
-                    ],
-                    "End": true
-                  }
+              ],
+              "ResultPath": "$.branches",
+              "Catch": [
+                {
+                  "ErrorEquals": [
+                    "States.ALL"
+                  ],
+                  "ResultPath": "$.error",
+                  "Next": "NotifyFailure"
+                }
+              ],
+              "Next": "NotifySuccess"
+            },
+            "NotifySuccess": {
+              "Type": "Task",
+              "Resource": "arn:aws:states:::sns:publish",
+              "Parameters": {
+                "TopicArn": "${AlarmTopicArn}",
+                "Subject": "InfraMonitor: Pipeline Success",
+                "Message": {
+                  "execution_id.$": "$$.Execution.Name",
+                  "status": "SUCCEEDED",
+                  "started_at.$": "$$.Execution.StartTime",
+                  "scheduled_time.$": "$.time",
+                  "branches.$": "$.branches"
                 }
               },
-              "Output": "{% $count($states.result) = 1 ? $states.result[0] : $sum($states.result.samples) = 0 ? $error(\"every target of every shard failed for disk_usage; see failed_targets in the data-collector's log\") : {\"metric\": \"disk_usage\", \"samples\": $sum($states.result.samples), \"keys\": $states.result.key, \"shards\": $count($states.result)} %}",
+              "ResultPath": null,
               "End": true
-            }
-          }
-        },
-        {
-          "StartAt": "CollectNetwork",
-          "States": {
-            "CollectNetwork": {
-              "Type": "Map",
-              "QueryLanguage": "JSONata",
-              "Comment": "network_traffic over every shard of the plan. One shard (no scrape_configs, or a fleet within ShardSize) gives the branch exactly the unsharded result {metric, samples, key}; several give the sum of their samples and every key. A shard that still fails after its retries fails the branch; the shards that ran are stored and processed.",
-              "Items": "{% $states.input.plan.shards %}",
-              "ItemSelector": {
-                "metric": "network_traffic",
-                "execution_id": "{% $states.context.Execution.Name %}",
-                "scheduled_time": "{% $states.input.time %}",
-                "shard": "{% $states.context.Map.Item.Value.shard %}",
-                "shards": "{% $states.context.Map.Item.Value.shards %}"
-              },
-              "MaxConcurrency": 10,
-              "ItemProcessor": {
-                "ProcessorConfig": {
-                  "Mode": "INLINE"
-                },
-                "StartAt": "CollectNetworkShard",
-                "States": {
-                  "CollectNetworkShard": {
-                    "Type": "Task",
-                    "QueryLanguage": "JSONata",
-                    "Comment": "Collect network_traffic from one shard of the targets on the data-collector and store the raw batch in S3. JSONata, as every state inside a JSONata Map must be (a nested state cannot go back to JSONPath).",
-                    "Resource": "arn:aws:states:::lambda:invoke",
-                    "Arguments": {
-                      "FunctionName": "${DataCollectorFunctionArn}",
-                      "Payload": "{% $states.input %}"
-                    },
-                    "Output": "{% {\"metric\": $states.result.Payload.metric, \"samples\": $states.result.Payload.samples, \"key\": $states.result.Payload.key} %}",
-                    "Retry": [
-                      {
-                        "Comment": "AWS's recommended retrier for lambda:invoke: the transient Lambda service errors, with full jitter (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). A function error (a deterministic payload or collection error) is not retried.",
-                        "ErrorEquals": [
-                          "Lambda.ServiceException",
-                          "Lambda.AWSLambdaException",
-                          "Lambda.SdkClientException",
-                          "Lambda.TooManyRequestsException"
-                        ],
-                        "IntervalSeconds": 1,
-                        "MaxAttempts": 3,
-                        "BackoffRate": 2.0,
-                        "MaxDelaySeconds": 10,
-                        "JitterStrategy": "FULL"
-                      }
-                    ],
-                    "End": true
-                  }
+            },
+            "NotifyFailure": {
+              "Type": "Task",
+              "Resource": "arn:aws:states:::sns:publish",
+              "Parameters": {
+                "TopicArn": "${AlarmTopicArn}",
+                "Subject": "InfraMonitor: Pipeline Failure",
+                "Message": {
+                  "execution_id.$": "$$.Execution.Name",
+                  "status": "FAILED",
+                  "started_at.$": "$$.Execution.StartTime",
+                  "scheduled_time.$": "$.time",
+                  "error.$": "$.error.Error",
+                  "cause.$": "$.error.Cause"
                 }
               },
-              "Output": "{% $count($states.result) = 1 ? $states.result[0] : $sum($states.result.samples) = 0 ? $error(\"every target of every shard failed for network_traffic; see failed_targets in the data-collector's log\") : {\"metric\": \"network_traffic\", \"samples\": $sum($states.result.samples), \"keys\": $states.result.key, \"shards\": $count($states.result)} %}",
-              "End": true
+              "ResultPath": null,
+              "Next": "PipelineFailed"
+            },
+            "PipelineFailed": {
+              "Type": "Fail",
+              "Comment": "The execution fails with the error of the branch that failed.",
+              "ErrorPath": "$.error.Error",
+              "CausePath": "$.error.Cause"
             }
           }
         }
-      ],
-      "ResultPath": "$.branches",
-      "Catch": [
-        {
-          "ErrorEquals": [
-            "States.ALL"
-          ],
-          "ResultPath": "$.error",
-          "Next": "NotifyFailure"
-        }
-      ],
-      "Next": "NotifySuccess"
-    },
-    "NotifySuccess": {
-      "Type": "Task",
-      "Resource": "arn:aws:states:::sns:publish",
-      "Parameters": {
-        "TopicArn": "${AlarmTopicArn}",
-        "Subject": "InfraMonitor: Pipeline Success",
-        "Message": {
-          "execution_id.$": "$$.Execution.Name",
-          "status": "SUCCEEDED",
-          "started_at.$": "$$.Execution.StartTime",
-          "scheduled_time.$": "$.time",
-          "branches.$": "$.branches"
-        }
-      },
-      "ResultPath": null,
-      "End": true
-    },
-    "NotifyFailure": {
-      "Type": "Task",
-      "Resource": "arn:aws:states:::sns:publish",
-      "Parameters": {
-        "TopicArn": "${AlarmTopicArn}",
-        "Subject": "InfraMonitor: Pipeline Failure",
-        "Message": {
-          "execution_id.$": "$$.Execution.Name",
-          "status": "FAILED",
-          "started_at.$": "$$.Execution.StartTime",
-          "scheduled_time.$": "$.time",
-          "error.$": "$.error.Error",
-          "cause.$": "$.error.Cause"
-        }
-      },
-      "ResultPath": null,
-      "Next": "PipelineFailed"
-    },
-    "PipelineFailed": {
-      "Type": "Fail",
-      "Comment": "The execution fails with the error of the branch that failed.",
-      "ErrorPath": "$.error.Error",
-      "CausePath": "$.error.Cause"
-    }
-  }
-}
 
-"""#
+        """#
 }
