@@ -26,12 +26,21 @@ work=${FUZZ_BUILD_DIR:-$root/.build-fuzz}/$target
 mkdir -p "$work/objects" "$work/corpus" "$work/crashes"
 flags="-sanitize=fuzzer,address -parse-as-library -O -g"
 if [ "$target" = exposition ]; then
-    # InfraMonitorCore as its own module, then Collectors with the target inside it (internal access).
-    (cd "$work/objects" && swiftc $flags -module-name InfraMonitorCore -emit-module \
+    # InfraJSON and InfraMonitorCore as modules of their own, then Collectors with the target inside
+    # it (internal access).
+    (cd "$work/objects" && swiftc $flags -module-name InfraJSON -emit-module -emit-module-path "$work/objects/InfraJSON.swiftmodule" \
+        -wmo -c "$root"/Sources/InfraJSON/*.swift -o "$work/objects/InfraJSON.o")
+    # swift-log's Logging, which the domain's ports name, from the package's checkout.
+    logging="$root/.build/checkouts/swift-log/Sources/Logging"
+    [ -d "$logging" ] || { echo "build the package first (swift build): $logging is missing" >&2; exit 2; }
+    (cd "$work/objects" && swiftc $flags -module-name Logging -package-name swift_log -emit-module -emit-module-path "$work/objects/Logging.swiftmodule" \
+        -wmo -c $(find "$logging" -name "*.swift") -o "$work/objects/Logging.o")
+    (cd "$work/objects" && swiftc $flags -module-name InfraMonitorCore -I "$work/objects" -emit-module \
         -emit-module-path "$work/objects/InfraMonitorCore.swiftmodule" \
         -wmo -c "$root"/Sources/InfraMonitorCore/*.swift -o "$work/objects/InfraMonitorCore.o")
     swiftc $flags -module-name Collectors -I "$work/objects" -o "$work/fuzz-$target" \
-        "$root"/Sources/Collectors/*.swift "$root/Fuzz/$source" "$work/objects/InfraMonitorCore.o"
+        "$root"/Sources/Collectors/*.swift "$root/Fuzz/$source" "$work/objects/InfraMonitorCore.o" "$work/objects/InfraJSON.o" \
+        "$work/objects/Logging.o"
 elif [ "$target" = json ]; then
     # InfraJSON alone: the target sees the module's internals.
     swiftc $flags -module-name InfraJSON -o "$work/fuzz-$target" \
