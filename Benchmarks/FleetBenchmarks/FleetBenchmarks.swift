@@ -12,7 +12,10 @@ import NIOPosix
 private let fullPage: String = {
     let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Tests/CollectorsTests/Fixtures/node_exporter_100k.prom").path
-    return (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    guard let page = try? String(contentsOfFile: path, encoding: .utf8), !page.isEmpty else {
+        fatalError("cannot read \(path): run the benchmarks from a full checkout of the repository")
+    }
+    return page
 }()
 
 /// node_exporter's answer to `collect[]`: the families of the asked collector from the full page,

@@ -116,8 +116,8 @@ public enum CommandRunner {
         try runBlocking("/bin/sh", ["-c", command])
     }
 
-    /// `freePort`, blocking the calling thread: only for places that cannot await.
-    public static func freePortBlocking() throws -> Int {
+    /// `freePort`'s blocking body, run on a thread of its own.
+    private static func freePortBlocking() throws -> Int {
         let result = try runBlocking(
             "/usr/bin/env",
             ["python3", "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"]
