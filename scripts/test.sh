@@ -20,6 +20,8 @@ timed='HeartbeatTests|StubbornTaskTimeoutTests|StatesTaskCommandTests'
 if [ "$#" -eq 0 ]; then
     swift test "${flags[@]}" --skip "$timed"
     swift test "${flags[@]}" --filter "$timed"
+    # A short run of every fuzz target (30 s each, two at a time; FUZZ_SMOKE_SECONDS=0 skips it).
+    ./Fuzz/smoke.sh
 else
     swift test "${flags[@]}" "$@"
 fi

@@ -97,6 +97,9 @@ public struct AWSProfileFiles: Sendable, Hashable {
             // nested settings configure services, not credentials, and are not read.
             if rawLine.first == " " || rawLine.first == "\t" { continue }
             let key = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
+            // `= value` has no setting name: Python's configparser, which the AWS CLI reads these
+            // files with, refuses such a line; we skip it rather than store a setting named "".
+            if key.isEmpty { continue }
             let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
             result[section, default: [:]][key] = value
         }

@@ -151,17 +151,9 @@ func html(_ body: String) -> Response {
     return result
 }
 
-/// A field of the query string as an HTML form sends it (`application/x-www-form-urlencoded`):
-/// `+` is a space and `%2B` a plus sign (the URL query component alone would keep `+`).
+/// A field of the request's query string as an HTML form sends it (see ``formField(in:named:)``).
 func formValue(_ request: Request, _ name: String) -> String? {
-    guard let query = request.uri.query else { return nil }
-    for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
-        let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.first.map(String.init)?.removingPercentEncoding == name else { continue }
-        let raw = parts.count > 1 ? String(parts[1]) : ""
-        return raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? raw
-    }
-    return nil
+    request.uri.query.flatMap { formField(in: $0, named: name) }
 }
 
 func text(_ body: String) -> Response { response(body, type: "text/plain; charset=utf-8") }

@@ -1,17 +1,20 @@
 /// HTML text building: every value goes through ``escape(_:)`` before it reaches a page.
 enum HTML {
     /// Escapes `& < > " '` so that any value is inert in element content and in quoted attributes.
+    ///
+    /// Works per Unicode scalar, not per `Character`: a quote followed by a combining mark is one
+    /// `Character` that is not equal to `"`, yet the browser still reads its quote byte.
     static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            default: out.append(character)
+            default: out.unicodeScalars.append(scalar)
             }
         }
         return out

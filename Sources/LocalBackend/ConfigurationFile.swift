@@ -17,6 +17,13 @@ public enum ConfigurationFile {
         } catch {
             throw LocalBackendError.configuration(path: path, reason: "cannot read it (\(error.localizedDescription))")
         }
+        return try parse(text, path: path)
+    }
+
+    /// The settings in `text`, the contents of the configuration file at `path` (named in errors).
+    /// - Throws: ``LocalBackendError/configuration(path:reason:)`` for invalid YAML, an unknown
+    ///   key (with its line) or a value out of range.
+    public static func parse(_ text: String, path: String) throws -> Settings {
         if text.trimmingCharacters(in: .whitespacesAndNewlines).allSatisfy({ $0 == "-" }) {
             return Settings()
         }

@@ -27,6 +27,15 @@ import Testing
         #expect(throws: XMLParseError.self) { try XMLNode.parse("<a><b></a>") }
         #expect(throws: XMLParseError.self) { try XMLNode.parse("<a>") }
         #expect(XMLNode.escape("a<b>&\"'") == "a&lt;b&gt;&amp;&quot;&apos;")
+        // Per scalar: a quote followed by a combining mark is still a quote byte.
+        #expect(XMLNode.escape("\"\u{301}") == "&quot;\u{301}")
+    }
+
+    @Test func xmlNestedBeyondTheDepthLimitIsRefusedNotACrash() throws {
+        let deep = String(repeating: "<a>", count: 100_000) + String(repeating: "</a>", count: 100_000)
+        #expect(throws: XMLParseError.self) { try XMLNode.parse(deep) }
+        let fine = String(repeating: "<a>", count: 200) + "x" + String(repeating: "</a>", count: 200)
+        #expect(try XMLNode.parse(fine).name == "a")
     }
 
     @Test(arguments: [

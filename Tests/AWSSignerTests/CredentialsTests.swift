@@ -46,6 +46,13 @@ import Testing
         #expect(throws: AWSCredentialError.self) { try files.credentials(profile: "missing") }
     }
 
+    /// A line with no setting name (`= value`) is skipped, as Python's configparser (which the AWS
+    /// CLI uses) refuses it; found by Fuzz/FuzzProfile.
+    @Test func aLineWithoutASettingNameIsSkipped() {
+        let files = AWSProfileFiles(credentialsText: "[dev]\n= orphan\naws_access_key_id = K\n", configText: nil)
+        #expect(files.profiles["dev"] == ["aws_access_key_id": "K"])
+    }
+
     @Test func filesAreFoundThroughTheEnvironment() throws {
         let folder = NSTemporaryDirectory() + "aws-files-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

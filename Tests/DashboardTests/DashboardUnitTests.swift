@@ -9,9 +9,30 @@ struct DashboardUnitTests {
         ("<script>alert('x')</script>", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
         ("a & b \"c\"", "a &amp; b &quot;c&quot;"),
         ("plain", "plain"),
+        // A quote or bracket followed by a combining mark is one Character, not equal to the quote,
+        // but its first byte is still the quote: escaping works per scalar (found by Fuzz/FuzzQuery).
+        ("x\"\u{301} onmouseover=1", "x&quot;\u{301} onmouseover=1"),
+        ("<\u{338}b>", "&lt;\u{338}b&gt;"),
     ])
     func escapeMakesEveryValueInert(input: String, expected: String) {
         #expect(HTML.escape(input) == expected)
+    }
+
+    /// `application/x-www-form-urlencoded` as the HTML Living Standard defines it: `+` is a space,
+    /// `%2B` a plus; a value that is not valid percent-encoding is kept as sent.
+    @Test(
+        arguments: [
+            ("sql=SELECT+count(*)+FROM+metrics", "sql", "SELECT count(*) FROM metrics"),
+            ("a=1&sql=1%2B1", "sql", "1+1"),
+            ("sql=%zz+x", "sql", "%zz x"),
+            ("range=6h&range=1h", "range", "6h"),
+            ("my+name=v", "my name", "v"),
+            ("sql", "sql", ""),
+            ("other=1", "sql", nil),
+        ] as [(String, String, String?)]
+    )
+    func formFieldsDecodeAsBrowsersEncode(query: String, name: String, expected: String?) {
+        #expect(formField(in: query, named: name) == expected)
     }
 
     @Test func tokenComparisonNeedsEveryByte() {

@@ -58,18 +58,19 @@ public struct XMLNode: Sendable, Hashable {
         try parse(Array(text.utf8))
     }
 
-    /// Escapes `&`, `<`, `>`, `"` and `'` for element text and attribute values.
+    /// Escapes `&`, `<`, `>`, `"` and `'` for element text and attribute values, per Unicode
+    /// scalar (a quote followed by a combining mark is one `Character`, but still a quote byte).
     public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&apos;"
-            default: out.append(character)
+            default: out.unicodeScalars.append(scalar)
             }
         }
         return out
@@ -88,8 +89,13 @@ public struct XMLParseError: Error, Sendable, Hashable, CustomStringConvertible 
 /// A minimal XML reader: elements, attributes, text, CDATA, comments, the declaration and the
 /// five predefined entities plus numeric character references. No DTDs.
 private struct XMLReader {
+    /// Elements nested deeper than this are refused: AWS responses nest a handful of levels, and
+    /// the reader recurses once per level, so an unbounded document would exhaust the stack.
+    static let maximumDepth = 256
+
     let bytes: [UInt8]
     var index = 0
+    var depth = 0
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -146,6 +152,9 @@ private struct XMLReader {
     }
 
     private mutating func element() throws(XMLParseError) -> XMLNode {
+        guard depth < Self.maximumDepth else { throw fail("elements nested deeper than \(Self.maximumDepth) levels") }
+        depth += 1
+        defer { depth -= 1 }
         index += 1
         var node = XMLNode(name: try name())
         while true {
