@@ -15,7 +15,9 @@ struct DoctorCommand: AsyncParsableCommand {
         discussion: """
             Checks: PRAGMA integrity_check of the database; every raw object readable and complete (gzip intact); the samples \
             and records of every object equal to reprocessing it, with its processed-object row; no temporary files of killed \
-            writes; no execution left RUNNING. Exit 0 when all is well, 1 when a problem remains. With --repair: a lost or \
+            writes; no execution left RUNNING; no samples of an object that is gone. The comparison follows `retention:` in \
+            config.yaml: records older than `records_days` (or past their TTL) are not expected, as retention deletes them. \
+            Exit 0 when all is well, 1 when a problem remains. With --repair: a lost or \
             corrupt database is moved aside (never deleted) and rebuilt from the raw objects, batches are processed again, \
             temporary files removed, RUNNING executions marked ABORTED and notified, and a damaged object's readable part is \
             kept while the object is moved to <data-dir>/damaged/. Takes the run lock: it refuses to work beside a run.
@@ -30,6 +32,10 @@ struct DoctorCommand: AsyncParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: DoctorFormat = .text
 
+    /// The clock the retention windows are judged by (tests; default now), as `lifecycle --now`.
+    @Option(help: .hidden)
+    var now: String?
+
     enum DoctorFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json
     }
@@ -42,10 +48,23 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         let lock = try await RunLock.acquire(path: directory.lockPath, timeoutSeconds: 0)
         defer { withExtendedLifetime(lock) {} }
-        let doctor = DataDoctor(directory: directory, options: options)
+        let configPath = options.config ?? directory.configPath
+        let settings = try ConfigurationFile.load(path: configPath, required: options.config != nil)
+        let clock = try LifecycleCommand.clock(now)
+        let doctor = DataDoctor(
+            directory: directory,
+            options: options,
+            windows: RetentionWindows(
+                now: RetentionPass.timestamp(clock),
+                recordsDays: settings.retention.recordsDays,
+                alarmHistoryDays: settings.retention.alarmHistoryDays
+            )
+        )
         var findings = try await doctor.examine()
         var repaired: [DataDoctor.Finding] = []
         if repair, !findings.isEmpty {
+            let stop = GracefulStop(finishing: "the repair")
+            defer { withExtendedLifetime(stop) {} }
             repaired = try await doctor.repair(findings)
             findings = try await doctor.examine()
         }
@@ -77,6 +96,8 @@ struct DoctorCommand: AsyncParsableCommand {
 struct DataDoctor {
     let directory: DataDirectory
     let options: GlobalOptions
+    /// Retention's windows: records past them are gone by design, not a difference.
+    let windows: RetentionWindows
 
     /// What is wrong, one finding per problem.
     struct Finding: Sendable, Hashable {
@@ -88,6 +109,7 @@ struct DataDoctor {
             case damagedObject = "damaged-object"
             case unprocessedBatch = "unprocessed-batch"
             case batchMismatch = "batch-mismatch"
+            case orphanSamples = "orphan-samples"
         }
 
         var kind: Kind
@@ -120,7 +142,15 @@ struct DataDoctor {
         for id in stored?.running ?? [] {
             findings.append(Finding(kind: .runningExecution, subject: id, detail: "RUNNING, but no process runs it (the run lock is free)"))
         }
-        for key in try await objects.list(prefix: ObjectKeys.rawPrefix) {
+        let keys = try await objects.list(prefix: ObjectKeys.rawPrefix)
+        let present = Set(keys)
+        for (source, samples) in (stored?.samples ?? [:]).sorted(by: { $0.key < $1.key })
+        where source.hasPrefix(ObjectKeys.rawPrefix) && !present.contains(source) {
+            findings.append(
+                Finding(kind: .orphanSamples, subject: source, detail: "\(samples.count) sample(s) whose raw object is gone")
+            )
+        }
+        for key in keys {
             let expected: Reprocessed
             do {
                 expected = try await reprocess(key)
@@ -136,7 +166,7 @@ struct DataDoctor {
                 findings.append(Finding(kind: .unprocessedBatch, subject: key, detail: "stored, never processed"))
                 continue
             }
-            if let difference = Self.difference(expected, stored: stored, key: key) {
+            if let difference = Self.difference(expected, stored: stored, key: key, windows: windows) {
                 findings.append(Finding(kind: .batchMismatch, subject: key, detail: difference))
             }
         }
@@ -158,6 +188,13 @@ struct DataDoctor {
         }
         let context = try CommandContext(options: options)
         let processor = LogProcessor(backend: context.backend)
+        let orphans = findings.filter { $0.kind == .orphanSamples }.map(\.subject)
+        if !orphans.isEmpty {
+            let deleted = try await context.machine.store.deleteSamples(ofSources: orphans)
+            for source in orphans {
+                done.append(Finding(kind: .orphanSamples, subject: source, detail: "samples deleted (\(deleted) in all)"))
+            }
+        }
         if findings.contains(where: { $0.kind == .runningExecution }) {
             try await context.recoverInterruptedExecutions(prefix: "doctor: ")
             for finding in findings where finding.kind == .runningExecution {
@@ -205,13 +242,16 @@ struct DataDoctor {
     }
 
     /// How the stored samples and records of `key` differ from reprocessing it; nil when equal. A
-    /// record whose (metric_id, timestamp) a later batch rewrote is not a difference.
-    static func difference(_ expected: Reprocessed, stored: StoredBatches, key: String) -> String? {
+    /// record whose (metric_id, timestamp) a later batch rewrote is not a difference, nor a missing
+    /// record that retention deletes (at or before the records window's cutoff, or past its TTL).
+    static func difference(_ expected: Reprocessed, stored: StoredBatches, key: String, windows: RetentionWindows) -> String? {
         let samples = stored.samples[key] ?? []
         if samples != expected.samples {
             return "\(samples.count) stored sample(s), \(expected.samples.count) from reprocessing"
         }
+        let cutoff = windows.recordsCutoff
         for record in expected.records {
+            if record.timestamp <= cutoff || record.expiresAt < windows.now.seconds { continue }
             guard let found = stored.records[record.metricID + "\u{0}" + record.timestampText] else {
                 return "record \(record.metricID) at \(record.timestampText) missing"
             }

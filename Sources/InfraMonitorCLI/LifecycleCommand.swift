@@ -59,10 +59,11 @@ struct LifecycleApplyCommand: AsyncParsableCommand {
         try LifecycleCommand.requireLocal(options)
         let clock = try LifecycleCommand.clock(now)
         let context = try CommandContext(options: options)
+        let stop = GracefulStop(finishing: "the retention pass")
         let lock = try await context.lock()
         let pass = RetentionPass(machine: context.machine)
         let outcome = try await pass.run(now: clock, dryRun: dryRun)
-        withExtendedLifetime(lock) {}
+        withExtendedLifetime((lock, stop)) {}
         print(pass.summary(outcome), terminator: "")
     }
 }

@@ -63,6 +63,18 @@ extension SQLiteStore {
         return target
     }
 
+    /// Deletes the `metrics` samples of `sources` (objects that are gone); returns how many went.
+    public func deleteSamples(ofSources sources: [String]) async throws -> Int {
+        try await write { db in
+            var deleted = 0
+            for source in sources {
+                try db.execute(sql: "DELETE FROM metric_samples WHERE source = ?", arguments: [source])
+                deleted += db.changesCount
+            }
+            return deleted
+        }
+    }
+
     /// The samples, records, processed-object rows and RUNNING executions the database holds.
     public func storedBatches() async throws -> StoredBatches {
         try await read { db in

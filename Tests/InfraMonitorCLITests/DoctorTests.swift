@@ -1,5 +1,6 @@
 import Foundation
 import InfraJSON
+import InfraMonitorCore
 import TestSupport
 import Testing
 
@@ -127,6 +128,34 @@ struct DoctorTests {
         try await expectFoundAndRepaired("batch-mismatch")
     }
 
+    @Test func samplesOfAnObjectThatIsGoneAreFoundAndDeleted() async throws {
+        _ = try await healthyDirectory()
+        let object = try #require(rawObjects().first)
+        try FileManager.default.removeItem(atPath: rawFolder + "/" + object)
+        try await expectFoundAndRepaired("orphan-samples")
+        #expect(try await sql("SELECT count(*) FROM metric_samples WHERE source = 'raw-metrics/\(object)'") == "0")
+    }
+
+    /// Records past `records_days` are deleted by retention while their objects stay (raw
+    /// objects are kept longer): that is the configured state, not a difference to repair.
+    @Test func recordsThatRetentionDeletedAreNotADifference() async throws {
+        try """
+        collection:
+          sample_window_seconds: 0.2
+        retention:
+          records_days: 30
+          raw_expiration_days: 365
+        """.write(toFile: dataDir + "/config.yaml", atomically: true, encoding: .utf8)
+        _ = try await healthyDirectory()
+        let later = Timestamp.now().adding(seconds: 40 * 86_400).iso8601Milliseconds
+        let pass = try await cli(["lifecycle", "apply", "--now", later])
+        #expect(pass.status == 0, "\(pass.stderr)")
+        #expect(try await sql("SELECT count(*) FROM infra_metrics") == "0")
+        #expect(!rawObjects().isEmpty)
+        let check = try await doctor(["--now", later])
+        #expect(check.status == 0, "\(check.report.text)")
+    }
+
     @Test func textOutputNamesTheProblemAndTheRepair() async throws {
         _ = try await healthyDirectory()
         for suffix in ["", "-wal", "-shm"] { unlink(database + suffix) }
@@ -160,5 +189,28 @@ struct CrashCampaignSmokeTests {
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("trials: 20"))
         #expect(result.stdout.contains("invariant violations: 0"), "\(result.stdout)")
+    }
+}
+
+/// The soak's smoke: `serve` with a one-second tick for 20 executions (`scripts/soak-serve.sh`;
+/// 2,000 by hand). Memory and descriptors must not climb with every execution.
+@Suite("Soak smoke", .serialized)
+struct SoakSmokeTests {
+    @Test(.timeLimit(.minutes(2))) func twentyExecutionsKeepMemoryAndDescriptorsFlat() async throws {
+        let dataDir = try Fixtures.temporaryDirectory("soak-smoke")
+        let result = try await CommandRunner.run(
+            "/bin/bash",
+            [CommandRunner.projectRoot + "/scripts/soak-serve.sh", "-n", "20", "-e", "10", "-b", CommandRunner.infraMonitorPath, "-d", dataDir]
+        )
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("20 executions"), "\(result.stdout)")
+        // Rows: executions, seconds, rss_kB, fds, db_bytes; the first (1 execution) and the last (20).
+        let rows = result.stdout.split(separator: "\n").map { $0.split(separator: " ") }.filter { $0.count == 5 && Int($0[0]) != nil }
+        let first = try #require(rows.first), last = try #require(rows.last)
+        #expect(Int(last[0]) ?? 0 >= 20)
+        let fdsFirst = Int(first[3]) ?? 0, fdsLast = Int(last[3]) ?? 0
+        #expect(fdsLast <= fdsFirst + 8, "descriptors grew from \(fdsFirst) to \(fdsLast): \(result.stdout)")
+        let rssFirst = Int(first[2]) ?? 0, rssLast = Int(last[2]) ?? 0
+        #expect(rssLast < rssFirst * 3 / 2, "resident memory grew from \(rssFirst) kB to \(rssLast) kB: \(result.stdout)")
     }
 }
