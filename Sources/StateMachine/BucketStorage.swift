@@ -81,7 +81,10 @@ public final class InMemoryBucketStorage: BucketStorage {
         for (bucket, contents) in objects {
             var stored: [String: Stored] = [:]
             for (key, body) in contents {
-                stored[key] = Stored(body: body, object: BucketObject(key: key, size: body.count, lastModified: time, eTag: BucketObject.eTag(of: body)))
+                stored[key] = Stored(
+                    body: body,
+                    object: BucketObject(key: key, size: body.count, lastModified: time, eTag: BucketObject.eTag(of: body))
+                )
             }
             initial[bucket] = stored
         }

@@ -209,7 +209,9 @@ extension DefinitionParser {
             let wrongLanguage = key == (jsonata ? "Parameters" : "Arguments")
             problem(
                 location + DefinitionProblem.member(key),
-                wrongLanguage ? "use \(argumentsKey) in a \(jsonata ? "JSONata" : "JSONPath") state, not \(key)" : "field '\(key)' is not allowed in an ItemReader"
+                wrongLanguage
+                    ? "use \(argumentsKey) in a \(jsonata ? "JSONata" : "JSONPath") state, not \(key)"
+                    : "field '\(key)' is not allowed in an ItemReader"
             )
         }
         let config = fields["ReaderConfig"]?.objectValue ?? [:]
@@ -238,7 +240,8 @@ extension DefinitionParser {
         for key in config.keys.sorted() where !allowedConfig.contains(key) {
             problem(
                 location + ".ReaderConfig" + DefinitionProblem.member(key),
-                key == "MaxItemsPath" ? "MaxItemsPath is a JSONPath field; use MaxItems with a {% %} expression" : "field '\(key)' is not allowed in ReaderConfig"
+                key == "MaxItemsPath"
+                    ? "MaxItemsPath is a JSONPath field; use MaxItems with a {% %} expression" : "field '\(key)' is not allowed in ReaderConfig"
             )
         }
         if let value = config["MaxItems"] {
@@ -266,7 +269,10 @@ extension DefinitionParser {
                 problem(location + "." + argumentsKey + "." + name, "the ItemReader's \(argumentsKey) need \(name)")
             }
             for key in members.keys.sorted() where !allowedArguments.contains(!jsonata && key.hasSuffix(".$") ? String(key.dropLast(2)) : key) {
-                problem(location + "." + argumentsKey + DefinitionProblem.member(key), "field '\(key)' is not allowed in these ItemReader \(argumentsKey)")
+                problem(
+                    location + "." + argumentsKey + DefinitionProblem.member(key),
+                    "field '\(key)' is not allowed in these ItemReader \(argumentsKey)"
+                )
             }
         } else if !(jsonata && arguments.isObjectOrExpression) {
             problem(location + "." + argumentsKey, "\(argumentsKey) must be a JSON object\(jsonata ? " or a {% %} expression" : "")")
@@ -411,8 +417,12 @@ extension DefinitionParser {
             if case .object(let members) = arguments {
                 let names = Set(members.keys.map { !jsonata && $0.hasSuffix(".$") ? String($0.dropLast(2)) : $0 })
                 if !names.contains("Bucket") { problem(location + "." + argumentsKey + ".Bucket", "the ResultWriter's \(argumentsKey) need Bucket") }
-                for key in members.keys.sorted() where !["Bucket", "Prefix"].contains(!jsonata && key.hasSuffix(".$") ? String(key.dropLast(2)) : key) {
-                    problem(location + "." + argumentsKey + DefinitionProblem.member(key), "field '\(key)' is not allowed in the ResultWriter \(argumentsKey)")
+                for key in members.keys.sorted()
+                where !["Bucket", "Prefix"].contains(!jsonata && key.hasSuffix(".$") ? String(key.dropLast(2)) : key) {
+                    problem(
+                        location + "." + argumentsKey + DefinitionProblem.member(key),
+                        "field '\(key)' is not allowed in the ResultWriter \(argumentsKey)"
+                    )
                 }
                 if jsonata {
                     spec.arguments = query(arguments, at: location + ".Arguments")

@@ -171,7 +171,16 @@ extension ExecutionRun {
             cursor.last = await recorder.emit("MapRunSucceeded", previous: cursor.last, state: state.name, details: ["mapRunArn": .string(run.arn)])
         }
         guard jsonata else {
-            return try await finishFanOut("Map", state, result: result, failure: failure, input: input, context: context, cursor: cursor, variables: variables)
+            return try await finishFanOut(
+                "Map",
+                state,
+                result: result,
+                failure: failure,
+                input: input,
+                context: context,
+                cursor: cursor,
+                variables: variables
+            )
         }
         try await recordFanOut("Map", state, failure: failure, cursor: cursor)
         states["result"] = result

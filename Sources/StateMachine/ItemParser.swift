@@ -104,7 +104,9 @@ struct CSVRecords {
     }
 
     mutating func next() throws(ItemParser.Failure) -> [String]? {
-        let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n"), carriage = UInt8(ascii: "\r")
+        let quote = UInt8(ascii: "\"")
+        let newline = UInt8(ascii: "\n")
+        let carriage = UInt8(ascii: "\r")
         while position < bytes.count, bytes[position] == newline || bytes[position] == carriage { position += 1 }
         guard position < bytes.count else { return nil }
         var fields: [String] = []
