@@ -7,6 +7,8 @@ struct DefinitionParser {
     var allNames: Set<String> = []
     /// Whether the machine's top-level `QueryLanguage` is JSONata (the default of every state).
     var defaultJSONata = false
+    /// The distributed Map `Label`s seen so far: each must be unique within the definition.
+    var mapLabels: Set<String> = []
 
     private static let stateTypes: Set<String> = ["Task", "Pass", "Succeed", "Fail", "Choice", "Wait", "Parallel", "Map"]
 

@@ -169,7 +169,12 @@ extension DefinitionParser {
         jsonata: Bool
     ) -> DistributedMapSpec {
         var spec = DistributedMapSpec(executionType: executionType)
-        if let label = fields["Label"] { spec.label = parseLabel(label, at: location + ".Label") }
+        if let label = fields["Label"] {
+            spec.label = parseLabel(label, at: location + ".Label")
+            if let name = spec.label, !mapLabels.insert(name).inserted {
+                problem(location + ".Label", "the Label '\(name)' is used by another Map state; labels must be unique within the state machine")
+            }
+        }
         if let reader = fields["ItemReader"] {
             spec.reader = parseItemReader(reader, at: location + ".ItemReader", jsonata: jsonata)
             for key in ["ItemsPath", "Items"] where fields[key] != nil {
