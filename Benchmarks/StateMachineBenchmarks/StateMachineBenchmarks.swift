@@ -41,15 +41,17 @@ private let itemIterator = """
     """
 
 /// A distributed Map reading 100,000 items from a JSON Lines object in the bucket; each item runs as
-/// an Express child execution (up to 10,000 at once).
-private let distributedMapDefinition = """
-    {"StartAt":"Fan","States":{"Fan":{"Type":"Map",
+/// an Express child execution, at most `maxConcurrency` at once (0: Step Functions' 10,000).
+private func distributedMapDefinition(maxConcurrency: Int) -> String {
+    """
+    {"StartAt":"Fan","States":{"Fan":{"Type":"Map","MaxConcurrency":\(maxConcurrency),
       "ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSONL"},
         "Parameters":{"Bucket":"bench","Key":"items.jsonl"}},
       "ItemSelector":{"value.$":"$$.Map.Item.Value.value","index.$":"$$.Map.Item.Index"},
       "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},\(itemIterator)},
       "End":true}}}
     """
+}
 
 /// The JSONPath inline equivalent: the same 100,000 items given as the input (at most 40 at once).
 private let inlineMapDefinition = """
@@ -113,20 +115,24 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // One iteration is one execution: the ItemReader parses the 100,000-line JSON Lines object from
-    // an in-memory bucket and 100,000 child executions run (200,000 transitions inside them).
-    Benchmark("Distributed Map over 100,000 JSONL items from the bucket", configuration: configuration) { benchmark in
-        let lines = hundredThousandItems.map { $0.text + "\n" }.joined()
-        let storage = InMemoryBucketStorage(objects: ["bench": ["items.jsonl": Array(lines.utf8)]])
-        let interpreter = Interpreter(
-            definition: try StateMachineDefinition(parsing: distributedMapDefinition),
-            bindings: ResourceBindings([:]),
-            storage: storage
-        )
-        benchmark.startMeasurement()
-        let result = await interpreter.run(input: [:], options: options())
-        benchmark.stopMeasurement()
-        guard case .succeeded(.array(let outputs)) = result, outputs.count == 100_000 else { fatalError("unexpected result \(result)") }
-        blackHole(outputs)
+    // an in-memory bucket and 100,000 child executions run (200,000 transitions inside them), with
+    // the default concurrency (10,000 children at once) and with MaxConcurrency 1,000.
+    for (maxConcurrency, name) in [(0, "Distributed Map over 100,000 JSONL items from the bucket"), (1_000, "Distributed Map, MaxConcurrency 1,000")]
+    {
+        Benchmark(name, configuration: configuration) { benchmark in
+            let lines = hundredThousandItems.map { $0.text + "\n" }.joined()
+            let storage = InMemoryBucketStorage(objects: ["bench": ["items.jsonl": Array(lines.utf8)]])
+            let interpreter = Interpreter(
+                definition: try StateMachineDefinition(parsing: distributedMapDefinition(maxConcurrency: maxConcurrency)),
+                bindings: ResourceBindings([:]),
+                storage: storage
+            )
+            benchmark.startMeasurement()
+            let result = await interpreter.run(input: [:], options: options())
+            benchmark.stopMeasurement()
+            guard case .succeeded(.array(let outputs)) = result, outputs.count == 100_000 else { fatalError("unexpected result \(result)") }
+            blackHole(outputs)
+        }
     }
 
     // The JSONPath inline Map over the same 100,000 items given as the execution input.

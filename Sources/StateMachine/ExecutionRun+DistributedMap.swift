@@ -87,7 +87,7 @@ extension ExecutionRun {
         let scope = MapScope(jsonata: jsonata, effective: effective, context: context, states: .object(states), variables: variables)
         if distributed.writer?.exports == true, storage == nil { throw ExecutionError(StatesErrors.resultWriterFailed, Self.noStorageCause) }
 
-        let items: [JSON]
+        var items: [JSON]
         if let reader = distributed.reader {
             items = try await readItems(reader, scope: scope)
         } else if jsonata {
@@ -121,7 +121,13 @@ extension ExecutionRun {
                 selected.append(item)
             }
         }
-        let childInputs = try distributed.batcher.map { batcher throws(ExecutionError) in try batches(selected, batcher, scope: scope) } ?? selected
+        // Only the selected items are needed from here on; at 100,000 items the copies count.
+        items.removeAll()
+        var childInputs = selected
+        if let batcher = distributed.batcher {
+            childInputs = try batches(selected, batcher, scope: scope)
+            selected.removeAll()
+        }
 
         let run = mapRun(state, distributed)
         cursor.last = await recorder.emit(
@@ -132,6 +138,9 @@ extension ExecutionRun {
         )
         cursor.last = await recorder.emit("MapRunStarted", previous: cursor.last, state: state.name, details: ["mapRunArn": .string(run.arn)])
         let records = ChildRecords(count: childInputs.count)
+        // Without a ResultWriter only a failed child's metadata is ever shown (COMPACT keeps
+        // failures unchanged), so a succeeded child keeps just its output.
+        let keepSucceededMetadata = distributed.writer != nil
         let iterator = spec.iterator
         let (_, failure, _) = await runConcurrently(
             childInputs.map { (iterator, $0) },
@@ -139,7 +148,10 @@ extension ExecutionRun {
             previous: cursor.last,
             tolerance: tolerance
         ) { index, branch, childInput in
-            let record = await runChild(branch, input: childInput, index: index, run: run)
+            var record = await runChild(branch, input: childInput, index: index, run: run)
+            if !keepSucceededMetadata, case .succeeded = record.outcome {
+                record = ChildExecutionRecord(name: "", arn: "", input: .null, startDate: "", stopDate: "", outcome: record.outcome)
+            }
             records.set(index, record)
             switch record.outcome {
             case .succeeded(let output): return .succeeded(output, last: 0)
