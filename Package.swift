@@ -302,6 +302,7 @@ let package = Package(
         .testTarget(
             name: "InfraMonitorCLITests",
             dependencies: ["InfraMonitorCLI", "TestSupport", "Compression", "InfraJSON", "InfraMonitorCore", "LocalBackend", "Alarms"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
     ]

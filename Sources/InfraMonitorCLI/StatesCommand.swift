@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import InfraJSON
 import InfraMonitorCore
+import LocalBackend
 import StateMachine
 
 /// `infra-monitor states run|validate`: the States Language interpreter on its own (docs/design.md, "The state machine").
@@ -42,6 +43,20 @@ struct StatesCommand: AsyncParsableCommand {
         var trace = false
 
         @Option(
+            name: .customLong("data-dir"),
+            help: ArgumentHelp(
+                "The data directory whose buckets distributed Map states read and write.",
+                discussion: """
+                    The bucket BUCKET is the folder DIR/objects/BUCKET and an object is a file below it (the \
+                    layout of the embedded backend's bucket). Without it, a distributed Map with an ItemReader \
+                    or a ResultWriter fails with States.ItemReaderFailed or States.ResultWriterFailed.
+                    """,
+                valueName: "DIR"
+            )
+        )
+        var dataDir: String?
+
+        @Option(
             name: .customLong("task"),
             help: ArgumentHelp(
                 "Bind a Task resource to a shell command (repeatable; RESOURCE may be *).",
@@ -65,19 +80,20 @@ struct StatesCommand: AsyncParsableCommand {
                 throw CLIError.usage("--input is not valid JSON: \(error.description)")
             }
             let name = UUID().uuidString.lowercased()
-            let options = ExecutionOptions(
+            var options = ExecutionOptions(
                 executionName: name,
                 startTime: Timestamp.nowText(),
                 stateMachineName: URL(fileURLWithPath: definition).deletingPathExtension().lastPathComponent
             )
+            if trace {
+                options.onChildExecutionEvent = { executionID, event in Self.printEvent(event, executionID: executionID) }
+            }
             let trace = trace
-            let result = await Interpreter(definition: machine, bindings: bindings).run(input: inputValue, options: options) { event in
+            let storage = dataDir.map { FolderBucketStorage(root: DataDirectory(path: $0).path + "/objects") }
+            let interpreter = Interpreter(definition: machine, bindings: bindings, storage: storage)
+            let result = await interpreter.run(input: inputValue, options: options) { event in
                 guard trace else { return }
-                let object: JSON = [
-                    "id": .number(Double(event.id)), "previousEventId": .number(Double(event.previousEventID)), "type": .string(event.type),
-                    "timestamp": .string(event.timestamp), "stateName": event.stateName.map(JSON.string) ?? .null, "details": event.details,
-                ]
-                FileHandle.standardError.write(Data((object.text + "\n").utf8))
+                Self.printEvent(event, executionID: nil)
             }
             switch result {
             case .succeeded(let output):
@@ -86,6 +102,17 @@ struct StatesCommand: AsyncParsableCommand {
                 print(JSON.object(["status": "FAILED", "error": .string(error), "cause": .string(cause)]).text)
                 throw ExitCode(1)
             }
+        }
+
+        /// One history event as a JSON line on stderr; a child execution's events (distributed Map)
+        /// also carry the child's `executionArn`.
+        static func printEvent(_ event: HistoryEvent, executionID: String?) {
+            var object: [String: JSON] = [
+                "id": .number(Double(event.id)), "previousEventId": .number(Double(event.previousEventID)), "type": .string(event.type),
+                "timestamp": .string(event.timestamp), "stateName": event.stateName.map(JSON.string) ?? .null, "details": event.details,
+            ]
+            if let executionID { object["executionArn"] = .string(executionID) }
+            FileHandle.standardError.write(Data((JSON.object(object).text + "\n").utf8))
         }
     }
 

@@ -7,6 +7,8 @@ struct DefinitionParser {
     var allNames: Set<String> = []
     /// Whether the machine's top-level `QueryLanguage` is JSONata (the default of every state).
     var defaultJSONata = false
+    /// The distributed Map `Label`s seen so far: each must be unique within the definition.
+    var mapLabels: Set<String> = []
 
     private static let stateTypes: Set<String> = ["Task", "Pass", "Succeed", "Fail", "Choice", "Wait", "Parallel", "Map"]
 
@@ -98,7 +100,9 @@ struct DefinitionParser {
                     checkVariableScopes(inner, outer: outer.union(own), at: stateLocation + ".Branches[\(index)]")
                 }
             case .map(let spec):
-                checkVariableScopes(spec.iterator, outer: outer.union(own), at: stateLocation + ".ItemProcessor")
+                // A distributed Map's child executions cannot read the variables of outer scopes
+                // (workflow-variables.html, "Variable scope"), so their own names clash with nothing.
+                checkVariableScopes(spec.iterator, outer: spec.distributed == nil ? outer.union(own) : [], at: stateLocation + ".ItemProcessor")
             default:
                 break
             }
@@ -254,14 +258,20 @@ struct DefinitionParser {
                 problem(location + ".ItemProcessor", "a Map state needs an ItemProcessor (or Iterator)")
                 return node
             }
-            if let mode = processor["ProcessorConfig"]?["Mode"], mode != "INLINE" {
-                problem(
-                    location + "." + processorKey + ".ProcessorConfig.Mode",
-                    "only INLINE Map states run locally (got \(mode.text)); a DISTRIBUTED Map needs Step Functions"
-                )
+            let executionType = parseProcessorConfig(processor["ProcessorConfig"], at: location + "." + processorKey + ".ProcessorConfig")
+            if executionType == nil {
+                for key in Self.distributedMapFields.sorted() where fields[key] != nil {
+                    problem(
+                        location + "." + key,
+                        "field '\(key)' is only allowed in a distributed Map (ItemProcessor.ProcessorConfig.Mode DISTRIBUTED)"
+                    )
+                }
             }
             guard let iterator = parseBranch(processor, at: location + "." + processorKey) else { return node }
             var spec = MapSpec(iterator: iterator)
+            if let executionType {
+                spec.distributed = parseDistributedMap(fields, executionType: executionType, at: location, jsonata: jsonata)
+            }
             if jsonata {
                 parseJSONataMap(fields, into: &spec, at: location)
                 node.kind = .map(spec)
@@ -385,7 +395,7 @@ struct DefinitionParser {
         "Map": ioFields.union([
             "Assign", "Next", "End", "ResultPath", "Parameters", "ItemSelector", "ResultSelector", "Retry", "Catch", "Iterator",
             "ItemProcessor", "ItemsPath", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailureCount", "ToleratedFailureCountPath",
-            "ToleratedFailurePercentage", "ToleratedFailurePercentagePath",
+            "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "ItemReader", "ItemBatcher", "ResultWriter", "Label",
         ]),
     ]
 

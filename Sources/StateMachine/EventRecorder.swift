@@ -12,9 +12,17 @@ actor EventRecorder {
 
     private var nextID = 1
     private let now: @Sendable () -> String
-    private let continuation: AsyncStream<HistoryEvent>.Continuation
+    private let continuation: AsyncStream<HistoryEvent>.Continuation?
     private let progress = DeliveryProgress()
-    private let delivery: Task<Void, Never>
+    private let delivery: Task<Void, Never>?
+
+    /// A recorder that only numbers events, delivering them to no one (a distributed Map's child
+    /// execution when nobody asked for child histories).
+    init(now: @escaping @Sendable () -> String) {
+        self.now = now
+        self.continuation = nil
+        self.delivery = nil
+    }
 
     init(now: @escaping @Sendable () -> String, onEvent: @escaping @Sendable (HistoryEvent) async -> Void) {
         self.now = now
@@ -39,6 +47,7 @@ actor EventRecorder {
     func emit(_ type: String, previous: Int, state: String? = nil, details: JSON = [:]) async -> Int {
         let id = nextID
         nextID += 1
+        guard let continuation else { return id }
         continuation.yield(HistoryEvent(id: id, previousEventID: previous, type: type, timestamp: now(), stateName: state, details: details))
         let target = id - Self.backlogLimit
         if progress.isBehind(target) { await progress.wait(untilDelivered: target) }
@@ -47,8 +56,8 @@ actor EventRecorder {
 
     /// Waits until every recorded event has been delivered.
     func finish() async {
-        continuation.finish()
-        await delivery.value
+        continuation?.finish()
+        await delivery?.value
     }
 }
 

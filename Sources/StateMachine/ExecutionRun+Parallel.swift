@@ -24,7 +24,7 @@ extension ExecutionRun {
         return try await finishFanOut(
             "Parallel",
             state,
-            outputs: outputs,
+            result: .array(outputs),
             failure: failure,
             input: input,
             context: context,
@@ -44,6 +44,18 @@ extension ExecutionRun {
         cursor: EventCursor,
         variables: [String: JSON]
     ) async throws(ExecutionError) -> StateExit {
+        if let distributed = spec.distributed {
+            return try await attemptDistributedMap(
+                state,
+                spec,
+                distributed,
+                input: input,
+                entered: entered,
+                retryCount: retryCount,
+                cursor: cursor,
+                variables: variables
+            )
+        }
         let context = context(state: state.name, entered: entered, retryCount: retryCount)
         let effective = try DataFlow.applyInputPath(state.inputPath, to: input, context: context, variables: variables)
         guard case .array(let items)? = spec.itemsPath.select(input: effective, context: context, variables: variables) else {
@@ -78,7 +90,7 @@ extension ExecutionRun {
         return try await finishFanOut(
             "Map",
             state,
-            outputs: outputs,
+            result: .array(outputs),
             failure: failure,
             input: input,
             context: context,
@@ -90,10 +102,10 @@ extension ExecutionRun {
     /// The common end of a Parallel or Map state: records `<kind>StateFailed` and rethrows the
     /// failure, or records `<kind>StateSucceeded` and applies ResultSelector, ResultPath and
     /// OutputPath to the array of outputs.
-    private func finishFanOut(
+    func finishFanOut(
         _ kind: String,
         _ state: StateNode,
-        outputs: [JSON],
+        result: JSON,
         failure: ExecutionError?,
         input: JSON,
         context: JSON,
@@ -101,7 +113,6 @@ extension ExecutionRun {
         variables: [String: JSON]
     ) async throws(ExecutionError) -> StateExit {
         try await recordFanOut(kind, state, failure: failure, cursor: cursor)
-        let result = JSON.array(outputs)
         let selected = try state.resultSelector?.evaluate(input: result, context: context, variables: variables) ?? result
         let assigned = try state.assign?.evaluate(input: selected, context: context, variables: variables) ?? [:]
         let merged = try DataFlow.applyResultPath(state.resultPath, result: selected, to: input)
@@ -112,7 +123,7 @@ extension ExecutionRun {
     }
 
     /// Records `<kind>StateFailed` and rethrows the failure, or records `<kind>StateSucceeded`.
-    private func recordFanOut(_ kind: String, _ state: StateNode, failure: ExecutionError?, cursor: EventCursor) async throws(ExecutionError) {
+    func recordFanOut(_ kind: String, _ state: StateNode, failure: ExecutionError?, cursor: EventCursor) async throws(ExecutionError) {
         if let failure {
             cursor.last = await recorder.emit(
                 "\(kind)StateFailed",
@@ -162,6 +173,18 @@ extension ExecutionRun {
         cursor: EventCursor,
         variables: [String: JSON]
     ) async throws(ExecutionError) -> StateExit {
+        if let distributed = spec.distributed {
+            return try await attemptDistributedMap(
+                state,
+                spec,
+                distributed,
+                input: input,
+                entered: entered,
+                retryCount: retryCount,
+                cursor: cursor,
+                variables: variables
+            )
+        }
         let context = context(state: state.name, entered: entered, retryCount: retryCount)
         var states: [String: JSON] = ["input": input, "context": context]
         let itemsValue = try spec.items?.evaluate(states: .object(states), variables: variables, field: "Items") ?? input
@@ -259,16 +282,18 @@ extension ExecutionRun {
 
     /// Runs branches concurrently (at most `limit` at once, 0 for all). Failures count against `tolerance`;
     /// once it is exceeded the remaining branches are cancelled. For a Map state (`mapState` set) every
-    /// iteration records `MapIterationStarted` and `MapIterationSucceeded`/`MapIterationFailed`.
+    /// iteration records `MapIterationStarted` and `MapIterationSucceeded`/`MapIterationFailed`;
+    /// `iteration`, when given, runs each job instead (a distributed Map's child executions).
     /// - Returns: the outputs in job order (a failed, tolerated iteration yields its error output), the
     ///   failure that stopped the run, and the id of the latest event.
-    private func runConcurrently(
+    func runConcurrently(
         _ jobs: [(Branch, JSON)],
         limit: Int,
         previous: Int,
         variables: [String: JSON] = [:],
         mapState: String? = nil,
-        tolerance: FailureTolerance = FailureTolerance()
+        tolerance: FailureTolerance = FailureTolerance(),
+        iteration: (@Sendable (_ index: Int, _ branch: Branch, _ input: JSON) async -> BranchOutcome)? = nil
     ) async -> (outputs: [JSON], failure: ExecutionError?, last: Int) {
         await withTaskGroup(of: (Int, BranchOutcome).self) { group in
             var outputs = [JSON?](repeating: nil, count: jobs.count)
@@ -283,6 +308,7 @@ extension ExecutionRun {
                 let (branch, input) = jobs[index]
                 nextJob += 1
                 group.addTask {
+                    if let iteration { return (index, await iteration(index, branch, input)) }
                     guard let mapState else { return (index, await runBranch(branch, input: input, previous: previous, variables: variables)) }
                     let identity: JSON = ["name": .string(mapState), "index": .number(Double(index))]
                     let started = await recorder.emit("MapIterationStarted", previous: previous, state: mapState, details: identity)

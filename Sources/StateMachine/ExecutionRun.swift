@@ -7,11 +7,16 @@ struct ExecutionRun: Sendable {
     let recorder: EventRecorder
     let executionObject: JSON
     let stateMachineObject: JSON
+    /// The buckets of distributed Map states' `ItemReader` and `ResultWriter`.
+    let storage: (any BucketStorage)?
+    /// How many Map Runs each distributed Map state of this execution has started (their ids).
+    let mapRuns = MapRunCounter()
 
-    init(bindings: ResourceBindings, options: ExecutionOptions, recorder: EventRecorder, executionInput: JSON) {
+    init(bindings: ResourceBindings, options: ExecutionOptions, recorder: EventRecorder, executionInput: JSON, storage: (any BucketStorage)? = nil) {
         self.bindings = bindings
         self.options = options
         self.recorder = recorder
+        self.storage = storage
         self.executionObject = [
             "Id": .string(options.resolvedExecutionID), "Input": executionInput, "Name": .string(options.executionName),
             "StartTime": .string(options.startTime),

@@ -104,6 +104,11 @@ public struct ExecutionOptions: Sendable {
     /// for no limit (as an Express workflow, which keeps no history).
     public var historyEventLimit: Int?
 
+    /// Receives the history events of every child execution a distributed Map state starts, with
+    /// the child's execution ARN; each child's history is its own (its own ids, from 1, and its own
+    /// event quota), apart from the parent's. `nil`: child histories are not kept.
+    public var onChildExecutionEvent: (@Sendable (_ executionID: String, _ event: HistoryEvent) async -> Void)?
+
     /// Step Functions' quota of history events per execution of a Standard workflow.
     public static let standardHistoryEventLimit = 25_000
 
@@ -116,9 +121,11 @@ public struct ExecutionOptions: Sendable {
         executionID: String? = nil,
         sleep: @escaping @Sendable (Double) async throws -> Void = ExecutionOptions.realSleep,
         now: @escaping @Sendable () -> String = ExecutionOptions.systemNow,
-        historyEventLimit: Int? = ExecutionOptions.standardHistoryEventLimit
+        historyEventLimit: Int? = ExecutionOptions.standardHistoryEventLimit,
+        onChildExecutionEvent: (@Sendable (_ executionID: String, _ event: HistoryEvent) async -> Void)? = nil
     ) {
         self.historyEventLimit = historyEventLimit
+        self.onChildExecutionEvent = onChildExecutionEvent
         self.executionName = executionName
         self.startTime = startTime ?? now()
         self.stateMachineName = stateMachineName

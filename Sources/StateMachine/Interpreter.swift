@@ -9,11 +9,16 @@ public struct Interpreter: Sendable {
     public let definition: StateMachineDefinition
     /// The Task handlers.
     public let bindings: ResourceBindings
+    /// The buckets distributed Map states read items from and write results to; without it an
+    /// `ItemReader` fails with `States.ItemReaderFailed` and a `ResultWriter` that exports with
+    /// `States.ResultWriterFailed`.
+    public let storage: (any BucketStorage)?
 
     /// Creates an interpreter.
-    public init(definition: StateMachineDefinition, bindings: ResourceBindings) {
+    public init(definition: StateMachineDefinition, bindings: ResourceBindings, storage: (any BucketStorage)? = nil) {
         self.definition = definition
         self.bindings = bindings
+        self.storage = storage
     }
 
     /// Runs one execution to its end.
@@ -27,7 +32,7 @@ public struct Interpreter: Sendable {
         onEvent: @escaping @Sendable (HistoryEvent) async -> Void = { _ in }
     ) async -> ExecutionResult {
         let recorder = EventRecorder(now: options.now, onEvent: onEvent)
-        let execution = ExecutionRun(bindings: bindings, options: options, recorder: recorder, executionInput: input)
+        let execution = ExecutionRun(bindings: bindings, options: options, recorder: recorder, executionInput: input, storage: storage)
         let started = await recorder.emit(
             "ExecutionStarted",
             previous: 0,

@@ -123,6 +123,8 @@ struct MapSpec: Sendable {
     var toleratedFailureCountPath: JSONPath?
     var toleratedFailurePercentage: Double?
     var toleratedFailurePercentagePath: JSONPath?
+    /// The distributed Map's own fields, `nil` for an inline Map.
+    var distributed: DistributedMapSpec?
 
     /// The failure tolerance, reading the `…Path` variants from the effective input.
     /// - Throws: `States.Runtime` when a path does not select a number in range.

@@ -48,8 +48,25 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
         }
     }
 
+    /// The buckets the case starts with (`"bucket": {name: {key: content}}`): a string content is the
+    /// object's bytes, any other JSON value its text.
+    var buckets: [String: [String: [UInt8]]] {
+        var buckets: [String: [String: [UInt8]]] = [:]
+        for (bucket, objects) in json["bucket"]?.objectValue ?? [:] {
+            var contents: [String: [UInt8]] = [:]
+            for (key, value) in objects.objectValue ?? [:] { contents[key] = Array((value.stringValue ?? value.text).utf8) }
+            buckets[bucket] = contents
+        }
+        return buckets
+    }
+
     /// Runs the case in the interpreter with its canned Task outcomes; records the sleeps it requests.
     func run(sleeps: SleepRecorder) async throws -> ExecutionResult {
+        try await run(sleeps: sleeps, storage: InMemoryBucketStorage(objects: buckets))
+    }
+
+    /// Runs the case with `storage` as its buckets (seeded from ``buckets`` by the caller).
+    func run(sleeps: SleepRecorder, storage: InMemoryBucketStorage) async throws -> ExecutionResult {
         let definition = try StateMachineDefinition(json: definition)
         var handlers: [String: TaskHandler] = [:]
         for (resource, outcomes) in json["tasks"]?.objectValue ?? [:] {
@@ -66,7 +83,48 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
                 return outcome["result"] ?? .null
             }
         }
-        return await Interpreter(definition: definition, bindings: ResourceBindings(handlers))
+        return await Interpreter(definition: definition, bindings: ResourceBindings(handlers), storage: storage)
             .run(input: input, options: TestSupport.options(sleeps: sleeps))
+    }
+
+    /// Why the objects in `storage` do not match the case's `expectedObjects` and `absentObjects`,
+    /// or an empty list. A `.jsonl` object is compared as the array of its lines' values.
+    func objectMismatches(in storage: InMemoryBucketStorage) -> [String] {
+        var mismatches: [String] = []
+        for (bucket, objects) in json["expectedObjects"]?.objectValue ?? [:] {
+            for (key, expected) in objects.objectValue ?? [:] {
+                guard let bytes = storage.object(bucket: bucket, key: key) else {
+                    mismatches.append("s3://\(bucket)/\(key) was not written (keys: \(storage.keys(bucket: bucket)))")
+                    continue
+                }
+                let text = String(decoding: bytes, as: UTF8.self)
+                let actual: JSON? =
+                    key.hasSuffix(".jsonl")
+                    ? (try? text.split(separator: "\n").map { try JSON(parsing: String($0)) }).map(JSON.array)
+                    : try? JSON(parsing: text)
+                guard let actual, Self.matches(actual, expected) else {
+                    mismatches.append("s3://\(bucket)/\(key) is \(text), expected it to match \(expected.text)")
+                    continue
+                }
+            }
+        }
+        for (bucket, keys) in json["absentObjects"]?.objectValue ?? [:] {
+            for key in keys.arrayValue?.compactMap(\.stringValue) ?? [] where storage.object(bucket: bucket, key: key) != nil {
+                mismatches.append("s3://\(bucket)/\(key) was written, expected it absent")
+            }
+        }
+        return mismatches
+    }
+
+    /// Whether `actual` has every member `expected` gives (recursively); arrays must have the same length.
+    static func matches(_ actual: JSON, _ expected: JSON) -> Bool {
+        switch (actual, expected) {
+        case (.object(let members), .object(let wanted)):
+            return wanted.allSatisfy { key, value in members[key].map { matches($0, value) } ?? false }
+        case (.array(let elements), .array(let wanted)):
+            return elements.count == wanted.count && zip(elements, wanted).allSatisfy { matches($0, $1) }
+        default:
+            return actual == expected
+        }
     }
 }

@@ -9,7 +9,9 @@ import Testing
     @Test(arguments: ConformanceCase.all())
     func caseProducesExpectedResult(_ testCase: ConformanceCase) async throws {
         let sleeps = SleepRecorder()
-        let result = try await testCase.run(sleeps: sleeps)
+        let storage = InMemoryBucketStorage(objects: testCase.buckets)
+        let result = try await testCase.run(sleeps: sleeps, storage: storage)
+        for mismatch in testCase.objectMismatches(in: storage) { Issue.record("\(testCase): \(mismatch)") }
         let expected = testCase.expected
         if let output = expected["output"] {
             #expect(result == .succeeded(output: output), "\(testCase)")

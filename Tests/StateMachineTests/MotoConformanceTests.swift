@@ -15,7 +15,9 @@ import Testing
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let casesFile = folder + "/cases.json"
-        let payload = JSON.array(cases.map { ["name": .string($0.description), "definition": $0.definition, "input": $0.input] })
+        let payload = JSON.array(
+            cases.map { ["name": .string($0.description), "definition": $0.definition, "input": $0.input, "bucket": $0.json["bucket"] ?? [:]] }
+        )
         try Data(payload.text.utf8).write(to: URL(fileURLWithPath: casesFile))
 
         let port = try Self.freePort()

@@ -1,8 +1,10 @@
 """Runs conformance cases on moto_server's Step Functions interpreter and prints the results as JSON.
 
 Usage: python3 moto_check.py PORT CASES_FILE
-  CASES_FILE is a JSON array of {"name", "definition", "input"}. For each case the script resets
-  moto, enables its state machine execution (POST /moto-api/config), creates a state machine, starts an
+  CASES_FILE is a JSON array of {"name", "definition", "input", "bucket"?}. For each case the script resets
+  moto, enables its state machine execution (POST /moto-api/config), creates the case's S3 buckets and
+  objects in moto ("bucket": bucket -> key -> content, a string being the bytes, other JSON its text, for
+  distributed Map ItemReader cases), creates a state machine, starts an
   execution, polls DescribeExecution until it leaves RUNNING and prints a JSON array of
   {"name", "status", "output", "error", "cause"} on stdout ("outputNotJSON": true when moto's
   output text is not JSON).
@@ -44,6 +46,13 @@ client = boto3.client(
     aws_access_key_id="testing",
     aws_secret_access_key="testing",
 )
+s3 = boto3.client(
+    "s3",
+    endpoint_url=endpoint,
+    region_name="us-east-1",
+    aws_access_key_id="testing",
+    aws_secret_access_key="testing",
+)
 results = []
 with open(cases_file) as handle:
     cases = json.load(handle)
@@ -54,6 +63,11 @@ for index, case in enumerate(cases):
         # so each case starts from a reset backend.
         post("/moto-api/reset", {})
         post("/moto-api/config", {"stepfunctions": {"execute_state_machine": True}})
+        for bucket, objects in case.get("bucket", {}).items():
+            s3.create_bucket(Bucket=bucket)
+            for key, content in objects.items():
+                body = content if isinstance(content, str) else json.dumps(content, separators=(",", ":"))
+                s3.put_object(Bucket=bucket, Key=key, Body=body.encode())
         machine = client.create_state_machine(
             name=f"conformance-{index}",
             definition=json.dumps(case["definition"]),
