@@ -272,9 +272,10 @@ public struct FleetScraper: Sendable {
         return results.map { $0! }
     }
 
-    /// A counter target's first scrape, waiting for the shared sampling window.
+    /// A counter target's first scrape, waiting for the shared sampling window: kept as its
+    /// encoded counter state (a few KB), not as samples, since every target of the fleet waits.
     struct PendingRate: Sendable {
-        var first: NodeExporterScrape
+        var first: String
         /// ``FleetScraper``'s clock when the first page had arrived.
         var firstClock: Double
     }
@@ -332,7 +333,8 @@ public struct FleetScraper: Sendable {
                     outcome.state = NodeExporterState.encode(current, metric: metric)
                     return outcome
                 }
-                return TargetOutcome(samples: [], result: result, pending: PendingRate(first: current, firstClock: arrived))
+                let first = NodeExporterState.encode(current, metric: metric)
+                return TargetOutcome(samples: [], result: result, pending: PendingRate(first: first, firstClock: arrived))
             }
         } catch {
             if scrapeSeconds == 0 { scrapeSeconds = clock() - start }
@@ -348,13 +350,16 @@ public struct FleetScraper: Sendable {
     func secondPass(_ metric: Metric, target: ScrapeTarget, first: TargetOutcome, now: Timestamp) async -> TargetOutcome {
         guard let pending = first.pending else { return first }
         do throws(ScrapeError) {
+            guard let earlier = NodeExporterState.decode(pending.first) else {
+                throw .collector(.malformed(path: target.address, detail: "the first scrape's counters could not be kept"))
+            }
             let second = try await fetchPage(target, metric: metric)
             let measured = clock() - pending.firstClock
             let elapsed = measured > 0 ? measured : max(options.sampleWindowSeconds, 1e-3)
             let later = NodeExporterScrape(samples: second.samples(named: Self.seriesNames(for: metric)), time: now.advanced(bySeconds: elapsed))
             var samples: [Sample]
             do {
-                samples = try NodeExporterMapping.samples(metric, from: pending.first, to: later, host: first.result.host)
+                samples = try NodeExporterMapping.samples(metric, from: earlier, to: later, host: first.result.host)
             } catch {
                 throw .collector(error)
             }
