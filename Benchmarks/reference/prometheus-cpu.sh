@@ -82,7 +82,7 @@ for mode in full filtered; do
     after_scrapes=$(scrapes)
     rss=$(awk '/^VmHWM/ { print $2 }' "/proc/$prometheus_pid/status")
     awk -v mode="$mode" -v n="$targets" -v s="$((after_scrapes - before_scrapes))" -v c="$((after_cpu - before_cpu))" -v t="$ticks" -v r="$rss" \
-        'BEGIN { printf "mode=%s targets=%d scrapes=%d cpu_s=%.2f cpu_ms_per_1000_scrapes=%.0f rss_kib=%d\n", mode, n, s, c / t, s > 0 ? c / t * 1000000 / s : 0, r }'
+        'BEGIN { printf "mode=%s targets=%d scrapes=%d cpu_s=%.2f cpu_ms_per_1000_scrapes=%.0f rss_kib=%d\n", mode, n, s, c / t, (s > 0 ? c / t * 1000000 / s : 0), r }'
     stop
 done
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) load: $(cut -d' ' -f1-3 /proc/loadavg)"
