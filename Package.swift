@@ -63,6 +63,7 @@ let package = Package(
         .target(name: "StateMachine", dependencies: ["InfraJSON", "JSONata"], swiftSettings: swiftSettings),
         // zlib, as the system provides it.
         .systemLibrary(name: "CSystemZlib", path: "Sources/CSystemZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // Streaming gzip inflate/deflate over the system zlib.
         .target(name: "Compression", dependencies: ["CSystemZlib"], swiftSettings: swiftSettings),
         // Domain: samples, timestamps, keys, records, settings, the ports backends implement and the
@@ -192,7 +193,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(name: "infra-monitor", dependencies: ["InfraMonitorCLI"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "infra-monitor",
+            dependencies: ["InfraMonitorCLI", .target(name: "CMalloc", condition: .when(platforms: [.linux]))],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "infra-monitor-lambda",
             dependencies: [

@@ -88,5 +88,17 @@ let package = Package(
             path: "FleetBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // A fake node_exporter fleet in a process of its own (for FleetRun and
+        // reference/prometheus-cpu.sh).
+        .executableTarget(
+            name: "FakeFleet",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "FakeFleet"
+        ),
     ]
 )

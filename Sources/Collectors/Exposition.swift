@@ -310,5 +310,33 @@ public struct ExpositionPage: Sendable {
 @inline(__always)
 func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>?, _ count: Int) -> Bool {
     guard let b else { return count == 0 }
-    return count == 0 || memcmp(a, b, count) == 0
+    return bytesEqual(a, b, count)
+}
+
+/// Whether `count` bytes at `a` and `b` are equal, compared a word at a time and inline (names
+/// are short, so a call to `memcmp` costs more than the comparison). It reads only the bytes
+/// `0..<count` of each: the last word overlaps the previous one instead of reading past the end.
+@inline(__always)
+func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    let x = UnsafeRawPointer(a)
+    let y = UnsafeRawPointer(b)
+    if count >= 8 {
+        var offset = 0
+        while offset + 8 < count {
+            if x.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != y.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
+                return false
+            }
+            offset += 8
+        }
+        return x.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+    }
+    if count >= 4 {
+        return x.loadUnaligned(as: UInt32.self) == y.loadUnaligned(as: UInt32.self)
+            && x.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self) == y.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+    }
+    if count >= 2 {
+        return x.loadUnaligned(as: UInt16.self) == y.loadUnaligned(as: UInt16.self)
+            && x.loadUnaligned(fromByteOffset: count - 2, as: UInt16.self) == y.loadUnaligned(fromByteOffset: count - 2, as: UInt16.self)
+    }
+    return count == 0 || a[0] == b[0]
 }

@@ -33,7 +33,7 @@ public enum ExpositionParser {
         recovery: Recovery = .fail
     ) throws(ExpositionError) -> ExpositionPage {
         guard bytes.count < Int(Int32.max) else { throw .tooLarge(bytes: bytes.count) }
-        var state = ParserState(format: format, skipBadLines: recovery == .skipLine)
+        var state = ParserState(format: format, skipBadLines: recovery == .skipLine, byteCount: bytes.count)
         let result: Result<Void, ExpositionError> = bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress, !buffer.isEmpty else {
                 return format == .openMetrics ? .failure(.missingEOF(line: 1)) : .success(())
@@ -91,17 +91,22 @@ struct ParserState {
     var labels: [LabelRecord] = []
     var exemplars: [ExemplarRecord] = []
     var families: [FamilyRecord] = []
-    var table = FamilyTable()
+    var table: FamilyTable
     var current: Int32 = -1
     var line = 0
 
-    init(format: ExpositionFormat, skipBadLines: Bool) {
+    /// Storage is sized from the page: a node_exporter page holds about one sample per 77 bytes,
+    /// one label per 65 and one family per 350, so one allocation each is enough for real pages
+    /// (and the exemplars, absent from them, allocate nothing).
+    init(format: ExpositionFormat, skipBadLines: Bool, byteCount: Int) {
         self.format = format
         self.openMetrics = format == .openMetrics
         self.skipBadLines = skipBadLines
-        records.reserveCapacity(1024)
-        labels.reserveCapacity(4096)
-        families.reserveCapacity(256)
+        records.reserveCapacity(byteCount / 64 + 16)
+        labels.reserveCapacity(byteCount / 48 + 16)
+        let familyCapacity = byteCount / 256 + 16
+        families.reserveCapacity(familyCapacity)
+        table = FamilyTable(capacity: familyCapacity)
     }
 
     mutating func run(_ base: UnsafePointer<UInt8>, _ count: Int) throws(ExpositionError) {
@@ -186,12 +191,26 @@ struct ParserState {
         guard i < end, isNameStart(b[i]) else {
             throw LineError(offset: i, detail: "expected a metric name after \(text(b, keywordStart, keywordEnd))")
         }
-        while i < end && isNameChar(b[i]) { i += 1 }
+        // A TYPE line after its HELP line names the current family: one comparison.
+        var family = -1
+        if current >= 0 {
+            let known = families[Int(current)].name
+            let count = known.count
+            if end - i >= count && bytesEqual(b + i, b + Int(known.start), count)
+                && (i + count == end || b[i + count] == 0x20 || b[i + count] == 0x09)
+            {
+                i += count
+                family = Int(current)
+            }
+        }
+        if family < 0 {
+            while i < end && isNameChar(b[i]) { i += 1 }
+        }
         let name = Span(start: Int32(nameStart), end: Int32(i))
         if i < end && b[i] != 0x20 && b[i] != 0x09 {
             throw LineError(offset: i, detail: "invalid character in metric name \(text(b, nameStart, i))")
         }
-        let family = Int(familyIndex(b, name))
+        if family < 0 { family = Int(familyIndex(b, name)) }
         switch kind {
         case 1:
             if families[family].hasHelp { throw LineError(offset: keywordStart, detail: "second HELP line for \(text(b, nameStart, Int(name.end)))") }
@@ -235,12 +254,25 @@ struct ParserState {
 
     /// The type named at `start..<end`, among those the format allows.
     func metricType(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> MetricType? {
-        for type in openMetrics ? Self.openMetricsTypes : Self.textTypes {
-            var name = type.rawValue
-            let equal = name.withUTF8 { $0.count == end - start && memoryEqual(b + start, $0.baseAddress, $0.count) }
-            if equal { return type }
+        func named(_ word: StaticString) -> Bool {
+            word.utf8CodeUnitCount == end - start && bytesEqual(b + start, word.utf8Start, end - start)
         }
-        return nil
+        guard start < end else { return nil }
+        switch b[start] {
+        case UInt8(ascii: "c"): return named("counter") ? .counter : nil
+        case UInt8(ascii: "g"):
+            if named("gauge") { return .gauge }
+            return openMetrics && named("gaugehistogram") ? .gaugeHistogram : nil
+        case UInt8(ascii: "h"): return named("histogram") ? .histogram : nil
+        case UInt8(ascii: "s"):
+            if named("summary") { return .summary }
+            return openMetrics && named("stateset") ? .stateset : nil
+        case UInt8(ascii: "u"):
+            if openMetrics { return named("unknown") ? .unknown : nil }
+            return named("untyped") ? .untyped : nil
+        case UInt8(ascii: "i"): return openMetrics && named("info") ? .info : nil
+        default: return nil
+        }
     }
 
     mutating func parseSample(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) throws(LineError) {
@@ -248,10 +280,14 @@ struct ParserState {
         guard isNameStart(b[i]) else { throw LineError(offset: i, detail: "expected a metric name") }
         i += 1
         // Most samples continue the current family: skip its name with one comparison.
+        var continuesCurrent = false
         if current >= 0 {
             let known = families[Int(current)].name
             let count = known.count
-            if end - start > count && memcmp(b + start, b + Int(known.start), count) == 0 { i = start + count }
+            if end - start > count && bytesEqual(b + start, b + Int(known.start), count) {
+                i = start + count
+                continuesCurrent = true
+            }
         }
         while i < end && isNameChar(b[i]) { i += 1 }
         let name = Span(start: Int32(start), end: Int32(i))
@@ -291,7 +327,7 @@ struct ParserState {
             guard openMetrics, b[i] == UInt8(ascii: "#") else { throw LineError(offset: i, detail: "unexpected text after the sample") }
             exemplar = try parseExemplar(b, i, end)
         }
-        let family = familyOf(b, name)
+        let family = familyOf(b, name, continuesCurrent: continuesCurrent)
         try checkFamilyLabels(b, family, name, Int(firstLabel), Int(labelCount))
         families[Int(family)].samples += 1
         records.append(
@@ -328,20 +364,33 @@ struct ParserState {
             i += 1
             let valueStart = i
             var escaped = false
-            var high: UInt8 = 0
-            while i < end {
-                let byte = b[i]
-                if byte == UInt8(ascii: "\"") { break }
-                if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                    i += 2
-                    continue
+            var high: UInt64 = 0
+            while true {
+                // Eight bytes at a time to the first quote or backslash, then byte by byte near
+                // the end of the line.
+                while i + 8 <= end {
+                    let word = UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self)
+                    let stops = zeroBytes(word ^ 0x2222_2222_2222_2222) | zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C)
+                    if stops == 0 {
+                        high |= word
+                        i += 8
+                        continue
+                    }
+                    let position = stops.trailingZeroBitCount >> 3
+                    high |= word & ((1 << UInt64(position * 8)) &- 1)
+                    i += position
+                    break
                 }
-                high |= byte
-                i += 1
+                while i < end && b[i] != UInt8(ascii: "\"") && b[i] != UInt8(ascii: "\\") {
+                    high |= UInt64(b[i])
+                    i += 1
+                }
+                guard i < end, b[i] == UInt8(ascii: "\\") else { break }
+                escaped = true
+                i += 2
             }
             guard i < end else { throw LineError(offset: min(i, end), detail: "unterminated label value") }
-            if high >= 0x80 && !isValidUTF8(b, valueStart, i) {
+            if high & 0x8080_8080_8080_8080 != 0 && !isValidUTF8(b, valueStart, i) {
                 throw LineError(offset: valueStart, detail: "label value is not valid UTF-8")
             }
             let record = LabelRecord(
@@ -430,14 +479,13 @@ struct ParserState {
 
     /// The suffixes a sample name may add to its family's name.
     static let suffixes: [StaticString] = ["_bucket", "_count", "_sum", "_total", "_created", "_info", "_gcount", "_gsum"]
-    static let textTypes: [MetricType] = [.counter, .gauge, .histogram, .summary, .untyped]
-    static let openMetricsTypes: [MetricType] = [.counter, .gauge, .histogram, .gaugeHistogram, .summary, .info, .stateset, .unknown]
 
     /// The family of a sample name: the current one when the name is its name or one of its
     /// type's suffixes, else the one declared for the name (or its base name), else a new
     /// untyped family.
-    mutating func familyOf(_ b: UnsafePointer<UInt8>, _ name: Span) -> Int32 {
-        if current >= 0 && matches(b, name, Int(current)) { return current }
+    /// `continuesCurrent`: the name is known to start with the current family's name.
+    mutating func familyOf(_ b: UnsafePointer<UInt8>, _ name: Span, continuesCurrent: Bool) -> Int32 {
+        if continuesCurrent && matches(b, name, Int(current), prefixKnown: true) { return current }
         if let found = table.find(b, name, hash: FamilyTable.hash(b, name), families), matches(b, name, Int(found)) {
             current = found
             return found
@@ -475,10 +523,12 @@ struct ParserState {
     }
 
     /// Whether a sample named `name` belongs to family `family`.
-    func matches(_ b: UnsafePointer<UInt8>, _ name: Span, _ family: Int) -> Bool {
+    /// `prefixKnown`: the name is known to start with the family's name.
+    func matches(_ b: UnsafePointer<UInt8>, _ name: Span, _ family: Int, prefixKnown: Bool = false) -> Bool {
         let record = families[family]
         let count = record.name.count
-        guard name.count >= count, memoryEqual(b + Int(name.start), b + Int(record.name.start), count) else { return false }
+        guard name.count >= count else { return false }
+        guard prefixKnown || memoryEqual(b + Int(name.start), b + Int(record.name.start), count) else { return false }
         let suffixCount = name.count - count
         let type = record.type
         if suffixCount == 0 {
@@ -545,15 +595,38 @@ struct ParserState {
 /// An open-addressing table from family names (spans of the page) to family indexes, hashed
 /// over the bytes so that no string is made.
 struct FamilyTable {
-    private var slots = [Int32](repeating: -1, count: 512)
+    private var slots: [Int32]
     private var count = 0
 
+    /// A table for `capacity` families without growing (twice as many slots, a power of two).
+    init(capacity: Int) {
+        var size = 16
+        while size < capacity * 2 { size *= 2 }
+        slots = [Int32](repeating: -1, count: size)
+    }
+
+    /// A hash of the name's bytes taken eight at a time (the last, partial word from a load that
+    /// ends at the name's end), mixed by multiplication.
     static func hash(_ b: UnsafePointer<UInt8>, _ span: Span) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        var index = Int(span.start)
-        while index < Int(span.end) {
-            hash = (hash ^ UInt64(b[index])) &* 0x0000_0100_0000_01B3
-            index += 1
+        let bytes = UnsafeRawPointer(b + Int(span.start))
+        let count = span.count
+        var hash = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
+        var offset = 0
+        while offset + 8 <= count {
+            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 32
+            offset += 8
+        }
+        let remaining = count - offset
+        if remaining > 0 {
+            var tail: UInt64 = 0
+            if count >= 8 {
+                tail = bytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) >> UInt64(8 * (8 - remaining))
+            } else {
+                for index in 0..<remaining { tail |= UInt64(bytes.load(fromByteOffset: offset + index, as: UInt8.self)) << UInt64(8 * index) }
+            }
+            hash = (hash ^ tail) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 32
         }
         return Int(truncatingIfNeeded: hash ^ (hash >> 29))
     }
@@ -572,8 +645,7 @@ struct FamilyTable {
 
     mutating func insert(_ b: UnsafePointer<UInt8>, _ family: Int32, hash: Int, _ families: [FamilyRecord]) {
         if (count + 1) * 2 > slots.count {
-            var grown = FamilyTable()
-            grown.slots = [Int32](repeating: -1, count: slots.count * 2)
+            var grown = FamilyTable(capacity: slots.count)
             for existing in slots where existing >= 0 {
                 grown.insert(b, existing, hash: Self.hash(b, families[Int(existing)].name), families)
             }
@@ -594,6 +666,13 @@ private func skipBlanks(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> 
     return i
 }
 
+/// The high bit of every zero byte of `word` set (and possibly of bytes after the first zero
+/// byte, so only the lowest set bit is exact).
+@inline(__always)
+private func zeroBytes(_ word: UInt64) -> UInt64 {
+    (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+}
+
 @inline(__always)
 private func isNameStart(_ byte: UInt8) -> Bool {
     (byte | 0x20) &- 0x61 < 26 || byte == 0x5F || byte == 0x3A
@@ -612,101 +691,4 @@ private func isLabelStart(_ byte: UInt8) -> Bool {
 @inline(__always)
 private func isLabelChar(_ byte: UInt8) -> Bool {
     (byte | 0x20) &- 0x61 < 26 || byte &- 0x30 < 10 || byte == 0x5F
-}
-
-/// Decimal floats over bytes: an exact fast path for up to 19 significant digits and small
-/// exponents (Clinger), `strtod` for the rest; the grammar is checked first so `strtod` never
-/// sees hex, `_` or other forms Prometheus rejects.
-enum FloatParser {
-    private static let powers: [Double] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ]
-
-    static func parse(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
-        guard start < end else { return nil }
-        var i = start
-        var negative = false
-        if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
-            negative = b[i] == UInt8(ascii: "-")
-            i += 1
-        }
-        guard i < end else { return nil }
-        let first = b[i] | 0x20
-        if first == UInt8(ascii: "i") || first == UInt8(ascii: "n") { return special(b, i, end, negative: negative, signed: i > start) }
-        var mantissa: UInt64 = 0
-        var digits = 0
-        var exponent = 0
-        var sawDigit = false
-        while i < end, b[i] &- 0x30 < 10 {
-            sawDigit = true
-            if mantissa == 0 && b[i] == 0x30 {
-                i += 1
-                continue
-            }
-            if digits < 19 {
-                mantissa = mantissa &* 10 &+ UInt64(b[i] &- 0x30)
-                digits += 1
-            } else {
-                exponent += 1
-                digits += 1
-            }
-            i += 1
-        }
-        if i < end && b[i] == UInt8(ascii: ".") {
-            i += 1
-            while i < end, b[i] &- 0x30 < 10 {
-                sawDigit = true
-                if mantissa == 0 && b[i] == 0x30 {
-                    exponent -= 1
-                } else if digits < 19 {
-                    mantissa = mantissa &* 10 &+ UInt64(b[i] &- 0x30)
-                    digits += 1
-                    exponent -= 1
-                } else {
-                    digits += 1
-                }
-                i += 1
-            }
-        }
-        guard sawDigit else { return nil }
-        if i < end && (b[i] | 0x20) == UInt8(ascii: "e") {
-            i += 1
-            var exponentNegative = false
-            if i < end && (b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-")) {
-                exponentNegative = b[i] == UInt8(ascii: "-")
-                i += 1
-            }
-            guard i < end, b[i] &- 0x30 < 10 else { return nil }
-            var written = 0
-            while i < end, b[i] &- 0x30 < 10 {
-                if written < 100_000 { written = written * 10 + Int(b[i] &- 0x30) }
-                i += 1
-            }
-            exponent += exponentNegative ? -written : written
-        }
-        guard i == end else { return nil }
-        if digits <= 19 && mantissa <= 1 << 53 && exponent >= -22 && exponent <= 22 {
-            var value = Double(mantissa)
-            value = exponent < 0 ? value / powers[-exponent] : value * powers[exponent]
-            return negative ? -value : value
-        }
-        if mantissa == 0 { return negative ? -0.0 : 0 }
-        return slow(b, start, end)
-    }
-
-    /// `inf`, `infinity` (any case, optional sign) and `nan` (any case, no sign), as Go's `ParseFloat`.
-    private static func special(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int, negative: Bool, signed: Bool) -> Double? {
-        let word = String(decoding: UnsafeBufferPointer(start: b + start, count: end - start), as: UTF8.self).lowercased()
-        switch word {
-        case "inf", "infinity": return negative ? -.infinity : .infinity
-        case "nan": return signed ? nil : .nan
-        default: return nil
-        }
-    }
-
-    private static func slow(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
-        var copy = [CChar](repeating: 0, count: end - start + 1)
-        for index in start..<end { copy[index - start] = CChar(bitPattern: b[index]) }
-        return copy.withUnsafeBufferPointer { buffer in strtod(buffer.baseAddress!, nil) }
-    }
 }

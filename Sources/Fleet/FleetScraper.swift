@@ -203,53 +203,118 @@ public struct FleetScraper: Sendable {
     public static func stateName(for metric: Metric) -> String { "node_exporter_\(metric.rawValue)" }
 
     /// Scrapes every target for `metric` at `now`.
+    ///
+    /// Two passes: every target is scraped once (memory and disk are done then, and so are cpu and
+    /// network for targets whose kept counters are usable); then, when some counter targets had no
+    /// usable state, one sampling window is waited for all of them together and they are scraped a
+    /// second time. The counter state of every target is read in one call before the first pass
+    /// and written in one call after the last (one transaction in the SQLite store).
     public func collect(_ metric: Metric, targets: [ScrapeTarget], now: Timestamp) async -> FleetMetricResult {
-        var outcomes = [TargetOutcome?](repeating: nil, count: targets.count)
-        await withTaskGroup(of: (Int, TargetOutcome).self) { group in
-            var next = 0
-            func startNext() {
-                let index = next
-                let target = targets[index]
-                next += 1
-                group.addTask { (index, await self.collectOne(metric, target: target, now: now)) }
+        let counter = metric == .cpuUtilization || metric == .networkTraffic
+        let name = Self.stateName(for: metric)
+        let kept: [String: String] = counter ? (try? await stateStore.loadAll(hosts: targets.map(\.stateKey), name: name)) ?? [:] : [:]
+        var outcomes = await boundedMap(targets.count) { index in
+            await self.firstPass(metric, target: targets[index], kept: kept[targets[index].stateKey], now: now)
+        }
+        let pending = outcomes.indices.filter { outcomes[$0].pending != nil }
+        if !pending.isEmpty {
+            var cancelled = false
+            do {
+                try await sleep(options.sampleWindowSeconds)
+            } catch {
+                cancelled = true
             }
-            while next < min(options.concurrency, targets.count) { startNext() }
-            for await (index, outcome) in group {
-                outcomes[index] = outcome
-                if next < targets.count { startNext() }
+            if cancelled {
+                for index in pending {
+                    outcomes[index] = Self.failure(outcomes[index], error: .collector(.cancelled))
+                }
+            } else {
+                let firstOutcomes = outcomes
+                let second = await boundedMap(pending.count) { position in
+                    let index = pending[position]
+                    return await self.secondPass(metric, target: targets[index], first: firstOutcomes[index], now: now)
+                }
+                for (position, index) in pending.enumerated() { outcomes[index] = second[position] }
             }
         }
         var samples: [Sample] = []
         var results: [TargetScrapeResult] = []
+        var states: [String: String] = [:]
         results.reserveCapacity(targets.count)
         for outcome in outcomes {
-            guard let outcome else { continue }
             samples += outcome.samples
             results.append(outcome.result)
+            if let state = outcome.state { states[outcome.result.target.stateKey] = state }
         }
+        if !states.isEmpty { try? await stateStore.saveAll(states, name: name) }
         return FleetMetricResult(metric: metric, samples: samples, targets: results)
+    }
+
+    /// `body` for `0..<count`, at most ``FleetScrapeOptions/concurrency`` at once; results in order.
+    private func boundedMap<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) async -> T) async -> [T] {
+        var results = [T?](repeating: nil, count: count)
+        await withTaskGroup(of: (Int, T).self) { group in
+            var next = 0
+            while next < min(options.concurrency, count) {
+                let index = next
+                group.addTask { (index, await body(index)) }
+                next += 1
+            }
+            for await (index, result) in group {
+                results[index] = result
+                if next < count {
+                    let index = next
+                    group.addTask { (index, await body(index)) }
+                    next += 1
+                }
+            }
+        }
+        return results.map { $0! }
+    }
+
+    /// A counter target's first scrape, waiting for the shared sampling window: kept as its
+    /// encoded counter state (a few KB), not as samples, since every target of the fleet waits.
+    struct PendingRate: Sendable {
+        var first: String
+        /// ``FleetScraper``'s clock when the first page had arrived.
+        var firstClock: Double
     }
 
     struct TargetOutcome: Sendable {
         var samples: [Sample]
         var result: TargetScrapeResult
+        /// The counter state to keep, when there is one.
+        var state: String?
+        /// Set when the target needs its second scrape.
+        var pending: PendingRate?
     }
 
-    /// One target: fetch (with one retry), parse, compute, keep state.
-    func collectOne(_ metric: Metric, target: ScrapeTarget, now: Timestamp) async -> TargetOutcome {
+    static func failure(_ outcome: TargetOutcome, error: ScrapeError) -> TargetOutcome {
+        var result = outcome.result
+        result.up = false
+        result.error = error
+        result.sampleCount = 0
+        result.window = .none
+        result.rateSeconds = nil
+        return TargetOutcome(samples: [], result: result)
+    }
+
+    /// One target's first scrape: fetch (with one retry), parse, and compute what needs no
+    /// sampling window.
+    func firstPass(_ metric: Metric, target: ScrapeTarget, kept: String?, now: Timestamp) async -> TargetOutcome {
         let start = clock()
         var host = target.host(nodename: nil)
         var scrapeSeconds = 0.0
         do throws(ScrapeError) {
             let page = try await fetchPage(target, metric: metric)
-            scrapeSeconds = clock() - start
+            let arrived = clock()
+            scrapeSeconds = arrived - start
             host = target.host(nodename: Self.nodename(page))
             let current = NodeExporterScrape(samples: page.samples(named: Self.seriesNames(for: metric)), time: now)
-            var samples: [Sample]
-            var window = RateWindow.none
-            var rateSeconds: Double?
+            var result = TargetScrapeResult(target: target, host: host, up: true, scrapeSeconds: scrapeSeconds)
             switch metric {
             case .memoryUsage, .diskUsage:
+                let samples: [Sample]
                 do {
                     samples =
                         metric == .memoryUsage
@@ -257,25 +322,20 @@ public struct FleetScraper: Sendable {
                 } catch {
                     throw ScrapeError.collector(error)
                 }
+                return Self.finished(samples, result: result, target: target)
             case .cpuUtilization, .networkTraffic:
-                (samples, window, rateSeconds) = try await rate(metric, target: target, current: current, host: host, now: now)
-            }
-            let extra = target.sampleLabels
-            if !extra.isEmpty {
-                for index in samples.indices {
-                    samples[index].labels.merge(extra) { metricLabel, _ in metricLabel }
+                if let previous = kept.flatMap(NodeExporterState.decode), previous.time < now, Self.usable(previous, current, metric),
+                    let samples = try? NodeExporterMapping.samples(metric, from: previous, to: current, host: host)
+                {
+                    result.window = .sincePreviousScrape
+                    result.rateSeconds = now.secondsSince(previous.time)
+                    var outcome = Self.finished(samples, result: result, target: target)
+                    outcome.state = NodeExporterState.encode(current, metric: metric)
+                    return outcome
                 }
+                let first = NodeExporterState.encode(current, metric: metric)
+                return TargetOutcome(samples: [], result: result, pending: PendingRate(first: first, firstClock: arrived))
             }
-            let result = TargetScrapeResult(
-                target: target,
-                host: host,
-                up: true,
-                scrapeSeconds: scrapeSeconds,
-                sampleCount: samples.count,
-                window: window,
-                rateSeconds: rateSeconds
-            )
-            return TargetOutcome(samples: samples, result: result)
         } catch {
             if scrapeSeconds == 0 { scrapeSeconds = clock() - start }
             return TargetOutcome(
@@ -285,41 +345,48 @@ public struct FleetScraper: Sendable {
         }
     }
 
-    /// cpu or network since the kept state, else over the sampling window; keeps the new state.
-    func rate(
-        _ metric: Metric,
-        target: ScrapeTarget,
-        current: NodeExporterScrape,
-        host: String,
-        now: Timestamp
-    ) async throws(ScrapeError) -> ([Sample], RateWindow, Double) {
-        let name = Self.stateName(for: metric)
-        let kept = (try? await stateStore.load(host: target.stateKey, name: name))?.flatMap { $0 }.flatMap(NodeExporterState.decode)
-        if let previous = kept, previous.time < now, Self.usable(previous, current, metric) {
-            if let samples = try? NodeExporterMapping.samples(metric, from: previous, to: current, host: host) {
-                try? await stateStore.save(host: target.stateKey, name: name, value: NodeExporterState.encode(current, metric: metric))
-                return (samples, .sincePreviousScrape, now.secondsSince(previous.time))
+    /// A counter target's second scrape after the shared sampling window: the rate between its
+    /// two scrapes, over the time measured between them.
+    func secondPass(_ metric: Metric, target: ScrapeTarget, first: TargetOutcome, now: Timestamp) async -> TargetOutcome {
+        guard let pending = first.pending else { return first }
+        do throws(ScrapeError) {
+            guard let earlier = NodeExporterState.decode(pending.first) else {
+                throw .collector(.malformed(path: target.address, detail: "the first scrape's counters could not be kept"))
+            }
+            let second = try await fetchPage(target, metric: metric)
+            let measured = clock() - pending.firstClock
+            let elapsed = measured > 0 ? measured : max(options.sampleWindowSeconds, 1e-3)
+            let later = NodeExporterScrape(samples: second.samples(named: Self.seriesNames(for: metric)), time: now.advanced(bySeconds: elapsed))
+            var samples: [Sample]
+            do {
+                samples = try NodeExporterMapping.samples(metric, from: earlier, to: later, host: first.result.host)
+            } catch {
+                throw .collector(error)
+            }
+            for index in samples.indices { samples[index].timestamp = now }
+            var result = first.result
+            result.window = .samplingWindow
+            result.rateSeconds = later.time.secondsSince(now)
+            var outcome = Self.finished(samples, result: result, target: target)
+            outcome.state = NodeExporterState.encode(later, metric: metric)
+            return outcome
+        } catch {
+            return Self.failure(first, error: error)
+        }
+    }
+
+    /// A successful outcome: the target's labels added to its samples.
+    static func finished(_ samples: [Sample], result: TargetScrapeResult, target: ScrapeTarget) -> TargetOutcome {
+        var samples = samples
+        let extra = target.sampleLabels
+        if !extra.isEmpty {
+            for index in samples.indices {
+                samples[index].labels.merge(extra) { metricLabel, _ in metricLabel }
             }
         }
-        let windowStart = clock()
-        do {
-            try await sleep(options.sampleWindowSeconds)
-        } catch {
-            throw .collector(.cancelled)
-        }
-        let second = try await fetchPage(target, metric: metric)
-        let measured = clock() - windowStart
-        let elapsed = measured > 0 ? measured : max(options.sampleWindowSeconds, 1e-3)
-        let later = NodeExporterScrape(samples: second.samples(named: Self.seriesNames(for: metric)), time: now.advanced(bySeconds: elapsed))
-        var samples: [Sample]
-        do {
-            samples = try NodeExporterMapping.samples(metric, from: current, to: later, host: host)
-        } catch {
-            throw .collector(error)
-        }
-        for index in samples.indices { samples[index].timestamp = now }
-        try? await stateStore.save(host: target.stateKey, name: name, value: NodeExporterState.encode(later, metric: metric))
-        return (samples, .samplingWindow, later.time.secondsSince(now))
+        var result = result
+        result.sampleCount = samples.count
+        return TargetOutcome(samples: samples, result: result)
     }
 
     /// Whether the kept counters can be the start of the rate: none went down, and (network) no

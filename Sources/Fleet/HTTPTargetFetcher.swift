@@ -7,7 +7,8 @@ import NIOSSL
 
 /// Fetches node_exporter pages over HTTP(S) with AsyncHTTPClient: the target's scrape timeout,
 /// gzip, a body-size limit, basic auth or an `Authorization` header (credentials files read at
-/// every scrape, as Prometheus does), and the job's TLS settings.
+/// every scrape, as Prometheus does), and the job's TLS settings. Each scrape is a connection of
+/// its own (`Connection: close`).
 public struct HTTPTargetFetcher: TargetFetcher {
     /// The client; its lifetime belongs to whoever made it (see ``makeClient(maxBodyBytes:)``).
     public let client: HTTPClient
@@ -43,6 +44,9 @@ public struct HTTPTargetFetcher: TargetFetcher {
         request.headers.add(name: "Accept", value: "text/plain;version=0.0.4;q=1,application/openmetrics-text;version=1.0.0;q=0.5,*/*;q=0.1")
         request.headers.add(name: "Accept-Encoding", value: "gzip")
         request.headers.add(name: "User-Agent", value: "infra-monitor")
+        // One connection per scrape: an execution scrapes each target a few times and then the
+        // process ends, so idle keep-alive connections to a thousand targets would only hold memory.
+        request.headers.add(name: "Connection", value: "close")
         request.headers.add(name: "X-Prometheus-Scrape-Timeout-Seconds", value: String(target.timeoutSeconds))
         if let basic = target.basicAuth {
             var password = basic.password ?? ""

@@ -217,9 +217,13 @@ public struct DiscoveryResult: Sendable, Hashable {
     }
 }
 
-/// Finds the targets of scrape configs: static configs, file_sd files (re-read on every call; a
-/// malformed file keeps the targets it had at the previous call, and is reported) and EC2
-/// discovery through an injected function.
+/// Finds the targets of scrape configs: static configs, file_sd files (re-read on every call
+/// unless no file changed, see below; a malformed file keeps the targets it had at the previous
+/// call, and is reported) and EC2 discovery through an injected function.
+///
+/// Without `ec2_sd_configs`, a call that finds the same file_sd files with the same contents, byte
+/// for byte, as the previous call returns the previous result without parsing and relabeling
+/// again: the four branches of one execution discover the same fleet.
 public actor TargetDiscovery {
     /// Lists EC2 instances for one `ec2_sd_configs` entry as target groups (see ``EC2Discovery``).
     public typealias EC2Lister = @Sendable (EC2SDConfig) async throws -> [TargetGroup]
@@ -227,6 +231,13 @@ public actor TargetDiscovery {
     public let configs: [ScrapeConfig]
     private let ec2: EC2Lister?
     private var lastGoodFiles: [String: [TargetGroup]] = [:]
+    private var previous: (files: [FileContents], result: DiscoveryResult)?
+
+    /// A file_sd file as it was read: nil contents when it could not be read.
+    struct FileContents: Hashable {
+        var path: String
+        var contents: Data?
+    }
 
     /// - Parameter ec2: how `ec2_sd_configs` are listed; without it they are reported as problems.
     public init(configs: [ScrapeConfig], ec2: EC2Lister? = nil) {
@@ -236,6 +247,18 @@ public actor TargetDiscovery {
 
     /// Discovers every job's targets now.
     public func discover() async -> DiscoveryResult {
+        let cacheable = configs.allSatisfy { $0.ec2SDConfigs.isEmpty }
+        var files: [FileContents] = []
+        if cacheable {
+            for config in configs {
+                for entry in config.fileSDConfigs {
+                    for pattern in entry.files {
+                        files += FileSD.expand(pattern).map { FileContents(path: $0, contents: FileManager.default.contents(atPath: $0)) }
+                    }
+                }
+            }
+            if let previous, previous.files == files { return previous.result }
+        }
         var result = DiscoveryResult()
         for config in configs {
             var groups: [TargetGroup] = []
@@ -279,6 +302,7 @@ public actor TargetDiscovery {
             result.targets += targets
             result.dropped += dropped
         }
+        if cacheable { previous = (files, result) }
         return result
     }
 }

@@ -189,6 +189,27 @@ extension Logger.Level {
 public protocol CollectorStateStore: Sendable {
     func load(host: String, name: String) async throws -> String?
     func save(host: String, name: String, value: String) async throws
+    /// The state `name` of each of `hosts` that has one (a fleet's targets, read at once).
+    func loadAll(hosts: [String], name: String) async throws -> [String: String]
+    /// Keeps the state `name` of many hosts at once (host → value); a store that can makes it one
+    /// write (one transaction in SQLite).
+    func saveAll(_ values: [String: String], name: String) async throws
+}
+
+extension CollectorStateStore {
+    /// One ``load(host:name:)`` per host.
+    public func loadAll(hosts: [String], name: String) async throws -> [String: String] {
+        var found: [String: String] = [:]
+        for host in hosts {
+            if let value = try await load(host: host, name: name) { found[host] = value }
+        }
+        return found
+    }
+
+    /// One ``save(host:name:value:)`` per host.
+    public func saveAll(_ values: [String: String], name: String) async throws {
+        for (host, value) in values.sorted(by: { $0.key < $1.key }) { try await save(host: host, name: name, value: value) }
+    }
 }
 
 /// One result table of a read-only query: column names and rows of JSON scalars (`null`,

@@ -231,4 +231,32 @@ extension SQLiteStore: CollectorStateStore {
             )
         }
     }
+
+    /// One query for the name's rows, kept for the hosts asked.
+    public func loadAll(hosts: [String], name: String) async throws -> [String: String] {
+        let wanted = Set(hosts)
+        return try await read { db in
+            var found: [String: String] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT host, value FROM collector_state WHERE name = ?", arguments: [name])
+            while let row = try rows.next() {
+                let host: String = row[0]
+                if wanted.contains(host) { found[host] = row[1] }
+            }
+            return found
+        }
+    }
+
+    /// Every host's state in one transaction, with one prepared statement.
+    public func saveAll(_ values: [String: String], name: String) async throws {
+        guard !values.isEmpty else { return }
+        try await write { db in
+            let statement = try db.makeStatement(
+                sql: "INSERT OR REPLACE INTO collector_state (host, name, value, updated_at) VALUES (?, ?, ?, ?)"
+            )
+            let updated = Timestamp.now().iso8601Milliseconds
+            for (host, value) in values.sorted(by: { $0.key < $1.key }) {
+                try statement.execute(arguments: [host, name, value, updated])
+            }
+        }
+    }
 }

@@ -176,6 +176,26 @@ struct FleetConfigTests {
         #expect(third.targets.map(\.address) == ["127.0.7.1:9100"] && third.problems.isEmpty)
     }
 
+    @Test("an unchanged file_sd file gives the previous result; a rewrite of the same size in place is seen")
+    func unchangedFilesAreNotParsedAgain() async throws {
+        let folder = try Fixtures.temporaryDirectory("file-sd-cache")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/targets.yaml"
+        try Data("- targets: ['127.0.7.1:9100']\n".utf8).write(to: URL(fileURLWithPath: file))
+        let config = ScrapeConfig(jobName: "node", fileSDConfigs: [FileSDConfig(files: [folder + "/*.yaml"])])
+        let discovery = TargetDiscovery(configs: [config])
+        let first = await discovery.discover()
+        #expect(first.targets.map(\.address) == ["127.0.7.1:9100"])
+        #expect(await discovery.discover() == first)
+        // Same size, same second, same inode: only the contents tell.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
+        try handle.write(contentsOf: Data("- targets: ['127.0.7.2:9100']\n".utf8))
+        try handle.close()
+        #expect(await discovery.discover().targets.map(\.address) == ["127.0.7.2:9100"])
+        try Data("- targets: ['127.0.7.3:9100']\n".utf8).write(to: URL(fileURLWithPath: folder + "/more.yaml"))
+        #expect(await discovery.discover().targets.map(\.address) == ["127.0.7.3:9100", "127.0.7.2:9100"])
+    }
+
     @Test("EC2: DescribeInstances pages become targets with Prometheus's meta labels; relabeling sets the host")
     func ec2() throws {
         let config = EC2SDConfig(region: "eu-west-1", port: 9100)

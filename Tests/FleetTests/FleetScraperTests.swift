@@ -16,6 +16,28 @@ actor MemoryStateStore: CollectorStateStore {
     func keys() -> Set<String> { Set(values.keys) }
 }
 
+/// Collector state in memory that counts the batched reads and writes.
+actor CountingStateStore: CollectorStateStore {
+    var values: [String: String] = [:]
+    var loads = 0
+    var saves = 0
+    var saved = 0
+    func load(host: String, name: String) async throws -> String? { values[host + "#" + name] }
+    func save(host: String, name: String, value: String) async throws { values[host + "#" + name] = value }
+    func loadAll(hosts: [String], name: String) async throws -> [String: String] {
+        loads += 1
+        var found: [String: String] = [:]
+        for host in hosts { found[host] = values[host + "#" + name] }
+        return found
+    }
+    func saveAll(_ values: [String: String], name: String) async throws {
+        saves += 1
+        saved += values.count
+        for (host, value) in values { self.values[host + "#" + name] = value }
+    }
+    func counts() -> (loads: Int, saves: Int, saved: Int) { (loads, saves, saved) }
+}
+
 /// How one synthetic target behaves.
 enum Behaviour: Sendable {
     case normal(nodename: String?)
@@ -130,6 +152,51 @@ struct FleetScraperTests {
             ScrapeTarget(job: "node", address: "127.0.2.200:\(try closedPort(on: "127.0.2.200"))", labels: ["job": "node"], timeoutSeconds: 1)
         )
         return (synthetic, servers, targets)
+    }
+
+    @Test("targets without counter state share one sampling window; the state is read and written once per metric")
+    func oneSharedWindow() async throws {
+        let addresses = (0..<40).map { "127.0.3.\($0 + 1)" }
+        let synthetic = SyntheticFleet(behaviours: addresses.map { _ in .normal(nodename: nil) })
+        let servers = try await LoopbackFleet(addresses: addresses, respond: { synthetic.respond($0) })
+        synthetic.register(servers.targets)
+        let targets = servers.targets.map { ScrapeTarget(job: "node", address: $0, labels: ["job": "node", "instance": $0, "rack": "r"]) }
+        let client = HTTPTargetFetcher.makeClient()
+        let store = CountingStateStore()
+        let sleeps = NIOLockedValueBox(0)
+        let scraper = FleetScraper(
+            fetcher: HTTPTargetFetcher(client: client),
+            stateStore: store,
+            options: FleetScrapeOptions(concurrency: 4, sampleWindowSeconds: 0.2),
+            sleep: { seconds in
+                sleeps.withLockedValue { $0 += 1 }
+                try await Task.sleep(for: .seconds(seconds))
+            }
+        )
+        do {
+            let now = Self.t0
+            let start = ContinuousClock.now
+            let first = await scraper.collect(.cpuUtilization, targets: targets, now: now)
+            // Ten windows of 0.2 s one after the other (40 targets, 4 at a time) would take 2 s.
+            #expect(ContinuousClock.now - start < .seconds(1.5))
+            #expect(sleeps.withLockedValue { $0 } == 1)
+            #expect(first.targets.allSatisfy { $0.up && $0.window == .samplingWindow && ($0.rateSeconds ?? 0) >= 0.2 })
+            try verify(.cpuUtilization, first, now: now, synthetic)
+            #expect(await store.counts() == (loads: 1, saves: 1, saved: 40))
+            #expect(targets.allSatisfy { synthetic.requestURIs($0.address).count == 2 })
+            let second = await scraper.collect(.cpuUtilization, targets: targets, now: now.adding(seconds: 60))
+            #expect(second.targets.allSatisfy { $0.up && $0.window == .sincePreviousScrape })
+            try verify(.cpuUtilization, second, now: now.adding(seconds: 60), synthetic)
+            #expect(sleeps.withLockedValue { $0 } == 1, "no window when every target has its state")
+            #expect(await store.counts() == (loads: 2, saves: 2, saved: 80))
+            let memory = await scraper.collect(.memoryUsage, targets: targets, now: now)
+            #expect(memory.samples.count == 40 && sleeps.withLockedValue { $0 } == 1)
+            #expect(await store.counts() == (loads: 2, saves: 2, saved: 80), "memory keeps no counter state")
+        } catch {
+            Issue.record("\(error)")
+        }
+        try await client.shutdown()
+        await servers.stop()
     }
 
     @Test("cpu and network: sampling window first, then since the previous scrape; reboots, failures, gzip, retry, limits")

@@ -1,0 +1,2 @@
+/* glibc's malloc tuning (mallopt), for the infra-monitor executable. */
+#include <malloc.h>
