@@ -175,10 +175,9 @@ struct FleetScraperTests {
         )
         do {
             let now = Self.t0
-            let start = ContinuousClock.now
             let first = await scraper.collect(.cpuUtilization, targets: targets, now: now)
-            // Ten windows of 0.2 s one after the other (40 targets, 4 at a time) would take 2 s.
-            #expect(ContinuousClock.now - start < .seconds(1.5))
+            // One sleep for all 40 targets (4 at a time), not one per target or per group of 4: the
+            // count proves it without timing the test (speed is the benchmarks' job).
             #expect(sleeps.withLockedValue { $0 } == 1)
             #expect(first.targets.allSatisfy { $0.up && $0.window == .samplingWindow && ($0.rateSeconds ?? 0) >= 0.2 })
             try verify(.cpuUtilization, first, now: now, synthetic)
