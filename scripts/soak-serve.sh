@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Soak of `serve` (issue 15, "What it must show"): runs `serve` with a one-second tick until it has
-# finished N executions, and samples its resident memory, open file descriptors and database size
-# (SQLite file plus WAL) as it goes. Memory and descriptors should stay flat; the database grows
+# finished N executions, and samples its resident memory (all of it, and the anonymous part: the
+# rest is pages of the binary and of mapped files, which the kernel can drop), open file descriptors
+# and database size (SQLite file plus WAL) as it goes. Memory and descriptors should stay flat; the database grows
 # linearly with the stored batches. Prints a table of the samples and a verdict line; exits 1 when
 # an execution failed or `serve` died.
 #
@@ -51,11 +52,12 @@ failures() {
         | awk '/^infra_monitor_execution_failures_total/ { print $2 + 0; found = 1 } END { if (!found) print 0 }'
 }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status"; }
+anon_kb() { awk '/^RssAnon:/ { print $2 }' "/proc/$pid/status"; }
 fds() { ls "/proc/$pid/fd" | wc -l; }
 db_bytes() { cat "$data_dir"/infra-monitor.sqlite "$data_dir"/infra-monitor.sqlite-wal 2>/dev/null | wc -c; }
 
 started=$(date +%s)
-printf '%-10s %-8s %-10s %-5s %-12s\n' executions seconds rss_kB fds db_bytes
+printf '%-10s %-8s %-10s %-10s %-5s %-12s\n' executions seconds rss_kB anon_kB fds db_bytes
 next=1
 done_count=0
 last_row=0
@@ -63,14 +65,14 @@ while (( done_count < executions )); do
     kill -0 "$pid" 2>/dev/null || { echo "soak-serve: serve died; see $data_dir.serve.log" >&2; exit 1; }
     done_count=$(finished)
     if (( done_count >= next )); then
-        printf '%-10s %-8s %-10s %-5s %-12s\n' "$done_count" "$(( $(date +%s) - started ))" "$(rss_kb)" "$(fds)" "$(db_bytes)"
+        printf '%-10s %-8s %-10s %-10s %-5s %-12s\n' "$done_count" "$(( $(date +%s) - started ))" "$(rss_kb)" "$(anon_kb)" "$(fds)" "$(db_bytes)"
         last_row=$done_count
         next=$(( next == 1 ? every : next + every ))
     fi
     sleep 0.5
 done
 if (( last_row != done_count )); then
-    printf '%-10s %-8s %-10s %-5s %-12s\n' "$done_count" "$(( $(date +%s) - started ))" "$(rss_kb)" "$(fds)" "$(db_bytes)"
+    printf '%-10s %-8s %-10s %-10s %-5s %-12s\n' "$done_count" "$(( $(date +%s) - started ))" "$(rss_kb)" "$(anon_kb)" "$(fds)" "$(db_bytes)"
 fi
 failed=$(failures)
 echo "soak-serve: $done_count executions in $(( $(date +%s) - started )) s, $failed failed or aborted; data in $data_dir"

@@ -204,16 +204,16 @@ struct SoakSmokeTests {
         )
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("20 executions"), "\(result.stdout)")
-        // Rows: executions, seconds, rss_kB, fds, db_bytes; the first (1 execution) and the last (20).
-        let rows = result.stdout.split(separator: "\n").map { $0.split(separator: " ") }.filter { $0.count == 5 && Int($0[0]) != nil }
+        // Rows: executions, seconds, rss_kB, anon_kB, fds, db_bytes; the first (1 execution) and the last (20).
+        let rows = result.stdout.split(separator: "\n").map { $0.split(separator: " ") }.filter { $0.count == 6 && Int($0[0]) != nil }
         let first = try #require(rows.first)
         let last = try #require(rows.last)
         #expect(Int(last[0]) ?? 0 >= 20)
-        let fdsFirst = Int(first[3]) ?? 0
-        let fdsLast = Int(last[3]) ?? 0
+        let fdsFirst = Int(first[4]) ?? 0
+        let fdsLast = Int(last[4]) ?? 0
         #expect(fdsLast <= fdsFirst + 8, "descriptors grew from \(fdsFirst) to \(fdsLast): \(result.stdout)")
-        let rssFirst = Int(first[2]) ?? 0
-        let rssLast = Int(last[2]) ?? 0
-        #expect(rssLast < rssFirst * 3 / 2, "resident memory grew from \(rssFirst) kB to \(rssLast) kB: \(result.stdout)")
+        let anonFirst = Int(first[3]) ?? 0
+        let anonLast = Int(last[3]) ?? 0
+        #expect(anonLast < anonFirst * 3 / 2, "anonymous memory grew from \(anonFirst) kB to \(anonLast) kB: \(result.stdout)")
     }
 }
