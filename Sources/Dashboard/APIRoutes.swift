@@ -43,7 +43,11 @@ enum APIRoutes {
         }
         router.get("/api/targets") { _, _ in
             let targets = TargetStatus.fold(try await sources.targetHealth?.latestTargetHealth() ?? [])
-            return json(["targets": .array(targets.map(\.json))])
+            let unscraped = await sources.discovered?.unscraped(besides: targets) ?? []
+            let problems = await sources.discovered?.problems ?? []
+            return json([
+                "targets": .array(targets.map(\.json) + unscraped.map(\.unknownJSON)), "problems": .array(problems.map(JSON.string)),
+            ])
         }
         router.get("/api/alarms") { _, _ in
             let index = try await data.alarmIndex()

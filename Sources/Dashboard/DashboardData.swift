@@ -17,6 +17,8 @@ public struct DashboardSources: Sendable {
     public var alarms: (any AlarmStateStore)?
     /// The config's alarms, which tell the metric each instance watches.
     public var alarmDefinitions: [AlarmDefinition] = []
+    /// The targets `serve` discovered last (its file_sd watcher), listed as UNKNOWN until scraped.
+    public var discovered: DiscoveredTargets?
 
     public init(series: any SeriesReader, executions: any ExecutionHistory, notifications: any NotificationLog, query: any SampleQuery) {
         self.series = series

@@ -22,6 +22,11 @@ struct TargetsQuery: Sendable {
         return query
     }
 
+    func matches(_ target: DiscoveredTarget) -> Bool {
+        guard let text else { return true }
+        return ([target.job, target.target, target.host] + target.labels.values).contains { $0.localizedCaseInsensitiveContains(text) }
+    }
+
     func matches(_ target: TargetStatus) -> Bool {
         if let health, (health == "up") != target.up { return false }
         guard let text else { return true }
@@ -79,8 +84,13 @@ extension Pages {
         let all = TargetStatus.fold(try await store.latestTargetHealth())
         let shown = all.filter(query.matches)
         let down = all.filter { !$0.up }.count
+        let unscraped = (await data.sources.discovered?.unscraped(besides: all) ?? []).filter { query.health == nil && query.matches($0) }
         body += "<p class=\"muted\">Each target's scrapes in its newest execution (one per metric branch): "
-        body += "\(all.count) target(s), \(down) down.</p>"
+        body += "\(all.count) target(s), \(down) down"
+        body += unscraped.isEmpty ? ".</p>" : "; \(unscraped.count) discovered target(s) not scraped yet (UNKNOWN).</p>"
+        for problem in await data.sources.discovered?.problems ?? [] {
+            body += "<p class=\"health-down\" data-discovery-problem>Discovery: \(HTML.escape(problem))</p>"
+        }
         body += "<form class=\"filters\" method=\"get\" action=\"/targets\">"
         body += "<label>Search <input name=\"q\" value=\"\(HTML.escape(query.text ?? ""))\" placeholder=\"job, address, host or label\"></label>"
         body += "<label>Health <select name=\"health\">"
@@ -88,11 +98,21 @@ extension Pages {
             body += "<option value=\"\(option)\"\((query.health ?? "all") == option ? " selected" : "")>\(option)</option>"
         }
         body += "</select></label><button type=\"submit\">Filter</button></form>"
-        if all.isEmpty {
+        if all.isEmpty && unscraped.isEmpty {
             body += "<p class=\"muted\">No target has been scraped yet (no <span class=\"mono\">scrape_configs</span>, or no execution).</p>"
         }
-        let paging = Paging(page: query.page, size: query.size, total: shown.count)
-        let rows = shown[paging.range].map { t -> [String] in
+        let paging = Paging(page: query.page, size: query.size, total: shown.count + unscraped.count)
+        let scrapedRange = paging.range.clamped(to: 0..<shown.count)
+        let unscrapedRange = (paging.range.clamped(to: shown.count..<(shown.count + unscraped.count))).map { $0 - shown.count }
+        let unknownRows = unscrapedRange.map { index -> [String] in
+            let t = unscraped[index]
+            return [
+                HTML.escape(t.job), "<span class=\"mono\">\(HTML.escape(t.target))</span>", HTML.escape(t.host),
+                "<span class=\"mono\">\(HTML.escape(t.labels.keys.sorted().map { "\($0)=\"\(t.labels[$0] ?? "")\"" }.joined(separator: " ")))</span>",
+                "<span class=\"muted\">UNKNOWN</span>", "-", "-", "",
+            ]
+        }
+        let rows = shown[scrapedRange].map { t -> [String] in
             [
                 HTML.escape(t.job), "<span class=\"mono\">\(HTML.escape(t.target))</span>", HTML.escape(t.host),
                 "<span class=\"mono\">\(HTML.escape(t.labels.keys.sorted().map { "\($0)=\"\(t.labels[$0] ?? "")\"" }.joined(separator: " ")))</span>",
@@ -102,7 +122,11 @@ extension Pages {
             ]
         }
         body += paging.navigation(href: query.href(page:))
-        body += HTML.table(headers: ["Job", "Target", "Host", "Labels", "State", "Last scrape", "Duration", "Error"], rows: rows, id: "targets")
+        body += HTML.table(
+            headers: ["Job", "Target", "Host", "Labels", "State", "Last scrape", "Duration", "Error"],
+            rows: rows + unknownRows,
+            id: "targets"
+        )
         return HTML.page(title: "Targets", active: "Targets", body: body)
     }
 

@@ -228,7 +228,7 @@ public actor TargetDiscovery {
     /// Lists EC2 instances for one `ec2_sd_configs` entry as target groups (see ``EC2Discovery``).
     public typealias EC2Lister = @Sendable (EC2SDConfig) async throws -> [TargetGroup]
 
-    public let configs: [ScrapeConfig]
+    public nonisolated let configs: [ScrapeConfig]
     private let ec2: EC2Lister?
     private var lastGoodFiles: [String: [TargetGroup]] = [:]
     private var previous: (files: [FileContents], result: DiscoveryResult)?

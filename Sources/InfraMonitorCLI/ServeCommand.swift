@@ -1,6 +1,7 @@
 import Alarms
 import ArgumentParser
 import Dashboard
+import Fleet
 import Foundation
 import InfraMonitorCore
 import LocalBackend
@@ -27,6 +28,11 @@ struct ServeCommand: AsyncParsableCommand {
 
             Security: binds 127.0.0.1 by default; any other address needs --token (or $INFRA_MONITOR_TOKEN), \
             which every request must then carry as `Authorization: Bearer T`, `?token=T` or the cookie it sets.
+
+            file_sd: with scrape_configs that have file_sd_configs, the globbed files' modification times, sizes \
+            and inodes are polled every --file-sd-poll-seconds (default 5; 0 disables); on a change discovery \
+            runs again and /targets and /api/targets list the new targets (UNKNOWN until an execution scrapes \
+            them). A malformed file keeps its previous targets; the problem is logged once and shown on /targets.
             """
     )
 
@@ -44,6 +50,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Schedule expression, such as 'rate(3 hours)' or 'cron(0 */6 * * ? *)' (default: the config's).")
     var schedule: String?
 
+    @Option(name: .customLong("file-sd-poll-seconds"), help: "Seconds between polls of the file_sd files for changes (0: only at executions).")
+    var fileSDPollSeconds = 5
+
     @Option(help: .hidden)
     var tickSeconds: Int?
 
@@ -53,6 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
+        guard fileSDPollSeconds >= 0 else { throw ValidationError("--file-sd-poll-seconds must be 0 or more") }
         if let tickSeconds, tickSeconds < 1 { throw ValidationError("--tick-seconds must be at least 1") }
     }
 
@@ -86,6 +96,18 @@ struct ServeCommand: AsyncParsableCommand {
         var sources = DashboardSources(backend: context.backend)
         sources.alarms = context.machine.store
         sources.alarmDefinitions = try context.machine.alarmDefinitions()
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let fleet = context.machine.fleet, fileSDPollSeconds > 0,
+            fleet.discovery.configs.contains(where: { !$0.fileSDConfigs.isEmpty })
+        {
+            let discovered = DiscoveredTargets()
+            sources.discovered = discovered
+            let watcher = FileSDWatcher(discovery: fleet.discovery, interval: .seconds(fileSDPollSeconds)) { result in
+                await discovered.update(targets: result.discoveredTargets, problems: result.problems.map(\.description))
+                for problem in result.problems { Output.logLine("serve: file_sd: \(problem)") }
+            }
+            services.append(.init(service: FileSDService(watcher: watcher)))
+        }
         let app = DashboardServer.application(sources: sources, settings: settings, status: status, logger: logger)
         let scheduler = ScheduleService(
             schedule: expression,
@@ -99,7 +121,7 @@ struct ServeCommand: AsyncParsableCommand {
         Output.note("serve: dashboard on http://\(bind):\(port)/ · schedule \(status.schedule) · backend \(context.backend.name)")
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app), .init(service: scheduler), .init(service: retention)],
+                services: [.init(service: app), .init(service: scheduler), .init(service: retention)] + services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -125,6 +147,17 @@ struct ServeCommand: AsyncParsableCommand {
             return .executed(outcome.summary)
         } catch {
             return .failed(CLIError.from(error).message)
+        }
+    }
+}
+
+/// The file_sd watcher as a service of `serve`'s group: it polls until graceful shutdown.
+struct FileSDService: Service {
+    let watcher: FileSDWatcher
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await watcher.run()
         }
     }
 }
