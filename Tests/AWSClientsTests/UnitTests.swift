@@ -29,6 +29,9 @@ import Testing
         #expect(XMLNode.escape("a<b>&\"'") == "a&lt;b&gt;&amp;&quot;&apos;")
         // Per scalar: a quote followed by a combining mark is still a quote byte.
         #expect(XMLNode.escape("\"\u{301}") == "&quot;\u{301}")
+        // An entity's `;` followed by a combining mark is still the end of the entity.
+        #expect(try XMLNode.parse("<a b=\"&apos;\u{655}\">&apos;\u{655}&lt;&#x41;&bogus;</a>").text == "'\u{655}<A&bogus;")
+        #expect(try XMLNode.parse("<a b=\"&apos;\u{655}\"/>").attributes["b"] == "'\u{655}")
     }
 
     @Test func xmlNestedBeyondTheDepthLimitIsRefusedNotACrash() throws {

@@ -223,33 +223,44 @@ private struct XMLReader {
         }
     }
 
+    /// Decodes the predefined entities and numeric character references of `raw`, working on
+    /// bytes: a `;` followed by a combining mark is one `Character`, so a search by Character
+    /// would miss it (found by Fuzz/FuzzAWSError). An unknown or unterminated reference stays as written.
     private static func decodeEntities(_ raw: ArraySlice<UInt8>) -> String {
         guard raw.contains(UInt8(ascii: "&")) else { return String(decoding: raw, as: UTF8.self) }
-        let text = String(decoding: raw, as: UTF8.self)
-        var out = ""
-        var rest = text[...]
-        while let amp = rest.firstIndex(of: "&") {
-            out += rest[..<amp]
-            guard let semi = rest[amp...].firstIndex(of: ";") else { break }
-            let entity = rest[rest.index(after: amp)..<semi]
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var index = raw.startIndex
+        while index < raw.endIndex {
+            let byte = raw[index]
+            guard byte == UInt8(ascii: "&"), let semicolon = raw[index...].firstIndex(of: UInt8(ascii: ";")) else {
+                out.append(byte)
+                index += 1
+                continue
+            }
+            let entity = String(decoding: raw[(index + 1)..<semicolon], as: UTF8.self)
+            var scalar: Unicode.Scalar?
             switch entity {
-            case "amp": out += "&"
-            case "lt": out += "<"
-            case "gt": out += ">"
-            case "quot": out += "\""
-            case "apos": out += "'"
+            case "amp": scalar = "&"
+            case "lt": scalar = "<"
+            case "gt": scalar = ">"
+            case "quot": scalar = "\""
+            case "apos": scalar = "'"
             default:
-                if entity.hasPrefix("#x"), let code = UInt32(entity.dropFirst(2), radix: 16), let scalar = Unicode.Scalar(code) {
-                    out.unicodeScalars.append(scalar)
-                } else if entity.hasPrefix("#"), let code = UInt32(entity.dropFirst()), let scalar = Unicode.Scalar(code) {
-                    out.unicodeScalars.append(scalar)
-                } else {
-                    out += rest[amp...semi]
+                if entity.hasPrefix("#x"), let code = UInt32(entity.dropFirst(2), radix: 16) {
+                    scalar = Unicode.Scalar(code)
+                } else if entity.hasPrefix("#"), let code = UInt32(entity.dropFirst()) {
+                    scalar = Unicode.Scalar(code)
                 }
             }
-            rest = rest[rest.index(after: semi)...]
+            if let scalar {
+                out.append(contentsOf: String(Character(scalar)).utf8)
+                index = semicolon + 1
+            } else {
+                out.append(byte)
+                index += 1
+            }
         }
-        out += rest
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
