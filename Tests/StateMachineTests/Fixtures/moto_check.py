@@ -76,7 +76,7 @@ for index, case in enumerate(cases):
         execution = client.start_execution(
             stateMachineArn=machine["stateMachineArn"], input=json.dumps(case["input"])
         )
-        deadline = time.time() + 10
+        deadline = time.time() + 60  # generous: a loaded 2-core machine runs a 100-child Map slowly in moto; polling stops at once when done
         while True:
             described = client.describe_execution(executionArn=execution["executionArn"])
             if described["status"] != "RUNNING" or time.time() > deadline:
