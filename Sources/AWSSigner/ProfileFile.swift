@@ -97,8 +97,10 @@ public struct AWSProfileFiles: Sendable, Hashable {
             // nested settings configure services, not credentials, and are not read.
             if rawLine.first == " " || rawLine.first == "\t" { continue }
             let key = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            // `= value` has no setting name: Python's configparser, which the AWS CLI reads these
-            // files with, refuses such a line; we skip it rather than store a setting named "".
+            // `= value` has no setting name: the files are "setting = value" lines
+            // (https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html), and Python's
+            // configparser, which the AWS CLI reads them with, refuses such a line; we skip it
+            // rather than store a setting named "".
             if key.isEmpty { continue }
             let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
             result[section, default: [:]][key] = value
