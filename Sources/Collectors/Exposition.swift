@@ -147,7 +147,8 @@ struct FamilyRecord: Sendable, Hashable {
     var hasType = false
     var hasHelp = false
     var hasUnit = false
-    var samples: Int32 = 0
+    /// Whether a sample of the family was seen (a TYPE line must come before them).
+    var hasSamples = false
 }
 
 struct ExemplarRecord: Sendable, Hashable {

@@ -38,6 +38,21 @@ enum FloatParser {
         return general(b, start, end)
     }
 
+    /// The commonest value on a node_exporter page, read in the same pass that finds its end: one
+    /// to fifteen plain digits from `start`. Returns the value and the index after the digits (the
+    /// caller checks what follows them), or nil when `start` holds no digit.
+    @inline(__always)
+    static func parseLeadingDigits(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> (Double, Int)? {
+        var i = start
+        var integer: UInt64 = 0
+        while i < end, b[i] &- 0x30 < 10, i - start < 15 {
+            integer = integer &* 10 &+ UInt64(b[i] &- 0x30)
+            i += 1
+        }
+        guard i > start else { return nil }
+        return (Double(integer), i)
+    }
+
     private static func general(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
         guard start < end else { return nil }
         var i = start

@@ -94,6 +94,13 @@ struct ParserState {
     var table: FamilyTable
     var current: Int32 = -1
     var line = 0
+    /// The page's byte count: the scanners read eight bytes at a time up to it, past the end of
+    /// the line (the newline that ends a line stops them).
+    var limit = 0
+    /// The name and family of the last sample recorded, to find the family of a run of samples
+    /// of the same name once.
+    var lastSampleName = Span(start: 0, end: 0)
+    var lastSampleFamily: Int32 = -1
 
     /// Storage is sized from the page: a node_exporter page holds about one sample per 77 bytes,
     /// one label per 65 and one family per 350, so one allocation each is enough for real pages
@@ -110,34 +117,59 @@ struct ParserState {
     }
 
     mutating func run(_ base: UnsafePointer<UInt8>, _ count: Int) throws(ExpositionError) {
+        limit = count
         var start = 0
         var sawEOF = false
         while start < count {
             line += 1
-            let end: Int
-            if let found = memchr(base + start, 0x0A, count - start) {
-                end = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
-            } else {
-                end = count
-            }
-            var lineEnd = end
-            if lineEnd > start && base[lineEnd - 1] == 0x0D { lineEnd -= 1 }
             if sawEOF { throw .contentAfterEOF(line: line) }
             let labelMark = labels.count
             let exemplarMark = exemplars.count
+            var next = -1
             do throws(LineError) {
-                sawEOF = try parseLine(base, start, lineEnd)
-            } catch {
-                if skipBadLines {
-                    labels.removeSubrange(labelMark...)
-                    exemplars.removeSubrange(exemplarMark...)
-                } else {
-                    throw .malformed(line: line, column: error.offset - start + 1, detail: error.detail)
+                // Most lines are samples as exporters write them, read in one pass that also
+                // finds where the line ends; any other line is split off first and parsed whole.
+                if isNameStart(base[start]) {
+                    next = try parsePlainSample(base, start) ?? -1
+                    if next < 0 && labels.count > labelMark { labels.removeSubrange(labelMark...) }
                 }
+                if next < 0 {
+                    let bounds = lineBounds(base, start)
+                    next = bounds.next
+                    sawEOF = try parseLine(base, start, bounds.end)
+                }
+            } catch {
+                guard skipBadLines else { throw .malformed(line: line, column: error.offset - start + 1, detail: error.detail) }
+                labels.removeSubrange(labelMark...)
+                exemplars.removeSubrange(exemplarMark...)
+                if next < 0 { next = lineBounds(base, start).next }
             }
-            start = end + 1
+            start = next
         }
         if openMetrics && !sawEOF { throw .missingEOF(line: line + 1) }
+    }
+
+    /// The line that starts at `start`: where its content ends (before the newline, and before a
+    /// carriage return that ends it) and where the next line starts.
+    func lineBounds(_ base: UnsafePointer<UInt8>, _ start: Int) -> (end: Int, next: Int) {
+        var end = limit
+        if let found = memchr(base + start, 0x0A, limit - start) {
+            end = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
+        }
+        let next = end + 1
+        if end > start && base[end - 1] == 0x0D { end -= 1 }
+        return (end, next)
+    }
+
+    /// Where the next line starts when the line ends at `i` (a newline, a carriage return and a
+    /// newline, or a carriage return or nothing at the end of the page); nil when the line goes on.
+    @inline(__always)
+    func nextLine(_ b: UnsafePointer<UInt8>, after i: Int) -> Int? {
+        guard i < limit else { return limit }
+        if b[i] == 0x0A { return i + 1 }
+        guard b[i] == 0x0D else { return nil }
+        if i + 1 == limit { return limit }
+        return b[i + 1] == 0x0A ? i + 2 : nil
     }
 
     // MARK: lines
@@ -153,6 +185,16 @@ struct ParserState {
         if b[i] == UInt8(ascii: "#") { return try parseComment(b, i, end) }
         try parseSample(b, i, end)
         return false
+    }
+
+    /// 1 when the four bytes (loaded little-endian) spell `HELP`, 2 for `TYPE`, else nil.
+    @inline(__always)
+    static func helpOrType(_ word: UInt32) -> Int? {
+        switch word {
+        case 0x504C_4548: return 1
+        case 0x4550_5954: return 2
+        default: return nil
+        }
     }
 
     /// The metadata keyword at `start..<end`: 1 HELP, 2 TYPE, 3 UNIT, 0 other.
@@ -178,8 +220,15 @@ struct ParserState {
             i = skipBlanks(b, i, end)
         }
         let keywordStart = i
-        while i < end && b[i] != 0x20 && b[i] != 0x09 { i += 1 }
-        let kind = keyword(b, keywordStart, i)
+        let kind: Int
+        if end - i > 4 && b[i + 4] == 0x20, let known = Self.helpOrType(UInt32(littleEndian: UnsafeRawPointer(b + i).loadUnaligned(as: UInt32.self))) {
+            // `HELP ` or `TYPE `, as every exporter writes them: one load.
+            kind = known
+            i += 4
+        } else {
+            while i < end && b[i] != 0x20 && b[i] != 0x09 { i += 1 }
+            kind = keyword(b, keywordStart, i)
+        }
         guard kind != 0 else {
             if openMetrics { throw LineError(offset: keywordStart, detail: "unknown comment \"# \(text(b, keywordStart, i))\" in OpenMetrics") }
             return false
@@ -203,9 +252,7 @@ struct ParserState {
                 family = Int(current)
             }
         }
-        if family < 0 {
-            while i < end && isNameChar(b[i]) { i += 1 }
-        }
+        if family < 0 { i = Self.scanName(b, limit, i, end) }
         let name = Span(start: Int32(nameStart), end: Int32(i))
         if i < end && b[i] != 0x20 && b[i] != 0x09 {
             throw LineError(offset: i, detail: "invalid character in metric name \(text(b, nameStart, i))")
@@ -218,7 +265,7 @@ struct ParserState {
             families[family].hasHelp = true
             families[family].help = Span(start: Int32(i), end: Int32(end))
         case 2:
-            if families[family].hasType || families[family].samples > 0 {
+            if families[family].hasType || families[family].hasSamples {
                 throw LineError(offset: keywordStart, detail: "second TYPE line for \(text(b, nameStart, Int(name.end))), or TYPE after its samples")
             }
             i = skipBlanks(b, i, end)
@@ -275,21 +322,167 @@ struct ParserState {
         }
     }
 
+    /// Whether the line at `start` begins with the current family's name and goes on after it
+    /// (most samples continue the current family: its name is then skipped with one comparison).
+    ///
+    /// (`mutating` only so that `self` is passed by reference: a non-mutating call from the
+    /// mutating parse functions made the compiler copy the whole state.)
+    @inline(__always)
+    mutating func continuesCurrentFamily(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard current >= 0 else { return false }
+        let known = families[Int(current)].name
+        return end - start > known.count && bytesEqual(b + start, b + Int(known.start), known.count)
+    }
+
+    /// Parses the sample line that starts at `start` if it is in the form exporters write:
+    /// `name value` or `name{label="value",…} value`, with one space before the value and no
+    /// other blanks, label values in ASCII without escapes, and no timestamp or exemplar. Nearly
+    /// every line of a real page is, and this reads it in one pass, without the general path's
+    /// blank skipping and without a separate search for the line's end.
+    ///
+    /// Returns where the next line starts, or nil for any other line, having changed nothing but
+    /// `labels` (the caller removes what was added): the general path then parses that line, and
+    /// reports it when it is malformed. A line accepted here gives exactly the records the
+    /// general path would give.
+    mutating func parsePlainSample(_ b: UnsafePointer<UInt8>, _ start: Int) throws(LineError) -> Int? {
+        let end = limit
+        let continuesCurrent = continuesCurrentFamily(b, start, end)
+        var i = Self.scanName(b, limit, continuesCurrent ? start + families[Int(current)].name.count : start + 1, end)
+        let name = Span(start: Int32(start), end: Int32(i))
+        let firstLabel = labels.count
+        guard i < end else { return nil }
+        if b[i] == UInt8(ascii: "{") {
+            i += 1
+            while true {
+                guard i < end else { return nil }
+                if b[i] == UInt8(ascii: "}") {
+                    i += 1
+                    break
+                }
+                let nameStart = i
+                guard isLabelStart(b[i]) else { return nil }
+                i = Self.scanLabelName(b, limit, i + 1, end)
+                let nameEnd = i
+                guard i + 1 < end, b[i] == UInt8(ascii: "="), b[i + 1] == UInt8(ascii: "\"") else { return nil }
+                i += 2
+                let valueStart = i
+                i = Self.scanPlainLabelValue(b, limit, i, end)
+                guard i < end, b[i] == UInt8(ascii: "\"") else { return nil }
+                let nameCount = nameEnd - nameStart
+                var other = firstLabel
+                while other < labels.count {
+                    let earlier = labels[other].name
+                    other += 1
+                    if earlier.count == nameCount && bytesEqual(b + Int(earlier.start), b + nameStart, nameCount) { return nil }
+                }
+                labels.append(
+                    LabelRecord(
+                        name: Span(start: Int32(nameStart), end: Int32(nameEnd)),
+                        value: Span(start: Int32(valueStart), end: Int32(i)),
+                        escaped: false
+                    )
+                )
+                i += 1
+                guard i < end else { return nil }
+                if b[i] == UInt8(ascii: ",") {
+                    i += 1
+                } else if b[i] != UInt8(ascii: "}") {
+                    return nil
+                }
+            }
+        }
+        guard i < end, b[i] == 0x20 else { return nil }
+        i += 1
+        let value: Double
+        let next: Int
+        if let (digits, digitsEnd) = FloatParser.parseLeadingDigits(b, i, end), let following = nextLine(b, after: digitsEnd) {
+            value = digits
+            next = following
+        } else {
+            var valueEnd = i
+            while valueEnd < end && b[valueEnd] > 0x20 { valueEnd += 1 }
+            guard let following = nextLine(b, after: valueEnd), let parsed = FloatParser.parse(b, i, valueEnd) else { return nil }
+            value = parsed
+            next = following
+        }
+        try appendSample(
+            b,
+            name,
+            continuesCurrent: continuesCurrent,
+            firstLabel: Int32(firstLabel),
+            labelCount: Int32(labels.count - firstLabel),
+            value: value
+        )
+        return next
+    }
+
+    /// The first quote, backslash, newline or non-ASCII byte at or after `start` (eight bytes per
+    /// step while the page has eight more), or `end`: where a plain label value stops.
+    @inline(__always)
+    static func scanPlainLabelValue(_ b: UnsafePointer<UInt8>, _ limit: Int, _ start: Int, _ end: Int) -> Int {
+        var i = start
+        while i + 8 <= limit {
+            let word = loadWord(b, i)
+            let stops =
+                zeroBytes(word ^ 0x2222_2222_2222_2222) | zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C) | zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A)
+                | (word & 0x8080_8080_8080_8080)
+            if stops != 0 { return min(i + stops.trailingZeroBitCount >> 3, end) }
+            i += 8
+        }
+        while i < end && b[i] != UInt8(ascii: "\"") && b[i] != UInt8(ascii: "\\") && b[i] < 0x80 { i += 1 }
+        return i
+    }
+
+    /// Records a sample whose name, labels (from `firstLabel` to the end of `labels`) and value
+    /// are read: its family found and its labels checked against the family's type.
+    @inline(__always)
+    mutating func appendSample(
+        _ b: UnsafePointer<UInt8>,
+        _ name: Span,
+        continuesCurrent: Bool,
+        firstLabel: Int32,
+        labelCount: Int32,
+        value: Double,
+        timestamp: Int64 = 0,
+        hasTimestamp: Bool = false,
+        exemplar: Int32 = -1
+    ) throws(LineError) {
+        // A sample named as the one before it, with no other family made current in between,
+        // is of the same family: `familyOf` would find it again by the same comparisons.
+        let family: Int32
+        if current >= 0 && current == lastSampleFamily && name.count == lastSampleName.count
+            && bytesEqual(b + Int(name.start), b + Int(lastSampleName.start), name.count)
+        {
+            family = current
+        } else {
+            family = familyOf(b, name, continuesCurrent: continuesCurrent)
+        }
+        switch families[Int(family)].type {
+        case .histogram, .gaugeHistogram, .summary: try checkFamilyLabels(b, family, name, Int(firstLabel), Int(labelCount))
+        default: break
+        }
+        lastSampleName = name
+        lastSampleFamily = family
+        if !families[Int(family)].hasSamples { families[Int(family)].hasSamples = true }
+        records.append(
+            SampleRecord(
+                name: name,
+                firstLabel: firstLabel,
+                labelCount: labelCount,
+                family: family,
+                exemplar: exemplar,
+                value: value,
+                timestamp: timestamp,
+                hasTimestamp: hasTimestamp
+            )
+        )
+    }
+
     mutating func parseSample(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) throws(LineError) {
         var i = start
         guard isNameStart(b[i]) else { throw LineError(offset: i, detail: "expected a metric name") }
-        i += 1
-        // Most samples continue the current family: skip its name with one comparison.
-        var continuesCurrent = false
-        if current >= 0 {
-            let known = families[Int(current)].name
-            let count = known.count
-            if end - start > count && bytesEqual(b + start, b + Int(known.start), count) {
-                i = start + count
-                continuesCurrent = true
-            }
-        }
-        while i < end && isNameChar(b[i]) { i += 1 }
+        let continuesCurrent = continuesCurrentFamily(b, start, end)
+        i = Self.scanName(b, limit, continuesCurrent ? start + families[Int(current)].name.count : i + 1, end)
         let name = Span(start: Int32(start), end: Int32(i))
         let firstLabel = Int32(labels.count)
         let afterName = i
@@ -308,9 +501,16 @@ struct ParserState {
         }
         i = skipBlanks(b, i, end)
         let valueStart = i
-        while i < end && b[i] != 0x20 && b[i] != 0x09 { i += 1 }
-        guard let value = FloatParser.parse(b, valueStart, i) else {
-            throw LineError(offset: valueStart, detail: valueStart == i ? "expected a value" : "invalid value \"\(text(b, valueStart, i))\"")
+        let value: Double
+        if let (digits, digitsEnd) = FloatParser.parseLeadingDigits(b, i, end), digitsEnd == end || b[digitsEnd] == 0x20 || b[digitsEnd] == 0x09 {
+            value = digits
+            i = digitsEnd
+        } else {
+            while i < end && b[i] != 0x20 && b[i] != 0x09 { i += 1 }
+            guard let parsed = FloatParser.parse(b, valueStart, i) else {
+                throw LineError(offset: valueStart, detail: valueStart == i ? "expected a value" : "invalid value \"\(text(b, valueStart, i))\"")
+            }
+            value = parsed
         }
         var timestamp: Int64 = 0
         var hasTimestamp = false
@@ -327,20 +527,16 @@ struct ParserState {
             guard openMetrics, b[i] == UInt8(ascii: "#") else { throw LineError(offset: i, detail: "unexpected text after the sample") }
             exemplar = try parseExemplar(b, i, end)
         }
-        let family = familyOf(b, name, continuesCurrent: continuesCurrent)
-        try checkFamilyLabels(b, family, name, Int(firstLabel), Int(labelCount))
-        families[Int(family)].samples += 1
-        records.append(
-            SampleRecord(
-                name: name,
-                firstLabel: firstLabel,
-                labelCount: labelCount,
-                family: family,
-                exemplar: exemplar,
-                value: value,
-                timestamp: timestamp,
-                hasTimestamp: hasTimestamp
-            )
+        try appendSample(
+            b,
+            name,
+            continuesCurrent: continuesCurrent,
+            firstLabel: firstLabel,
+            labelCount: labelCount,
+            value: value,
+            timestamp: timestamp,
+            hasTimestamp: hasTimestamp,
+            exemplar: exemplar
         )
     }
 
@@ -355,7 +551,7 @@ struct ParserState {
             let nameStart = i
             guard isLabelStart(b[i]) else { throw LineError(offset: i, detail: "expected a label name") }
             i += 1
-            while i < end && isLabelChar(b[i]) { i += 1 }
+            i = Self.scanLabelName(b, limit, i, end)
             let nameEnd = i
             i = skipBlanks(b, i, end)
             guard i < end, b[i] == UInt8(ascii: "=") else { throw LineError(offset: i, detail: "expected \"=\" after the label name") }
@@ -369,7 +565,7 @@ struct ParserState {
                 // Eight bytes at a time to the first quote or backslash, then byte by byte near
                 // the end of the line.
                 while i + 8 <= end {
-                    let word = UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self)
+                    let word = loadWord(b, i)
                     let stops = zeroBytes(word ^ 0x2222_2222_2222_2222) | zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C)
                     if stops == 0 {
                         high |= word
@@ -657,6 +853,63 @@ struct FamilyTable {
         slots[slot] = family
         count += 1
     }
+}
+
+// MARK: scanning eight bytes at a time
+
+extension ParserState {
+    /// The end of the metric name (`[a-zA-Z0-9_:]*`) that continues at `start`: eight bytes per
+    /// step while the page has eight more, then byte by byte; at most `end`.
+    @inline(__always)
+    static func scanName(_ b: UnsafePointer<UInt8>, _ limit: Int, _ start: Int, _ end: Int) -> Int {
+        var i = start
+        while i + 8 <= limit {
+            let stops = nonNameBytes(loadWord(b, i), colon: true)
+            if stops != 0 { return min(i + stops.trailingZeroBitCount >> 3, end) }
+            i += 8
+        }
+        while i < end && isNameChar(b[i]) { i += 1 }
+        return i
+    }
+
+    /// The end of the label name (`[a-zA-Z0-9_]*`) that continues at `start`, as ``scanName``.
+    @inline(__always)
+    static func scanLabelName(_ b: UnsafePointer<UInt8>, _ limit: Int, _ start: Int, _ end: Int) -> Int {
+        var i = start
+        while i + 8 <= limit {
+            let stops = nonNameBytes(loadWord(b, i), colon: false)
+            if stops != 0 { return min(i + stops.trailingZeroBitCount >> 3, end) }
+            i += 8
+        }
+        while i < end && isLabelChar(b[i]) { i += 1 }
+        return i
+    }
+}
+
+/// The high bit of every byte of `word` (little-endian: byte 0 is the lowest) that is not a name
+/// character: not an ASCII letter, digit or `_` (nor `:` when `colon`). Exact for every byte: the
+/// byte-wise sums below never carry into the next byte, because the high bits are cleared first.
+@inline(__always)
+func nonNameBytes(_ word: UInt64, colon: Bool) -> UInt64 {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let ascii = word & ~highs
+    let folded = ascii | (0x20 &* ones)
+    // A byte is at least `low` when adding 0x80 − low sets its high bit, above `high` when adding
+    // 0x7F − high does.
+    let letter = (folded &+ (0x80 - 0x61) &* ones) & ~(folded &+ (0x7F - 0x7A) &* ones)
+    let digit = (ascii &+ (0x80 - 0x30) &* ones) & ~(ascii &+ (0x7F - 0x39) &* ones)
+    // A byte equals `c` when x ^ c is zero, so adding 0x7F leaves its high bit clear.
+    var valid = letter | digit | ~((ascii ^ (0x5F &* ones)) &+ 0x7F &* ones)
+    if colon { valid |= ~((ascii ^ (0x3A &* ones)) &+ 0x7F &* ones) }
+    return (~valid | word) & highs
+}
+
+/// The eight bytes at `b + i` as a word whose lowest byte is `b[i]` (on any byte order), for the
+/// scans that find the first interesting byte from the trailing zero bits.
+@inline(__always)
+private func loadWord(_ b: UnsafePointer<UInt8>, _ i: Int) -> UInt64 {
+    UInt64(littleEndian: UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self))
 }
 
 @inline(__always)
