@@ -101,6 +101,10 @@ struct ParserState {
     /// of the same name once.
     var lastSampleName = Span(start: 0, end: 0)
     var lastSampleFamily: Int32 = -1
+    /// The last sample's labels (indexes into `labels`): the next sample of a run most often
+    /// has the same label names in the same order, which are then compared instead of scanned.
+    var lastSampleFirstLabel = 0
+    var lastSampleLabelCount = 0
 
     /// Storage is sized from the page: a node_exporter page holds about one sample per 77 bytes,
     /// one label per 65 and one family per 350, so one allocation each is enough for real pages
@@ -346,8 +350,19 @@ struct ParserState {
     /// general path would give.
     mutating func parsePlainSample(_ b: UnsafePointer<UInt8>, _ start: Int) throws(LineError) -> Int? {
         let end = limit
-        let continuesCurrent = continuesCurrentFamily(b, start, end)
-        var i = Self.scanName(b, limit, continuesCurrent ? start + families[Int(current)].name.count : start + 1, end)
+        var i: Int
+        // The name of the last sample again (a run of one metric), or else scanned.
+        let lastCount = lastSampleName.count
+        let sameName =
+            lastSampleFamily >= 0 && end - start > lastCount && (b[start + lastCount] == UInt8(ascii: "{") || b[start + lastCount] == 0x20)
+            && bytesEqual(b + start, b + Int(lastSampleName.start), lastCount)
+        var continuesCurrent = false
+        if sameName {
+            i = start + lastCount
+        } else {
+            continuesCurrent = continuesCurrentFamily(b, start, end)
+            i = Self.scanName(b, limit, continuesCurrent ? start + families[Int(current)].name.count : start + 1, end)
+        }
         let name = Span(start: Int32(start), end: Int32(i))
         let firstLabel = labels.count
         guard i < end else { return nil }
@@ -360,8 +375,22 @@ struct ParserState {
                     break
                 }
                 let nameStart = i
-                guard isLabelStart(b[i]) else { return nil }
-                i = Self.scanLabelName(b, limit, i + 1, end)
+                // The label name the last sample had at this position, when it is the one here.
+                let position = labels.count - firstLabel
+                var predicted = -1
+                if position < lastSampleLabelCount {
+                    let known = labels[lastSampleFirstLabel + position].name
+                    let count = known.count
+                    if end - i > count && b[i + count] == UInt8(ascii: "=") && bytesEqual(b + i, b + Int(known.start), count) {
+                        predicted = i + count
+                    }
+                }
+                if predicted >= 0 {
+                    i = predicted
+                } else {
+                    guard isLabelStart(b[i]) else { return nil }
+                    i = Self.scanLabelName(b, limit, i + 1, end)
+                }
                 let nameEnd = i
                 guard i + 1 < end, b[i] == UInt8(ascii: "="), b[i + 1] == UInt8(ascii: "\"") else { return nil }
                 i += 2
@@ -405,6 +434,7 @@ struct ParserState {
             value = parsed
             next = following
         }
+        if sameName && current != lastSampleFamily { continuesCurrent = continuesCurrentFamily(b, start, end) }
         try appendSample(
             b,
             name,
@@ -463,6 +493,8 @@ struct ParserState {
         }
         lastSampleName = name
         lastSampleFamily = family
+        lastSampleFirstLabel = Int(firstLabel)
+        lastSampleLabelCount = Int(labelCount)
         if !families[Int(family)].hasSamples { families[Int(family)].hasSamples = true }
         records.append(
             SampleRecord(
