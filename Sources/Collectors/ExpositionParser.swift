@@ -92,6 +92,11 @@ struct ParserState {
     var exemplars: [ExemplarRecord] = []
     var families: [FamilyRecord] = []
     var table: FamilyTable
+    /// True while `table` is still empty because every family name so far sorted after the one
+    /// before it (exporters write families sorted by name): a new name that sorts after the last
+    /// one cannot be a family yet, so no lookup is needed. The table is filled on the first lookup
+    /// that this cannot answer.
+    var namesAscending = true
     var current: Int32 = -1
     var line = 0
     /// The page's byte count: the scanners read eight bytes at a time up to it, past the end of
@@ -714,6 +719,7 @@ struct ParserState {
     /// `continuesCurrent`: the name is known to start with the current family's name.
     mutating func familyOf(_ b: UnsafePointer<UInt8>, _ name: Span, continuesCurrent: Bool) -> Int32 {
         if continuesCurrent && matches(b, name, Int(current), prefixKnown: true) { return current }
+        fillTable(b)
         if let found = table.find(b, name, hash: FamilyTable.hash(b, name), families), matches(b, name, Int(found)) {
             current = found
             return found
@@ -737,6 +743,16 @@ struct ParserState {
             let known = families[Int(current)].name
             if known.count == name.count && memoryEqual(b + Int(known.start), b + Int(name.start), name.count) { return current }
         }
+        if namesAscending {
+            if let last = families.last?.name, !sorts(b, name, after: last) {
+                fillTable(b)
+            } else {
+                let index = Int32(families.count)
+                families.append(FamilyRecord(name: name, type: openMetrics ? .unknown : .untyped))
+                current = index
+                return index
+            }
+        }
         let hash = FamilyTable.hash(b, name)
         let existing = table.find(b, name, hash: hash, families)
         if !forSample, let existing {
@@ -748,6 +764,22 @@ struct ParserState {
         if existing == nil { table.insert(b, index, hash: hash, families) }
         current = index
         return index
+    }
+
+    /// Puts every family into `table` if ``namesAscending`` kept it empty (their names are
+    /// distinct then, so each is the first of its name).
+    mutating func fillTable(_ b: UnsafePointer<UInt8>) {
+        guard namesAscending else { return }
+        namesAscending = false
+        for index in families.indices {
+            table.insert(b, Int32(index), hash: FamilyTable.hash(b, families[index].name), families)
+        }
+    }
+
+    /// Whether `name` sorts after `other`, byte by byte (a name sorts after its own prefixes).
+    func sorts(_ b: UnsafePointer<UInt8>, _ name: Span, after other: Span) -> Bool {
+        let order = memcmp(b + Int(name.start), b + Int(other.start), min(name.count, other.count))
+        return order > 0 || (order == 0 && name.count > other.count)
     }
 
     /// Whether a sample named `name` belongs to family `family`.
