@@ -279,9 +279,14 @@ struct ParserState {
             }
             i = skipBlanks(b, i, end)
             let typeStart = i
-            while i < end && b[i] != 0x20 && b[i] != 0x09 { i += 1 }
-            guard skipBlanks(b, i, end) == end else { throw LineError(offset: i, detail: "unexpected text after the type") }
-            guard let type = metricType(b, typeStart, i) else {
+            // The type is nearly always the rest of the line.
+            var declared = metricType(b, typeStart, end)
+            if declared == nil {
+                while i < end && b[i] != 0x20 && b[i] != 0x09 { i += 1 }
+                guard skipBlanks(b, i, end) == end else { throw LineError(offset: i, detail: "unexpected text after the type") }
+                declared = metricType(b, typeStart, i)
+            }
+            guard let type = declared else {
                 throw LineError(offset: typeStart, detail: "unknown metric type \"\(text(b, typeStart, i))\"")
             }
             families[family].hasType = true
