@@ -1,12 +1,23 @@
 /// libFuzzer entry point for ``ExpositionParser``: the first byte chooses the format, the rest is
 /// the page. Parsed strictly and leniently; a page that parses strictly must give the same samples
-/// leniently, and written back as text format 0.0.4 it must parse again to the same samples.
-/// Nothing may crash.
+/// leniently, and written back as text format 0.0.4 it must parse again to the same samples. With
+/// the parser's shortcuts off, both parses must give the same records or the same error. Nothing
+/// may crash.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzExposition(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
     let format: ExpositionFormat = data[0] & 1 == 0 ? .prometheusText : .openMetrics
     let bytes = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
+    for recovery in [ExpositionParser.Recovery.fail, .skipLine] {
+        let general = ExpositionParser.Shortcuts(plainSamples: false, sortedFamilies: false)
+        let fast = Result { () throws(ExpositionError) in try ExpositionParser.parse(bytes, format: format, recovery: recovery) }
+        let slow = Result { () throws(ExpositionError) in try ExpositionParser.parse(bytes, format: format, recovery: recovery, shortcuts: general) }
+        switch (fast, slow) {
+        case (.success(let x), .success(let y)) where x.isSameParse(as: y): break
+        case (.failure(let x), .failure(let y)) where x == y: break
+        default: fatalError("the parser's shortcuts change the result (\(recovery)): \(fast) against \(slow)")
+        }
+    }
     let lenient = try? ExpositionParser.parse(bytes, format: format, recovery: .skipLine)
     if let lenient {
         for index in 0..<lenient.count {

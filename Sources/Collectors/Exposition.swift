@@ -265,6 +265,26 @@ public struct ExpositionPage: Sendable {
         return result
     }
 
+    /// Whether `other` is the same parse: every sample, label, exemplar and family record equal,
+    /// values compared by their bits (so NaN equals NaN).
+    @_spi(Testing) public func isSameParse(as other: ExpositionPage) -> Bool {
+        func same(_ x: Double, _ y: Double) -> Bool { x.bitPattern == y.bitPattern }
+        guard format == other.format, bytes == other.bytes, labelRecords == other.labelRecords, familyRecords == other.familyRecords,
+            records.count == other.records.count, exemplarRecords.count == other.exemplarRecords.count
+        else { return false }
+        for (x, y) in zip(records, other.records) {
+            guard x.name == y.name, x.firstLabel == y.firstLabel, x.labelCount == y.labelCount, x.family == y.family,
+                x.exemplar == y.exemplar, same(x.value, y.value), x.timestamp == y.timestamp, x.hasTimestamp == y.hasTimestamp
+            else { return false }
+        }
+        for (x, y) in zip(exemplarRecords, other.exemplarRecords) {
+            guard x.firstLabel == y.firstLabel, x.labelCount == y.labelCount, same(x.value, y.value), x.timestamp == y.timestamp,
+                x.hasTimestamp == y.hasTimestamp
+            else { return false }
+        }
+        return true
+    }
+
     func string(_ span: Span) -> String {
         bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[Int(span.start)..<Int(span.end)]), as: UTF8.self) }
     }

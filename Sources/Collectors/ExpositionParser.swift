@@ -32,8 +32,34 @@ public enum ExpositionParser {
         format: ExpositionFormat = .prometheusText,
         recovery: Recovery = .fail
     ) throws(ExpositionError) -> ExpositionPage {
+        try parse(bytes, format: format, recovery: recovery, shortcuts: Shortcuts())
+    }
+
+    /// The parser's shortcuts for the common shapes of a page. None of them may change a result:
+    /// the tests and the fuzz target parse with them on and off and compare the pages.
+    @_spi(Testing) public struct Shortcuts: Sendable, Hashable {
+        /// Sample lines as exporters write them read in one pass (``ParserState/parsePlainSample(_:_:)``).
+        public var plainSamples: Bool
+        /// No family table while family names come sorted (``ParserState/namesAscending``).
+        public var sortedFamilies: Bool
+
+        public init(plainSamples: Bool = true, sortedFamilies: Bool = true) {
+            self.plainSamples = plainSamples
+            self.sortedFamilies = sortedFamilies
+        }
+    }
+
+    /// Parses `bytes` as `format`, taking only the `shortcuts` given.
+    @_spi(Testing) public static func parse(
+        _ bytes: [UInt8],
+        format: ExpositionFormat,
+        recovery: Recovery,
+        shortcuts: Shortcuts
+    ) throws(ExpositionError) -> ExpositionPage {
         guard bytes.count < Int(Int32.max) else { throw .tooLarge(bytes: bytes.count) }
         var state = ParserState(format: format, skipBadLines: recovery == .skipLine, byteCount: bytes.count)
+        state.plainSamples = shortcuts.plainSamples
+        state.namesAscending = shortcuts.sortedFamilies
         let result: Result<Void, ExpositionError> = bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress, !buffer.isEmpty else {
                 return format == .openMetrics ? .failure(.missingEOF(line: 1)) : .success(())
@@ -97,6 +123,8 @@ struct ParserState {
     /// one cannot be a family yet, so no lookup is needed. The table is filled on the first lookup
     /// that this cannot answer.
     var namesAscending = true
+    /// Whether sample lines are first tried as exporters write them (``parsePlainSample(_:_:)``).
+    var plainSamples = true
     var current: Int32 = -1
     var line = 0
     /// The page's byte count: the scanners read eight bytes at a time up to it, past the end of
@@ -138,7 +166,7 @@ struct ParserState {
             do throws(LineError) {
                 // Most lines are samples as exporters write them, read in one pass that also
                 // finds where the line ends; any other line is split off first and parsed whole.
-                if isNameStart(base[start]) {
+                if plainSamples && isNameStart(base[start]) {
                     next = try parsePlainSample(base, start) ?? -1
                     if next < 0 && labels.count > labelMark { labels.removeSubrange(labelMark...) }
                 }

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@testable import Collectors
+@testable @_spi(Testing) import Collectors
 
 /// A deterministic generator (SplitMix64), so that every run checks the same values.
 private struct SplitMix: RandomNumberGenerator {
@@ -202,6 +202,121 @@ struct ExpositionFastPathTests {
             let value = Double(String(line.split(separator: " ").last!))!
             #expect(page.name(at: index) == name, "\(line)")
             #expect(page.value(at: index).bitPattern == value.bitPattern || (value.isNaN && page.value(at: index).isNaN), "\(line)")
+        }
+    }
+
+    // MARK: shortcuts
+
+    @Test("the name-character classes of the word-at-a-time scan: every byte at every position of a word")
+    func nameCharacterWords() {
+        func isName(_ byte: UInt8, colon: Bool) -> Bool {
+            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
+                || (colon && byte == 0x3A)
+        }
+        for colon in [false, true] {
+            for byte in 0...255 {
+                for position in 0..<8 {
+                    // Name characters around the byte, and a second odd byte after it, which must not hide it.
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 8)
+                    bytes[position] = UInt8(byte)
+                    if position < 7 { bytes[7] = 0xFF }
+                    let word = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+                    let stops = nonNameBytes(word, colon: colon)
+                    let first = stops == 0 ? 8 : stops.trailingZeroBitCount >> 3
+                    let expected = isName(UInt8(byte), colon: colon) ? (position < 7 ? 7 : 8) : position
+                    #expect(first == expected, "byte \(byte) at \(position), colon \(colon)")
+                    #expect(stops & ~0x8080_8080_8080_8080 == 0)
+                }
+            }
+        }
+    }
+
+    @Test("tricky lines alone, in pairs and in random pages: the shortcuts give the general path's records and errors")
+    func shortcutsAgreeOnTrickyLines() throws {
+        let lines = try Fixtures.data("exposition_shortcuts.txt").split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            .dropLast().map(Array.init)
+        var pages: [[UInt8]] = []
+        for line in lines {
+            for ending in ["", "\n", "\r\n", "\r", "\r\r\n", " \n"] { pages.append(line + Array(ending.utf8)) }
+        }
+        for first in lines {
+            for second in lines { pages.append(first + [0x0A] + second + [0x0A]) }
+        }
+        var random = SplitMix(state: 13)
+        for _ in 0..<2000 {
+            var page: [UInt8] = []
+            for _ in 0..<Int.random(in: 2...12, using: &random) {
+                page += lines[Int.random(in: 0..<lines.count, using: &random)] + (Bool.random(using: &random) ? [0x0A] : [0x0D, 0x0A])
+            }
+            pages.append(page)
+        }
+        for page in pages { try expectShortcutsAgree(page) }
+    }
+
+    @Test("the fixture pages and mutations of them: the shortcuts give the general path's records and errors")
+    func shortcutsAgreeOnMutatedPages() throws {
+        let names = ["node_exporter_1.prom", "node_exporter_2.prom", "node_exporter_100k.prom", "exposition_text.prom", "exposition_openmetrics.txt"]
+        let fixtures = try names.map { Array(try Fixtures.data($0)) }
+        let tokens = [" ", "\t", "{", "}", ",", "=", "\"", "\\", "\r", "\n", "#", "é", "_total", "_bucket", "le", "1e3", "NaN", "x"].map { Array($0.utf8) }
+        var random = SplitMix(state: 29)
+        for page in fixtures { try expectShortcutsAgree(page) }
+        for round in 0..<300 {
+            var page = fixtures[round % fixtures.count]
+            if page.count > 20_000 { page = Array(page.prefix(Int.random(in: 1_000...20_000, using: &random))) }
+            for _ in 0..<Int.random(in: 1...6, using: &random) {
+                let position = Int.random(in: 0..<page.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: page.insert(contentsOf: tokens[Int.random(in: 0..<tokens.count, using: &random)], at: position)
+                case 1: page.remove(at: position)
+                default: page[position] = UInt8.random(in: 0...255, using: &random)
+                }
+            }
+            try expectShortcutsAgree(page)
+        }
+    }
+
+    @Test("a family declared again after sorted ones is found once the family table is filled")
+    func sortedFamiliesThenALookup() throws {
+        let page = "# TYPE a counter\na 1\n# TYPE b gauge\nb 2\n# TYPE c summary\nc{quantile=\"1\"} 3\na 4\n# HELP a again\n"
+        let parsed = try ExpositionParser.parse(page)
+        #expect(parsed.families.map(\.name) == ["a", "b", "c"])
+        #expect(parsed.family(at: 3).type == .counter)
+        #expect(parsed.families[0].help == "again")
+        #expect(throws: ExpositionError.self) { try ExpositionParser.parse(page + "# TYPE b counter\n") }
+        try expectShortcutsAgree(Array(page.utf8))
+    }
+
+    /// Parses `page` in both formats and both recoveries with every combination of shortcuts, and
+    /// expects each to give what the general path gives.
+    private func expectShortcutsAgree(_ page: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let general = ExpositionParser.Shortcuts(plainSamples: false, sortedFamilies: false)
+        let combinations = [
+            ExpositionParser.Shortcuts(),
+            ExpositionParser.Shortcuts(plainSamples: true, sortedFamilies: false),
+            ExpositionParser.Shortcuts(plainSamples: false, sortedFamilies: true),
+        ]
+        for format in ExpositionFormat.allCases {
+            for recovery in [ExpositionParser.Recovery.fail, .skipLine] {
+                let expected = Result { () throws(ExpositionError) in
+                    try ExpositionParser.parse(page, format: format, recovery: recovery, shortcuts: general)
+                }
+                for shortcuts in combinations {
+                    let result = Result { () throws(ExpositionError) in
+                        try ExpositionParser.parse(page, format: format, recovery: recovery, shortcuts: shortcuts)
+                    }
+                    let agree: Bool
+                    switch (result, expected) {
+                    case (.success(let x), .success(let y)): agree = x.isSameParse(as: y)
+                    case (.failure(let x), .failure(let y)): agree = x == y
+                    default: agree = false
+                    }
+                    #expect(
+                        agree,
+                        "\(shortcuts) \(format) \(recovery): \(String(decoding: page.prefix(300), as: UTF8.self).debugDescription)",
+                        sourceLocation: sourceLocation
+                    )
+                }
+            }
         }
     }
 }
