@@ -15,6 +15,17 @@ public import Darwin
 /// histogram and summary series (their `le`/`quantile` labels must be numbers); OpenMetrics
 /// exemplars. A trailing carriage return on a line is ignored. A malformed page is an error naming
 /// the line and column, never a crash.
+///
+/// Speed comes from shortcuts for the shapes exporters write, each falling back to the general path
+/// for anything else, so that they can never change a result (the tests and the fuzz target parse
+/// with them on and off and compare, see ``Shortcuts``):
+/// - a sample line `name{label="value",…} value` is read in one pass that also finds the line's
+///   end, comparing its name and label names with the sample before it (runs of one metric repeat
+///   them) and scanning eight bytes at a time where it must scan;
+/// - `# HELP` and `# TYPE` are recognised with one load, and a `TYPE` line's type as the rest of
+///   the line;
+/// - no family table is kept while family names come sorted (exporters sort them), since a name
+///   that sorts after the last one cannot be a family yet.
 public enum ExpositionParser {
     /// What to do with a line that does not parse.
     public enum Recovery: Sendable, Hashable {
