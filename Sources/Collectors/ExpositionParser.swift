@@ -970,26 +970,24 @@ extension ParserState {
     /// step while the page has eight more, then byte by byte; at most `end`.
     @inline(__always)
     static func scanName(_ b: UnsafePointer<UInt8>, _ limit: Int, _ start: Int, _ end: Int) -> Int {
-        var i = start
-        while i + 8 <= limit {
-            let stops = nonNameBytes(loadWord(b, i), colon: true)
-            if stops != 0 { return min(i + stops.trailingZeroBitCount >> 3, end) }
-            i += 8
-        }
-        while i < end && isNameChar(b[i]) { i += 1 }
-        return i
+        scan(b, limit, start, end, colon: true)
     }
 
     /// The end of the label name (`[a-zA-Z0-9_]*`) that continues at `start`, as ``scanName``.
     @inline(__always)
     static func scanLabelName(_ b: UnsafePointer<UInt8>, _ limit: Int, _ start: Int, _ end: Int) -> Int {
+        scan(b, limit, start, end, colon: false)
+    }
+
+    @inline(__always)
+    private static func scan(_ b: UnsafePointer<UInt8>, _ limit: Int, _ start: Int, _ end: Int, colon: Bool) -> Int {
         var i = start
         while i + 8 <= limit {
-            let stops = nonNameBytes(loadWord(b, i), colon: false)
+            let stops = nonNameBytes(loadWord(b, i), colon: colon)
             if stops != 0 { return min(i + stops.trailingZeroBitCount >> 3, end) }
             i += 8
         }
-        while i < end && isLabelChar(b[i]) { i += 1 }
+        while i < end && (colon ? isNameChar(b[i]) : isLabelChar(b[i])) { i += 1 }
         return i
     }
 }
