@@ -269,7 +269,8 @@ struct ParserState {
         }
         let keywordStart = i
         let kind: Int
-        if end - i > 4 && b[i + 4] == 0x20, let known = Self.helpOrType(UInt32(littleEndian: UnsafeRawPointer(b + i).loadUnaligned(as: UInt32.self))) {
+        if end - i > 4 && b[i + 4] == 0x20, let known = Self.helpOrType(UInt32(littleEndian: UnsafeRawPointer(b + i).loadUnaligned(as: UInt32.self)))
+        {
             // `HELP ` or `TYPE `, as every exporter writes them: one load.
             kind = known
             i += 4

@@ -257,7 +257,9 @@ struct ExpositionFastPathTests {
     func shortcutsAgreeOnMutatedPages() throws {
         let names = ["node_exporter_1.prom", "node_exporter_2.prom", "node_exporter_100k.prom", "exposition_text.prom", "exposition_openmetrics.txt"]
         let fixtures = try names.map { Array(try Fixtures.data($0)) }
-        let tokens = [" ", "\t", "{", "}", ",", "=", "\"", "\\", "\r", "\n", "#", "é", "_total", "_bucket", "le", "1e3", "NaN", "x"].map { Array($0.utf8) }
+        let tokens = [" ", "\t", "{", "}", ",", "=", "\"", "\\", "\r", "\n", "#", "é", "_total", "_bucket", "le", "1e3", "NaN", "x"].map {
+            Array($0.utf8)
+        }
         var random = SplitMix(state: 29)
         for page in fixtures { try expectShortcutsAgree(page) }
         for round in 0..<300 {
