@@ -95,7 +95,16 @@ extension ExecutionRun {
                 }
             case .map(let spec):
                 return await withRetry(state, input: input, variables: &variables) { retryCount throws(ExecutionError) in
-                    try await attemptJSONataMap(state, spec, input: input, entered: entered, retryCount: retryCount, cursor: cursor, variables: scope)
+                    try await attemptMapState(
+                        state,
+                        spec,
+                        jsonata: true,
+                        input: input,
+                        entered: entered,
+                        retryCount: retryCount,
+                        cursor: cursor,
+                        variables: scope
+                    )
                 }
             }
         } catch {

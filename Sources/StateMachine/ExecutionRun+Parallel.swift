@@ -33,11 +33,12 @@ extension ExecutionRun {
         )
     }
 
-    /// One attempt of a Map state: the iterator runs once per item of `ItemsPath`, at most
-    /// `MaxConcurrency` at a time (0: no limit); the result is the array of outputs in item order.
-    func attemptMap(
+    /// One attempt of a Map state in either query language: a distributed Map runs its items as
+    /// child executions (the same in both), an inline one by its language's rules.
+    func attemptMapState(
         _ state: StateNode,
         _ spec: MapSpec,
+        jsonata: Bool,
         input: JSON,
         entered: String,
         retryCount: Int,
@@ -56,6 +57,32 @@ extension ExecutionRun {
                 variables: variables
             )
         }
+        if jsonata {
+            return try await attemptJSONataMap(
+                state,
+                spec,
+                input: input,
+                entered: entered,
+                retryCount: retryCount,
+                cursor: cursor,
+                variables: variables
+            )
+        }
+        return try await attemptMap(state, spec, input: input, entered: entered, retryCount: retryCount, cursor: cursor, variables: variables)
+    }
+
+    /// One attempt of an inline JSONPath Map state: the iterator runs once per item of
+    /// `ItemsPath`, at most `MaxConcurrency` at a time (0: no limit); the result is the array of
+    /// outputs in item order.
+    private func attemptMap(
+        _ state: StateNode,
+        _ spec: MapSpec,
+        input: JSON,
+        entered: String,
+        retryCount: Int,
+        cursor: EventCursor,
+        variables: [String: JSON]
+    ) async throws(ExecutionError) -> StateExit {
         let context = context(state: state.name, entered: entered, retryCount: retryCount)
         let effective = try DataFlow.applyInputPath(state.inputPath, to: input, context: context, variables: variables)
         guard case .array(let items)? = spec.itemsPath.select(input: effective, context: context, variables: variables) else {
@@ -161,10 +188,10 @@ extension ExecutionRun {
         return StateExit(output: output, assigned: assigned)
     }
 
-    /// One attempt of a JSONata Map state: `Items` (default `$states.input`) must be an array; each
+    /// One attempt of an inline JSONata Map state: `Items` (default `$states.input`) must be an array; each
     /// item goes through `ItemSelector` (with `$states.context.Map.Item`); `Assign` and `Output`
     /// (default `$states.result`) see the array of outputs.
-    func attemptJSONataMap(
+    private func attemptJSONataMap(
         _ state: StateNode,
         _ spec: MapSpec,
         input: JSON,
@@ -173,18 +200,6 @@ extension ExecutionRun {
         cursor: EventCursor,
         variables: [String: JSON]
     ) async throws(ExecutionError) -> StateExit {
-        if let distributed = spec.distributed {
-            return try await attemptDistributedMap(
-                state,
-                spec,
-                distributed,
-                input: input,
-                entered: entered,
-                retryCount: retryCount,
-                cursor: cursor,
-                variables: variables
-            )
-        }
         let context = context(state: state.name, entered: entered, retryCount: retryCount)
         var states: [String: JSON] = ["input": input, "context": context]
         let itemsValue = try spec.items?.evaluate(states: .object(states), variables: variables, field: "Items") ?? input

@@ -166,7 +166,16 @@ struct ExecutionRun: Sendable {
                 }
             case .map(let spec):
                 return await withRetry(state, input: input, variables: &variables) { retryCount throws(ExecutionError) in
-                    try await attemptMap(state, spec, input: input, entered: entered, retryCount: retryCount, cursor: cursor, variables: scope)
+                    try await attemptMapState(
+                        state,
+                        spec,
+                        jsonata: false,
+                        input: input,
+                        entered: entered,
+                        retryCount: retryCount,
+                        cursor: cursor,
+                        variables: scope
+                    )
                 }
             }
         } catch {
