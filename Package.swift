@@ -232,7 +232,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FleetTests",
-            dependencies: ["Fleet", "Collectors", "InfraMonitorCore", "AWSClients", "Compression", "TestSupport"],
+            dependencies: ["Fleet", "Collectors", "InfraMonitorCore", "InfraMonitorTesting", "AWSClients", "Compression", "TestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -80,6 +80,7 @@ let package = Package(
                 .product(name: "Fleet", package: "InfraMonitor"),
                 .product(name: "Collectors", package: "InfraMonitor"),
                 .product(name: "InfraMonitorCore", package: "InfraMonitor"),
+                .product(name: "InfraMonitorTesting", package: "InfraMonitor"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -93,6 +94,7 @@ let package = Package(
         .executableTarget(
             name: "FakeFleet",
             dependencies: [
+                .product(name: "InfraMonitorTesting", package: "InfraMonitor"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

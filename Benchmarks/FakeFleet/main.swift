@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import InfraMonitorTesting
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -18,51 +19,15 @@ import NIOPosix
 // the 100 KB node_exporter fixture of the collector tests) that node_exporter would send for
 // that collector, and the whole page without a filter. All servers share one event-loop thread.
 
-/// The full page and node_exporter's answer to each `collect[]` filter.
-struct Pages: Sendable {
-    let full: [UInt8]
-    let filtered: [String: [UInt8]]
-
-    init(fullPage: String) {
-        full = Array(fullPage.utf8)
-        let prefixes: [String: [String]] = [
-            "cpu": ["node_cpu_"], "meminfo": ["node_memory_"], "filesystem": ["node_filesystem_"], "netdev": ["node_network_"],
-        ]
-        let common = ["node_uname_", "go_", "process_", "promhttp_"]
-        let lines = fullPage.split(separator: "\n", omittingEmptySubsequences: false)
-        var filtered: [String: [UInt8]] = [:]
-        for (collector, own) in prefixes {
-            let wanted = own + common
-            var out = ""
-            for line in lines where !line.isEmpty {
-                let name = line.hasPrefix("# ") ? String(line.split(separator: " ").dropFirst(2).first ?? "") : String(line)
-                if wanted.contains(where: { name.hasPrefix($0) }) { out += line + "\n" }
-            }
-            filtered[collector] = Array(out.utf8)
-        }
-        self.filtered = filtered
-    }
-
-    /// The page for a request's URI: the filtered families of the first `collect[]` collector
-    /// this fleet knows, else the whole page.
-    func page(for uri: String) -> [UInt8] {
-        guard uri.contains("collect") else { return full }
-        for (collector, page) in filtered where uri.contains("collect%5B%5D=\(collector)") || uri.contains("collect[]=\(collector)") {
-            return page
-        }
-        return full
-    }
-}
-
 final class PageHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    let pages: Pages
+    let pages: NodeExporterCollectPages
     let served: NIOLockedValueBox<Int>
     private let head = NIOLockedValueBox<HTTPRequestHead?>(nil)
 
-    init(pages: Pages, served: NIOLockedValueBox<Int>) {
+    init(pages: NodeExporterCollectPages, served: NIOLockedValueBox<Int>) {
         self.pages = pages
         self.served = served
     }
@@ -107,7 +72,7 @@ guard let fullPage = try? String(contentsOfFile: pagePath, encoding: .utf8), !fu
     FileHandle.standardError.write(Data("cannot read the page \(pagePath)\n".utf8))
     exit(1)
 }
-let pages = Pages(fullPage: fullPage)
+let pages = NodeExporterCollectPages(fullPage: fullPage)
 let served = NIOLockedValueBox(0)
 let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 var targets: [String] = []

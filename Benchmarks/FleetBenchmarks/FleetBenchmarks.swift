@@ -4,6 +4,7 @@ import Collectors
 import Fleet
 import Foundation
 import InfraMonitorCore
+import InfraMonitorTesting
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -17,36 +18,6 @@ private let fullPage: String = {
     }
     return page
 }()
-
-/// node_exporter's answer to `collect[]`: the families of the asked collector from the full page,
-/// plus the exporter's own go_/process_/promhttp_ series (as `Tests/FleetTests/FleetScaleTests.swift`).
-private struct CollectFilter: Sendable {
-    let pages: [String: [UInt8]]
-
-    init(fullPage: String) {
-        let prefixes: [String: [String]] = [
-            "cpu": ["node_cpu_"], "meminfo": ["node_memory_"], "filesystem": ["node_filesystem_"], "netdev": ["node_network_"],
-        ]
-        let common = ["node_uname_", "go_", "process_", "promhttp_"]
-        let lines = fullPage.split(separator: "\n", omittingEmptySubsequences: false)
-        var pages: [String: [UInt8]] = [:]
-        for (collector, own) in prefixes {
-            let wanted = own + common
-            var out = ""
-            for line in lines where !line.isEmpty {
-                let name = line.hasPrefix("# ") ? String(line.split(separator: " ").dropFirst(2).first ?? "") : String(line)
-                if wanted.contains(where: { name.hasPrefix($0) }) { out += line + "\n" }
-            }
-            pages[collector] = Array(out.utf8)
-        }
-        self.pages = pages
-    }
-
-    func page(for uri: String) -> [UInt8] {
-        for (collector, page) in pages where uri.contains("collect%5B%5D=\(collector)") { return page }
-        return pages["cpu"]!
-    }
-}
 
 /// Collector state in memory (the pipeline keeps it in the state store between executions).
 private actor MemoryStateStore: CollectorStateStore {
@@ -62,7 +33,7 @@ private final class LoopbackFleet: Sendable {
     let targets: [String]
     private let channels: [any Channel]
 
-    init(count: Int, filter: CollectFilter) async throws {
+    init(count: Int, filter: NodeExporterCollectPages) async throws {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var channels: [any Channel] = []
         var targets: [String] = []
@@ -95,10 +66,10 @@ private final class PageHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    let filter: CollectFilter
+    let filter: NodeExporterCollectPages
     private var head: HTTPRequestHead?
 
-    init(filter: CollectFilter) { self.filter = filter }
+    init(filter: NodeExporterCollectPages) { self.filter = filter }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -147,7 +118,7 @@ private func milliseconds(since start: ContinuousClock.Instant) -> Int {
 
 let benchmarks: @Sendable () -> Void = {
     precondition(fullPage.utf8.count > 90_000, "the 100 KB node_exporter fixture is missing")
-    let filter = CollectFilter(fullPage: fullPage)
+    let filter = NodeExporterCollectPages(fullPage: fullPage)
     let counts = (ProcessInfo.processInfo.environment["FLEET_BENCH_TARGETS"] ?? "10,100,1000").split(separator: ",").compactMap { Int($0) }
     let configuration = Benchmark.Configuration(
         metrics: [.wallClock, .cpuTotal, .peakMemoryResident, firstRound, steadyRound, maxResident, samplesMetric],

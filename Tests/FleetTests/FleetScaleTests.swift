@@ -2,39 +2,9 @@ import AsyncHTTPClient
 import Fleet
 import Foundation
 import InfraMonitorCore
+import InfraMonitorTesting
 import TestSupport
 import Testing
-
-/// node_exporter's answer to `collect[]`: the families of the asked collectors from a full page,
-/// plus the exporter's own go_/process_/promhttp_ series, as node_exporter serves them.
-struct CollectFilter: Sendable {
-    let pages: [String: [UInt8]]
-
-    init(fullPage: String) {
-        let prefixes: [String: [String]] = [
-            "cpu": ["node_cpu_"], "meminfo": ["node_memory_"], "filesystem": ["node_filesystem_"], "netdev": ["node_network_"],
-            "uname": ["node_uname_"],
-        ]
-        let exporter = ["go_", "process_", "promhttp_"]
-        var pages: [String: [UInt8]] = [:]
-        let lines = fullPage.split(separator: "\n", omittingEmptySubsequences: false)
-        for collector in ["cpu", "meminfo", "filesystem", "netdev"] {
-            let wanted = prefixes[collector]! + prefixes["uname"]! + exporter
-            var out = ""
-            for line in lines where !line.isEmpty {
-                let name = line.hasPrefix("# ") ? String(line.split(separator: " ").dropFirst(2).first ?? "") : String(line)
-                if wanted.contains(where: { name.hasPrefix($0) }) { out += line + "\n" }
-            }
-            pages[collector] = Array(out.utf8)
-        }
-        self.pages = pages
-    }
-
-    func page(for uri: String) -> [UInt8] {
-        for (collector, page) in pages where uri.contains("collect%5B%5D=\(collector)") { return page }
-        return pages["cpu"]!
-    }
-}
 
 /// Peak resident memory of this process (server and scraper together), in MiB.
 func peakResidentMiB() -> Double {
@@ -52,7 +22,7 @@ struct FleetScaleTests {
     @Test("10, 100, 1,000 loopback targets", .enabled(if: ProcessInfo.processInfo.environment["FLEET_SCALE_TARGETS"] != nil))
     func scale() async throws {
         let counts = (ProcessInfo.processInfo.environment["FLEET_SCALE_TARGETS"] ?? "10").split(separator: ",").compactMap { Int($0) }
-        let filter = CollectFilter(
+        let filter = NodeExporterCollectPages(
             fullPage: try String(contentsOfFile: Fixtures.path("../../CollectorsTests/Fixtures/node_exporter_100k.prom"), encoding: .utf8)
         )
         var report: [[String: Double]] = []
